@@ -45,6 +45,9 @@ struct Ptype {
     std::vector<Signature> signatures;  // all sections; Signature::category tells which
     // ttbus extension: a systemd user unit to start instead of the start string.
     std::string unit;
+    // ttbus extension: the ptype's "x-*" members from a JSON type file (e.g. "x-dbus", a D-Bus binding
+    // per op), kept as compact JSON object text for the layers that understand them; "" when none.
+    std::string extensions;
     bool operator==(const Ptype&) const = default;
 };
 
