@@ -1,0 +1,29 @@
+#include "message.h"
+
+#include <algorithm>
+
+namespace ttbus::core {
+
+void normalize_contexts(std::vector<Context>& contexts) {
+    // Stable sort then keep the last value given for each slot, as a setter would.
+    std::stable_sort(contexts.begin(), contexts.end(),
+                     [](const Context& a, const Context& b) { return a.slot < b.slot; });
+    std::vector<Context> out;
+    out.reserve(contexts.size());
+    for (auto& c : contexts) {
+        if (!out.empty() && out.back().slot == c.slot) {
+            out.back() = std::move(c);
+        } else {
+            out.push_back(std::move(c));
+        }
+    }
+    contexts = std::move(out);
+}
+
+const Context* find_context(const std::vector<Context>& contexts, const std::string& slot) {
+    auto it = std::lower_bound(contexts.begin(), contexts.end(), slot,
+                               [](const Context& c, const std::string& s) { return c.slot < s; });
+    return (it != contexts.end() && it->slot == slot) ? &*it : nullptr;
+}
+
+}  // namespace ttbus::core
