@@ -1,0 +1,313 @@
+#include "parser.h"
+
+#include "lexer.h"
+
+#include <cstdint>
+
+namespace ttbus::types {
+
+namespace {
+
+bool is_section(Tok t) {
+    return t == Tok::Handle || t == Tok::HandlePush || t == Tok::HandleRotate || t == Tok::Observe;
+}
+
+core::Category category_of(Tok t) {
+    switch (t) {
+        case Tok::Observe: return core::Category::OBSERVE;
+        case Tok::HandlePush: return core::Category::HANDLE_PUSH;
+        case Tok::HandleRotate: return core::Category::HANDLE_ROTATE;
+        default: return core::Category::HANDLE;
+    }
+}
+
+bool is_scope(Tok t) { return t == Tok::File || t == Tok::Session || t == Tok::FileInSession; }
+
+core::Scope scope_of(Tok t) {
+    switch (t) {
+        case Tok::File: return core::Scope::FILE;
+        case Tok::Session: return core::Scope::SESSION;
+        default: return core::Scope::FILE_IN_SESSION;
+    }
+}
+
+core::Disposition operator|(core::Disposition a, core::Disposition b) {
+    return static_cast<core::Disposition>(static_cast<std::int32_t>(a) | static_cast<std::int32_t>(b));
+}
+
+class Parser {
+public:
+    Parser(std::string_view text, const std::string& file) : lex_(text, file) {}
+
+    ParsedTypes run() {
+        shift();
+        if (tok_.kind == Tok::End) fail("'ptype' or 'otype'");
+        while (tok_.kind != Tok::End) {
+            if (tok_.kind == Tok::Ptype) {
+                ptype_def();
+            } else if (tok_.kind == Tok::Otype) {
+                otype_def();
+            } else {
+                fail("'ptype' or 'otype'");
+            }
+        }
+        return std::move(out_);
+    }
+
+private:
+    void shift() { tok_ = lex_.next(); }
+
+    [[noreturn]] void fail(const std::string& expected) {
+        std::string msg = "expected " + expected + ", found " + describe(tok_);
+        if (tok_.kind >= Tok::Otype) msg += " (reserved words cannot be used as names)";
+        throw SyntaxError(tok_.where, msg);
+    }
+
+    void expect(Tok kind, const std::string& expected) {
+        if (tok_.kind != kind) fail(expected);
+        shift();
+    }
+
+    std::string name(const std::string& expected) {
+        if (tok_.kind != Tok::Name) fail(expected);
+        std::string n = std::move(tok_.text);
+        shift();
+        return n;
+    }
+
+    std::int32_t number() {
+        if (tok_.kind != Tok::Number) fail("a number");
+        std::int64_t v = 0;
+        for (char c : tok_.text) {
+            v = v * 10 + (c - '0');
+            if (v > INT32_MAX) throw SyntaxError(tok_.where, "number " + tok_.text + " is too large (at most 2147483647)");
+        }
+        shift();
+        return static_cast<std::int32_t>(v);
+    }
+
+    void ptype_def() {
+        Location at = tok_.where;
+        shift();
+        core::Ptype p;
+        p.id = name("a ptype name after 'ptype'");
+        expect(Tok::LBrace, "'{' after the ptype name");
+        while (tok_.kind == Tok::Start || tok_.kind == Tok::PerFile || tok_.kind == Tok::PerSession) property(p);
+        std::vector<Location> sig_at;
+        while (is_section(tok_.kind)) {
+            core::Category cat = category_of(tok_.kind);
+            shift();
+            expect(Tok::Colon, "':' after the section name");
+            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace) {
+                sig_at.push_back(tok_.where);
+                p.signatures.push_back(ptype_signature(cat));
+            }
+        }
+        expect(Tok::RBrace, p.signatures.empty() && p.properties.empty()
+                                ? "a property ('start', 'per_file', 'per_session'), a section ('handle:', "
+                                  "'handle_push:', 'handle_rotate:', 'observe:') or '}'"
+                                : "a section ('handle:', 'handle_push:', 'handle_rotate:', 'observe:') or '}'");
+        if (tok_.kind == Tok::Semicolon) shift();
+        out_.types.ptypes.push_back(std::move(p));
+        out_.where.ptypes.push_back(std::move(at));
+        out_.where.ptype_signatures.push_back(std::move(sig_at));
+    }
+
+    void property(core::Ptype& p) {
+        std::string prop = tok_.text;
+        shift();
+        std::string value;
+        if (tok_.kind == Tok::String) {
+            while (tok_.kind == Tok::String) {  // adjacent strings concatenate
+                value += tok_.text;
+                shift();
+            }
+        } else if (tok_.kind == Tok::Number) {
+            value = tok_.text;
+            shift();
+        } else {
+            fail("a string or a number after '" + prop + "'");
+        }
+        expect(Tok::Semicolon, "';' after the " + prop + " value");
+        bool replaced = false;
+        for (auto& [k, v] : p.properties) {
+            if (k == prop) {
+                v = value;
+                replaced = true;
+            }
+        }
+        if (!replaced) p.properties.emplace_back(prop, value);
+        if (prop == "start") p.start = value;
+    }
+
+    core::Signature ptype_signature(core::Category cat) {
+        core::Signature s;
+        s.category = cat;
+        if (is_scope(tok_.kind)) {
+            s.scope = scope_of(tok_.kind);
+            shift();
+            s.op = name("an op name after the scope");
+        } else {
+            s.op = name("a signature (an op name, optionally after 'session', 'file' or 'file_in_session'), "
+                        "a section such as 'handle:', or '}'");
+        }
+        interface(s);
+        if (tok_.kind == Tok::Arrow) {
+            shift();
+            if (tok_.kind == Tok::Start) {
+                s.disposition = s.disposition | core::Disposition::START;
+                shift();
+            }
+            if (tok_.kind == Tok::Queue) {
+                s.disposition = s.disposition | core::Disposition::QUEUE;
+                shift();
+            }
+            if (tok_.kind == Tok::Opnum) {
+                shift();
+                expect(Tok::Equals, "'=' after 'opnum'");
+                s.opnum = number();
+            }
+            expect(Tok::Semicolon, "'start', 'queue', 'opnum' or ';' (they come in this order)");
+        } else {
+            expect(Tok::Semicolon, "'=>' or ';' after the signature");
+        }
+        return s;
+    }
+
+    // '(' arglist ')' [context(...)]
+    void interface(core::Signature& s) {
+        expect(Tok::LParen, "'(' after the op name");
+        if (tok_.kind == Tok::Void) {
+            shift();
+            expect(Tok::RParen, "')' after 'void'");
+        } else if (tok_.kind == Tok::RParen) {
+            shift();
+        } else {
+            for (;;) {
+                s.args.push_back(argument());
+                if (tok_.kind == Tok::Comma) {
+                    shift();
+                    continue;
+                }
+                expect(Tok::RParen, "',' or ')' after an argument");
+                break;
+            }
+        }
+        if (tok_.kind == Tok::Context) {
+            shift();
+            expect(Tok::LParen, "'(' after 'context'");
+            s.contexts.push_back(name("a context slot name"));
+            while (tok_.kind == Tok::Comma) {
+                shift();
+                s.contexts.push_back(name("a context slot name after ','"));
+            }
+            expect(Tok::RParen, "',' or ')' after a context slot name");
+        }
+    }
+
+    core::SignatureArg argument() {
+        core::SignatureArg a;
+        switch (tok_.kind) {
+            case Tok::In: a.mode = core::Mode::IN; break;
+            case Tok::Out: a.mode = core::Mode::OUT; break;
+            case Tok::Inout: a.mode = core::Mode::INOUT; break;
+            default: fail("an argument mode ('in', 'out' or 'inout'), 'void' or ')'");
+        }
+        shift();
+        a.vtype = name("a vtype after the argument mode");
+        a.name = name("an argument name after the vtype");
+        return a;
+    }
+
+    void otype_def() {
+        Location at = tok_.where;
+        shift();
+        core::Otype o;
+        o.id = name("an otype name after 'otype'");
+        std::vector<Location> parent_at;
+        if (tok_.kind == Tok::Colon) {
+            shift();
+            parent_at.push_back(tok_.where);
+            o.parents.push_back(name("a parent otype name after ':'"));
+            while (tok_.kind == Tok::Name) {
+                parent_at.push_back(tok_.where);
+                o.parents.push_back(name("a parent otype name"));
+            }
+            expect(Tok::LBrace, "another parent otype name or '{'");
+        } else {
+            expect(Tok::LBrace, "':' and parent otypes, or '{' after the otype name");
+        }
+        std::vector<Location> sig_at;
+        while (is_section(tok_.kind)) {
+            core::Category cat = category_of(tok_.kind);
+            shift();
+            expect(Tok::Colon, "':' after the section name");
+            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace) {
+                sig_at.push_back(tok_.where);
+                o.signatures.push_back(otype_signature(cat));
+            }
+        }
+        expect(Tok::RBrace, "a section ('handle:', 'handle_push:', 'handle_rotate:', 'observe:') or '}'");
+        if (tok_.kind == Tok::Semicolon) shift();
+        out_.types.otypes.push_back(std::move(o));
+        out_.where.otypes.push_back(std::move(at));
+        out_.where.otype_parents.push_back(std::move(parent_at));
+        out_.where.otype_signatures.push_back(std::move(sig_at));
+    }
+
+    core::Signature otype_signature(core::Category cat) {
+        core::Signature s;
+        s.category = cat;
+        s.op = name("a signature (an op name), a section such as 'handle:', or '}'");
+        interface(s);
+        expect(Tok::Arrow, "'=>' and the handling ptype (otype signatures name their ptype)");
+        if (tok_.kind == Tok::From) {  // pure inheritance: the check copies the rest from the parent
+            shift();
+            s.super_otype = name("an otype name after 'from'");
+            expect(Tok::Semicolon, "';' after the inherited otype");
+            return s;
+        }
+        s.ptype = name("a ptype name or 'from' after '=>'");
+        if (is_scope(tok_.kind)) {
+            s.scope = scope_of(tok_.kind);
+            shift();
+        }
+        if (tok_.kind == Tok::Start) {
+            s.disposition = s.disposition | core::Disposition::START;
+            shift();
+        }
+        if (tok_.kind == Tok::Queue) {
+            s.disposition = s.disposition | core::Disposition::QUEUE;
+            shift();
+        }
+        if (tok_.kind == Tok::Opnum) {
+            shift();
+            expect(Tok::Equals, "'=' after 'opnum'");
+            s.opnum = number();
+        }
+        if (tok_.kind == Tok::From) {
+            shift();
+            s.super_otype = name("an otype name after 'from'");
+        }
+        expect(Tok::Semicolon, "a scope, 'start', 'queue', 'opnum', 'from' or ';' (they come in this order)");
+        return s;
+    }
+
+    Lexer lex_;
+    Token tok_;
+    ParsedTypes out_;
+};
+
+}  // namespace
+
+ParsedTypes parse_types(std::string_view text, const std::string& file) {
+    try {
+        return Parser(text, file).run();
+    } catch (const SyntaxError& e) {
+        ParsedTypes failed;
+        failed.diagnostics.push_back({Severity::Error, e.where, "syntax error: " + std::string(e.what())});
+        return failed;
+    }
+}
+
+}  // namespace ttbus::types

@@ -1,0 +1,89 @@
+#include "typeset.h"
+
+#include <algorithm>
+
+namespace ttbus::types {
+
+namespace {
+
+template <typename T>
+T* find_by_id(std::vector<T>& v, std::string_view id) {
+    auto it = std::find_if(v.begin(), v.end(), [&](const T& t) { return t.id == id; });
+    return it == v.end() ? nullptr : &*it;
+}
+
+int property_rank(const std::string& name) {
+    if (name == "start") return 0;
+    if (name == "per_file") return 1;
+    if (name == "per_session") return 2;
+    return 3;
+}
+
+void normalize_signatures(std::vector<core::Signature>& sigs) {
+    std::stable_partition(sigs.begin(), sigs.end(),
+                          [](const core::Signature& s) { return s.category != core::Category::OBSERVE; });
+    for (auto& s : sigs) std::sort(s.contexts.begin(), s.contexts.end());
+}
+
+template <typename T>
+void merge_list(std::vector<T>& base, const std::vector<T>& add, MergeMode mode, std::vector<std::string>& clashes) {
+    for (const auto& t : add) {
+        if (T* old = find_by_id(base, t.id)) {
+            clashes.push_back(t.id);
+            if (mode == MergeMode::Overwrite) *old = t;
+        } else {
+            base.push_back(t);
+        }
+    }
+}
+
+}  // namespace
+
+core::Ptype* TypeSet::find_ptype(std::string_view id) { return find_by_id(ptypes, id); }
+const core::Ptype* TypeSet::find_ptype(std::string_view id) const {
+    return const_cast<TypeSet*>(this)->find_ptype(id);
+}
+core::Otype* TypeSet::find_otype(std::string_view id) { return find_by_id(otypes, id); }
+const core::Otype* TypeSet::find_otype(std::string_view id) const {
+    return const_cast<TypeSet*>(this)->find_otype(id);
+}
+
+void normalize(TypeSet& set) {
+    for (auto& p : set.ptypes) {
+        normalize_signatures(p.signatures);
+        for (auto& s : p.signatures) s.ptype = p.id;
+        std::stable_sort(p.properties.begin(), p.properties.end(),
+                         [](const auto& a, const auto& b) { return property_rank(a.first) < property_rank(b.first); });
+    }
+    for (auto& o : set.otypes) {
+        normalize_signatures(o.signatures);
+        for (auto& s : o.signatures) {
+            s.otype = o.id;
+            if (s.super_otype.empty()) s.super_otype = o.id;
+        }
+    }
+}
+
+std::vector<std::string> merge(TypeSet& base, const TypeSet& add, MergeMode mode) {
+    std::vector<std::string> clashes;
+    merge_list(base.ptypes, add.ptypes, mode, clashes);
+    merge_list(base.otypes, add.otypes, mode, clashes);
+    return clashes;
+}
+
+std::vector<std::string> remove(TypeSet& set, const std::vector<std::string>& ids) {
+    std::vector<std::string> unknown;
+    for (const auto& id : ids) {
+        auto before = set.ptypes.size() + set.otypes.size();
+        std::erase_if(set.ptypes, [&](const core::Ptype& p) { return p.id == id; });
+        std::erase_if(set.otypes, [&](const core::Otype& o) { return o.id == id; });
+        if (set.ptypes.size() + set.otypes.size() == before) unknown.push_back(id);
+    }
+    return unknown;
+}
+
+std::shared_ptr<const core::TypeDb> build(const TypeSet& set) {
+    return core::TypeDb::build(set.ptypes, set.otypes);
+}
+
+}  // namespace ttbus::types
