@@ -764,7 +764,8 @@ void Engine::no_handler(LiveMessage* live, MessageView view, Effects& out) {
         }
         if (!h.handler_ptype.empty()) {
             const std::string ptype = h.handler_ptype;
-            enqueue({Scope::SESSION, view->session}, ptype, Waiting{std::move(view), {}, false}, out);
+            const QueueKey key{Scope::SESSION, view->session};
+            enqueue(key, ptype, Waiting{std::move(view), {}, false}, out);
             return;
         }
     }
@@ -1008,7 +1009,8 @@ void Engine::redeliver_waiting(Waiting item, Effects& out) {
         const std::string ptype = item.promise_ptype;
         if (start(ptype, item, out) == StartResult::STARTED) return;
         if (has(item.view.header.disposition, Disposition::QUEUE)) {
-            enqueue({Scope::SESSION, item.view->session}, ptype, std::move(item), out);
+            const QueueKey key{Scope::SESSION, item.view->session};
+            enqueue(key, ptype, std::move(item), out);
         }
         return;
     }
@@ -1037,7 +1039,8 @@ Status Engine::launch_ended(const std::string& token, Effects& out) {
             const bool queue_flag = has(item.view.header.disposition, Disposition::QUEUE);
             const Scope scope = item.view.header.scope;
             if (queue_flag && scope != Scope::FILE && scope != Scope::BOTH) {
-                enqueue({Scope::SESSION, item.view->session}, ptype, std::move(item), out);
+                const QueueKey key{Scope::SESSION, item.view->session};
+                enqueue(key, ptype, std::move(item), out);
                 continue;
             }
             if (item.promise_ptype.empty()) {
