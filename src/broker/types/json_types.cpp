@@ -290,7 +290,8 @@ std::string write_json_types(const TypeSet& set) {
         for (const auto& [name, value] : p.properties) pj[name] = value;
         if (!p.unit.empty()) pj["unit"] = p.unit;
         if (!p.extensions.empty()) {
-            for (const auto& [key, value] : ordered_json::parse(p.extensions).items()) pj[key] = value;
+            const ordered_json ext = ordered_json::parse(p.extensions);
+            for (const auto& [key, value] : ext.items()) pj[key] = value;
         }
         ordered_json sigs = ordered_json::array();
         for (const auto& s : p.signatures) sigs.push_back(signature_json(s, false));

@@ -98,7 +98,7 @@ private:
             core::Category cat = category_of(tok_.kind);
             shift();
             expect(Tok::Colon, "':' after the section name");
-            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace) {
+            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace && tok_.kind != Tok::End) {
                 sig_at.push_back(tok_.where);
                 p.signatures.push_back(ptype_signature(cat));
             }
@@ -242,7 +242,7 @@ private:
             core::Category cat = category_of(tok_.kind);
             shift();
             expect(Tok::Colon, "':' after the section name");
-            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace) {
+            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace && tok_.kind != Tok::End) {
                 sig_at.push_back(tok_.where);
                 o.signatures.push_back(otype_signature(cat));
             }

@@ -266,7 +266,11 @@ void check_types(ParsedTypes& parsed, const TypeSet& known) {
     if (!parsed.ok()) return;
     Checker c(parsed, known);
     c.run();
-    if (!c.failed()) normalize(parsed.types);
+    if (c.failed()) {
+        parsed.types = {};
+    } else {
+        normalize(parsed.types);
+    }
 }
 
 }  // namespace ttbus::types

@@ -8,8 +8,8 @@ namespace ttbus::types {
 // Checks `parsed` and resolves its pure-inheritance otype signatures (`Op(args) => from Parent;` copies
 // the parent's scope, disposition, opnum and ptype). `known` holds types defined elsewhere (the
 // database the source is merged into) that the source may name as parents or ptypes.
-// Errors and warnings are appended to parsed.diagnostics; when there is no error, parsed.types is
-// normalized (typeset.h). Does nothing to a result that already holds errors.
+// Errors and warnings are appended to parsed.diagnostics; on an error parsed.types is emptied, else it
+// is normalized (typeset.h). Does nothing to a result that already holds errors.
 void check_types(ParsedTypes& parsed, const TypeSet& known);
 
 // "Op(in string name, out int n) context(a, b)", for messages and the printer.
