@@ -112,7 +112,7 @@ TEST_F(Dispatch, EngineStampsSenderFields) {
     m.body.contexts = {{"z", std::int32_t{1}}, {"a", std::int32_t{2}}};
     std::string id = send(tx, m);
     ASSERT_EQ(deliveries_to(rx).size(), 1u);
-    const MessageView& v = deliveries_to(rx)[0].message;
+    const MessageView v = deliveries_to(rx)[0].message;
     EXPECT_EQ(v->id, id);
     EXPECT_EQ(v->sender, tx);
     EXPECT_EQ(v->uid, 1000u);
@@ -465,7 +465,7 @@ protected:
 TEST_F(Objects, ObjectMessagesTakeScopeAndOpnumFromTheOtype) {
     send(sender, object_request("Doc"));
     ASSERT_EQ(deliveries_to(handler).size(), 1u);
-    const auto& h = deliveries_to(handler)[0].message.header;
+    const auto h = deliveries_to(handler)[0].message.header;
     EXPECT_EQ(h.opnum, 500);
     EXPECT_EQ(h.scope, Scope::SESSION) << "copied from the otype signature";
     EXPECT_EQ(h.handler_ptype, "Tool");

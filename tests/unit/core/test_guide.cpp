@@ -88,7 +88,7 @@ TEST_F(Guide, DebuggerAsksEditorToShowLine) {
     std::string id = send(debugger, m);
     // 2–3. ToolTalk matches it to the editor's pattern and delivers it.
     ASSERT_EQ(count_handle(editor), 1u);
-    const Delivery& d = deliveries_to(editor)[0];
+    const Delivery d = deliveries_to(editor)[0];
     EXPECT_EQ(d.message.header.handler_ptype, "TextEditor");
     EXPECT_EQ(d.message.header.opnum, 12);
     EXPECT_EQ(d.message->args[0].value, Value(std::int32_t{128}));

@@ -194,7 +194,7 @@ TEST_F(Queueing, QueuedRequestWaitsForAHandlerOfThePtype) {
     EXPECT_TRUE(deliveries_to(h).empty()) << "not yet in the session";
     ASSERT_EQ(engine.session_join(h, "S1", fx), Status::OK);
     ASSERT_EQ(count_handle(h), 1u);
-    const Delivery& d = deliveries_to(h)[0];
+    const Delivery d = deliveries_to(h)[0];
     EXPECT_EQ(d.message.header.status, 0) << "observed 11, fixed: delivered with TT_OK";
     EXPECT_EQ(d.message.header.opnum, 5);
     EXPECT_FALSE(d.start_message);
@@ -316,7 +316,7 @@ TEST_F(Starting, StartMessageAndBlocking) {
     fx.clear();
     std::string h = open("S1", s.token);
     ASSERT_EQ(deliveries_to(h).size(), 1u) << "the start message waits for nobody's patterns";
-    const Delivery& d = deliveries_to(h)[0];
+    const Delivery d = deliveries_to(h)[0];
     EXPECT_TRUE(d.start_message);
     EXPECT_EQ(d.message->id, first);
     EXPECT_EQ(d.message.header.status, static_cast<int>(Status::WRN_START_MESSAGE));
