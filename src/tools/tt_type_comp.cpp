@@ -207,7 +207,7 @@ private:
             db = load_database(search_path(env_), cpp_);
         }
         report(db.diagnostics);
-        if (!o_.operands.empty() && !db.ok()) return exit_database;
+        if ((!o_.operands.empty() || o_.level) && !db.ok()) return exit_database;  // the path: skip bad files
         if (o_.action == 'p') std::cout << print_types(db.types);
         if (o_.action == 'O') std::cout << list_otypes(db.types);
         if (o_.action == 'P') std::cout << list_ptypes(db.types);

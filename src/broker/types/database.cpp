@@ -64,8 +64,9 @@ public:
                 held_ = true;
                 return;
             }
-            if (errno != EEXIST) return;
+            if (errno != EEXIST) break;
         }
+        error_ = errno;
     }
     ~LockFile() {
         if (held_) ::unlink(path_.c_str());
@@ -73,10 +74,12 @@ public:
     LockFile(const LockFile&) = delete;
     LockFile& operator=(const LockFile&) = delete;
     bool held() const { return held_; }
+    int error() const { return error_; }
 
 private:
     fs::path path_;
     bool held_ = false;
+    int error_ = 0;
 };
 
 }  // namespace
@@ -152,7 +155,7 @@ std::optional<std::string> write_database(const std::string& path, const TypeSet
     fs::create_directories(dir, ec);
     if (ec) return "cannot create " + dir.string() + ": " + ec.message();
     LockFile lock(dir, options);
-    if (!lock.held()) return "cannot lock " + (dir / ".tt_lock").string() + ": " + std::strerror(errno);
+    if (!lock.held()) return "cannot lock " + (dir / ".tt_lock").string() + ": " + std::strerror(lock.error());
     const std::string tmp = path + "_tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -143,3 +143,10 @@ TEST(TypesJson, DataPtypesLoad) {
     ASSERT_TRUE(g.ok()) << format(g.diagnostics[0]);
     EXPECT_EQ(g.types.ptypes[0].signatures[0].op, "ShowLine");
 }
+
+TEST(TypesJson, DocumentedExampleLoads) {
+    FileTypes f = read_type_file(data_dir() + "/../../../../docs/types.example.json", CppOptions{}, {});
+    ASSERT_TRUE(f.ok()) << format(f.diagnostics[0]);
+    EXPECT_EQ(f.types.otypes[1].signatures[0].opnum, 20);  // pure inheritance resolved
+    EXPECT_NE(f.types.ptypes[0].extensions.find("x-dbus"), std::string::npos);
+}
