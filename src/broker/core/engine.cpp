@@ -232,17 +232,31 @@ Status Engine::close(const std::string& procid, CloseReason reason, Effects& out
 // ---------------------------------------------------------------------------------------------
 // Sessions and files
 
+// Joining adds the session (or file) to the procid's patterns that take it, quitting removes it.
+// Only patterns registered now are touched: one registered later needs tt_pattern_session_add or
+// another join (classic behaviour that programs rely on). tt_session_join skips TT_FILE-only
+// patterns; tt_file_join skips patterns whose only file-bearing scope is TT_BOTH.
+void Engine::set_membership(ProcidState& p, Scope kind, const std::string& value, bool join) {
+    const bool session = kind == Scope::SESSION;
+    auto apply = [&](std::vector<std::string>& list) {
+        if (join) {
+            add_unique(list, value);
+        } else {
+            erase_value(list, value);
+        }
+    };
+    for (PatternId id : p.patterns) {
+        Pattern& pat = patterns_.at(id)->pattern;
+        if (session ? session_scoped(pat) : file_scoped(pat)) apply(session ? pat.sessions : pat.files);
+    }
+    apply(session ? p.sessions : p.files);
+}
+
 Status Engine::session_join(const std::string& procid, const std::string& session, Effects& out) {
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (!session_exists(session)) return Status::ERR_SESSION;
-    // Only patterns registered now join: one registered later needs tt_pattern_session_add or
-    // another join (classic behaviour that programs rely on).
-    for (PatternId id : p->patterns) {
-        Pattern& pat = patterns_.at(id)->pattern;
-        if (session_scoped(pat)) add_unique(pat.sessions, session);
-    }
-    add_unique(p->sessions, session);
+    set_membership(*p, Scope::SESSION, session, true);
     retry_queue({Scope::SESSION, session}, nullptr, out);
     return Status::OK;
 }
@@ -251,11 +265,7 @@ Status Engine::session_quit(const std::string& procid, const std::string& sessio
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (!session_exists(session)) return Status::ERR_SESSION;
-    for (PatternId id : p->patterns) {
-        Pattern& pat = patterns_.at(id)->pattern;
-        if (session_scoped(pat)) erase_value(pat.sessions, session);
-    }
-    erase_value(p->sessions, session);
+    set_membership(*p, Scope::SESSION, session, false);
     return Status::OK;
 }
 
@@ -263,12 +273,7 @@ Status Engine::file_join(const std::string& procid, const std::string& file, Eff
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (file.empty()) return Status::ERR_FILE;
-    // Not patterns whose only file-bearing scope is TT_BOTH (classic behaviour).
-    for (PatternId id : p->patterns) {
-        Pattern& pat = patterns_.at(id)->pattern;
-        if (file_scoped(pat)) add_unique(pat.files, file);
-    }
-    add_unique(p->files, file);
+    set_membership(*p, Scope::FILE, file, true);
     retry_queue({Scope::FILE, file}, p, out);
     return Status::OK;
 }
@@ -277,11 +282,7 @@ Status Engine::file_quit(const std::string& procid, const std::string& file) {
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (file.empty()) return Status::ERR_FILE;
-    for (PatternId id : p->patterns) {
-        Pattern& pat = patterns_.at(id)->pattern;
-        if (file_scoped(pat)) erase_value(pat.files, file);
-    }
-    erase_value(p->files, file);
+    set_membership(*p, Scope::FILE, file, false);
     return Status::OK;
 }
 

@@ -125,6 +125,7 @@ private:
     Status check_message(const ProcidState& sender, const Message& m) const;
     void prepare(const ProcidState& sender, Message& m);
 
+    void set_membership(ProcidState& p, Scope kind, const std::string& value, bool join);
     PatternId add_pattern(ProcidState& owner, Pattern pattern, const std::string& ptype);
     void remove_pattern(PatternId id);
     template <typename F>

@@ -140,6 +140,23 @@ private:
         if (prop == "start") p.start = value;
     }
 
+    // The part after '=>' that ptype and otype signatures share: [start] [queue] [opnum = N], in this order.
+    void disposition_and_opnum(core::Signature& s) {
+        if (tok_.kind == Tok::Start) {
+            s.disposition = s.disposition | core::Disposition::START;
+            shift();
+        }
+        if (tok_.kind == Tok::Queue) {
+            s.disposition = s.disposition | core::Disposition::QUEUE;
+            shift();
+        }
+        if (tok_.kind == Tok::Opnum) {
+            shift();
+            expect(Tok::Equals, "'=' after 'opnum'");
+            s.opnum = number();
+        }
+    }
+
     core::Signature ptype_signature(core::Category cat) {
         core::Signature s;
         s.category = cat;
@@ -154,19 +171,7 @@ private:
         interface(s);
         if (tok_.kind == Tok::Arrow) {
             shift();
-            if (tok_.kind == Tok::Start) {
-                s.disposition = s.disposition | core::Disposition::START;
-                shift();
-            }
-            if (tok_.kind == Tok::Queue) {
-                s.disposition = s.disposition | core::Disposition::QUEUE;
-                shift();
-            }
-            if (tok_.kind == Tok::Opnum) {
-                shift();
-                expect(Tok::Equals, "'=' after 'opnum'");
-                s.opnum = number();
-            }
+            disposition_and_opnum(s);
             expect(Tok::Semicolon, "'start', 'queue', 'opnum' or ';' (they come in this order)");
         } else {
             expect(Tok::Semicolon, "'=>' or ';' after the signature");
@@ -272,19 +277,7 @@ private:
             s.scope = scope_of(tok_.kind);
             shift();
         }
-        if (tok_.kind == Tok::Start) {
-            s.disposition = s.disposition | core::Disposition::START;
-            shift();
-        }
-        if (tok_.kind == Tok::Queue) {
-            s.disposition = s.disposition | core::Disposition::QUEUE;
-            shift();
-        }
-        if (tok_.kind == Tok::Opnum) {
-            shift();
-            expect(Tok::Equals, "'=' after 'opnum'");
-            s.opnum = number();
-        }
+        disposition_and_opnum(s);
         if (tok_.kind == Tok::From) {
             shift();
             s.super_otype = name("an otype name after 'from'");
