@@ -151,6 +151,63 @@ Status Engine::session_create(const std::string& session) {
 
 bool Engine::session_exists(const std::string& session) const { return contains(sessions_, session); }
 
+Status Engine::session_destroy(const std::string& session, Effects& out) {
+    if (!session_exists(session)) return Status::ERR_SESSION;
+    std::vector<std::string> members;
+    for (const auto& [id, p] : procids_) {
+        if (p->session == session) members.push_back(id);
+    }
+    std::sort(members.begin(), members.end());
+    for (const auto& id : members) close(id, CloseReason::DIED, out);
+    for (auto it = queue_.begin(); it != queue_.end();) {
+        const QueueEntry& e = **it;
+        if (e.key.scope == Scope::SESSION && e.key.name == session) {
+            out.push_back(Dequeued{e.key, e.ptype, e.item.view->id});
+            it = queue_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const auto& [id, p] : procids_) erase_value(p->sessions, session);
+    erase_value(sessions_, session);
+    props_.erase(session);
+    return Status::OK;
+}
+
+Status Engine::session_prop(const std::string& session, const std::string& name, std::vector<std::string>* ret) const {
+    if (!session_exists(session)) return Status::ERR_SESSION;
+    if (name.empty() || name.size() > 64) return Status::ERR_PROPNAME;
+    ret->clear();
+    auto it = props_.find(session);
+    if (it == props_.end()) return Status::OK;
+    for (const auto& [n, values] : it->second) {
+        if (n == name) *ret = values;
+    }
+    return Status::OK;
+}
+
+Status Engine::session_prop_set(const std::string& session, const std::string& name, const std::string& value,
+                                bool append) {
+    if (!session_exists(session)) return Status::ERR_SESSION;
+    if (name.empty() || name.size() > 64) return Status::ERR_PROPNAME;
+    auto& list = props_[session];
+    auto it = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == name; });
+    if (it == list.end()) it = list.insert(list.end(), {name, {}});
+    if (!append) it->second.clear();
+    it->second.push_back(value);
+    return Status::OK;
+}
+
+Status Engine::session_prop_names(const std::string& session, std::vector<std::string>* ret) const {
+    if (!session_exists(session)) return Status::ERR_SESSION;
+    ret->clear();
+    auto it = props_.find(session);
+    if (it != props_.end()) {
+        for (const auto& [n, values] : it->second) ret->push_back(n);
+    }
+    return Status::OK;
+}
+
 Engine::ProcidState* Engine::find_procid(const std::string& id) {
     auto it = procids_.find(id);
     return it == procids_.end() ? nullptr : it->second.get();
@@ -1111,6 +1168,12 @@ void Engine::retry_queue(const QueueKey& key, const ProcidState* only_for, Effec
 }
 
 std::size_t Engine::queued_count() const { return queue_.size(); }
+
+std::vector<Queued> Engine::queued() const {
+    std::vector<Queued> out;
+    for (const auto& e : queue_) out.push_back(Queued{e->key, e->ptype, e->item.view});
+    return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Introspection

@@ -73,6 +73,14 @@ public:
 
     Status session_create(const std::string& session);
     bool session_exists(const std::string& session) const;
+    const std::vector<std::string>& sessions() const { return sessions_; }
+    // The session's server goes away: procids opened in it die, its queue and properties are dropped.
+    Status session_destroy(const std::string& session, Effects& out);
+
+    // Session properties (tt_session_prop*): each name holds an ordered list of byte values.
+    Status session_prop(const std::string& session, const std::string& name, std::vector<std::string>* ret) const;
+    Status session_prop_set(const std::string& session, const std::string& name, const std::string& value, bool append);
+    Status session_prop_names(const std::string& session, std::vector<std::string>* ret) const;
 
     Status open(const OpenRequest& request, Effects& out, std::string* ret_procid);
     Status close(const std::string& procid, CloseReason reason, Effects& out);
@@ -111,6 +119,8 @@ public:
     const Pattern* pattern(PatternId id) const;
     std::size_t live_message_count() const { return live_.size(); }
     std::size_t queued_count() const;
+    // Queued messages with their queue and ptype.
+    std::vector<Queued> queued() const;
 
 private:
     struct RegisteredPattern;
@@ -176,6 +186,7 @@ private:
     std::uint64_t clock_ = 0;  // logical: orders PUSH registrations and ROTATE choices
 
     std::vector<std::string> sessions_;
+    std::unordered_map<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>> props_;
     std::unordered_map<std::string, std::unique_ptr<ProcidState>> procids_;
     std::unordered_map<PatternId, std::unique_ptr<RegisteredPattern>> patterns_;
     std::unordered_map<std::string, std::vector<RegisteredPattern*>> by_op_;

@@ -280,3 +280,52 @@ TEST_F(Registration, ContextJoinAndQuit) {
 
 }  // namespace
 }  // namespace ttbus::core
+
+namespace ttbus::core {
+namespace {
+
+using namespace test;
+
+class Sessions : public EngineTest {};
+
+TEST_F(Sessions, DestroyClosesItsProcidsAndDropsItsQueue) {
+    Ptype mail;
+    mail.id = "Mailer";
+    mail.signatures.push_back(sig(Category::HANDLE, Scope::SESSION, "Compose", {}, Disposition::QUEUE));
+    load({mail});
+    std::string obs = open_with(make_pattern(Category::OBSERVE, {Scope::SESSION}, {"Bye"}), "S1");
+    std::string in_s2 = open("S2");
+    ASSERT_EQ(engine.send_on_exit(in_s2, make_message(Class::NOTICE, Scope::SESSION, "Bye")), Status::OK);
+    Message m = make_message(Class::REQUEST, Scope::SESSION, "Compose");
+    m.body.session = "S2";
+    send(obs, m);
+    ASSERT_EQ(engine.queued_count(), 1u);
+    fx.clear();
+    ASSERT_EQ(engine.session_destroy("S2", fx), Status::OK);
+    EXPECT_FALSE(engine.session_exists("S2"));
+    EXPECT_FALSE(engine.procid_info(in_s2).has_value());
+    EXPECT_TRUE(engine.procid_info(obs).has_value());
+    EXPECT_EQ(engine.queued_count(), 0u);
+    EXPECT_EQ(all<Dequeued>().size(), 1u);
+    EXPECT_EQ(engine.session_destroy("S2", fx), Status::ERR_SESSION);
+}
+
+TEST_F(Sessions, Properties) {
+    std::vector<std::string> v;
+    EXPECT_EQ(engine.session_prop("nope", "x", &v), Status::ERR_SESSION);
+    EXPECT_EQ(engine.session_prop_set("S1", std::string(65, 'n'), "v", false), Status::ERR_PROPNAME);
+    ASSERT_EQ(engine.session_prop_set("S1", "colour", "red", false), Status::OK);
+    ASSERT_EQ(engine.session_prop_set("S1", "colour", std::string("gr\0en", 5), true), Status::OK);
+    ASSERT_EQ(engine.session_prop("S1", "colour", &v), Status::OK);
+    EXPECT_EQ(v, (std::vector<std::string>{"red", std::string("gr\0en", 5)}));
+    ASSERT_EQ(engine.session_prop_set("S1", "colour", "blue", false), Status::OK);
+    ASSERT_EQ(engine.session_prop("S1", "colour", &v), Status::OK);
+    EXPECT_EQ(v, std::vector<std::string>{"blue"});
+    ASSERT_EQ(engine.session_prop_names("S1", &v), Status::OK);
+    EXPECT_EQ(v, std::vector<std::string>{"colour"});
+    ASSERT_EQ(engine.session_prop("S2", "colour", &v), Status::OK);
+    EXPECT_TRUE(v.empty());
+}
+
+}  // namespace
+}  // namespace ttbus::core
