@@ -1192,6 +1192,11 @@ std::vector<std::string> Engine::procids() const {
     return out;
 }
 
+std::string Engine::pattern_ptype(PatternId id) const {
+    auto it = patterns_.find(id);
+    return it == patterns_.end() ? std::string() : it->second->ptype;
+}
+
 const Pattern* Engine::pattern(PatternId id) const {
     auto it = patterns_.find(id);
     return it == patterns_.end() ? nullptr : &it->second->pattern;

@@ -70,6 +70,7 @@ public:
     // Types. Patterns already generated for declared ptypes are kept (as classic ToolTalk does).
     void set_types(std::shared_ptr<const TypeDb> types);
     const TypeDb& types() const { return *types_; }
+    std::shared_ptr<const TypeDb> types_snapshot() const { return types_; }
 
     Status session_create(const std::string& session);
     bool session_exists(const std::string& session) const;
@@ -117,6 +118,8 @@ public:
     std::optional<ProcidInfo> procid_info(const std::string& procid) const;
     std::vector<std::string> procids() const;
     const Pattern* pattern(PatternId id) const;
+    // The ptype whose declaration generated the pattern, "" for a registered one.
+    std::string pattern_ptype(PatternId id) const;
     std::size_t live_message_count() const { return live_.size(); }
     std::size_t queued_count() const;
     // Queued messages with their queue and ptype.
