@@ -39,7 +39,8 @@ def bus_config(directory):
   <listen>unix:path={directory}/bus</listen>
   <servicedir>{directory}/services</servicedir>
   <policy context="default">
-    <allow send_destination="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
 </busconfig>
