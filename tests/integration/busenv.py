@@ -140,9 +140,11 @@ def main():
                    XDG_RUNTIME_DIR=directory, TTPATH=os.path.join(directory, "tt"))
         env.pop("TT_SESSION", None)
         env.pop("_SUN_TT_SESSION", None)
+        types_dir = os.path.join(directory, "data", "ttbus", "types")
         if args.types:
-            dest = os.path.join(directory, "data", "ttbus", "types")
-            shutil.copytree(args.types, dest)
+            shutil.copytree(args.types, types_dir)
+        else:
+            os.makedirs(types_dir)
         if not args.no_broker:
             if not args.ttbusd:
                 ap.error("--ttbusd is required unless --no-broker")

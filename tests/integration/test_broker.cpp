@@ -1,0 +1,347 @@
+// ttbusd on a real bus: each test case runs under its own private bus and broker (busenv.py),
+// once on dbus-daemon and once on dbus-broker.
+#include "client.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace ttbus::test {
+namespace {
+
+constexpr std::int32_t NOTICE = 1, REQUEST = 2, OFFER = 3;
+constexpr std::int32_t PROCEDURE = 0;
+constexpr std::int32_t SESSION = 1;
+constexpr std::int32_t OBSERVE = 1, HANDLE = 2;
+constexpr std::int32_t IN = 1, OUT = 2, INOUT = 3;
+constexpr std::int32_t HANDLED = 2, FAILED = 3, STARTED = 5;
+
+Dict pattern(std::int32_t category, const std::string& op) {
+    return {{"category", sdbus::Variant(category)},
+            {"scopes", sdbus::Variant(std::vector<std::int32_t>{SESSION})},
+            {"ops", sdbus::Variant(std::vector<std::string>{op})}};
+}
+
+Dict message(std::int32_t cls, const std::string& op, std::vector<WireArg> args = {}) {
+    return {{"class", sdbus::Variant(cls)},
+            {"address", sdbus::Variant(PROCEDURE)},
+            {"scope", sdbus::Variant(SESSION)},
+            {"op", sdbus::Variant(op)},
+            {"args", sdbus::Variant(args)}};
+}
+
+std::string default_session(Client& c) {
+    std::string s;
+    c.proxy().callMethod("DefaultSession").onInterface(broker_iface).storeResultsTo(s);
+    return s;
+}
+
+// A procid with one pattern, joined to the default session.
+std::string join_with(Client& c, const Dict& p) {
+    std::string procid = c.open();
+    c.register_pattern(procid, p);
+    c.procid_call("SessionJoin", procid, default_session(c));
+    return procid;
+}
+
+TEST(Broker, OpenInfoAndClose) {
+    Client a;
+    std::string procid, session;
+    a.proxy().callMethod("Open").onInterface(broker_iface).withArguments(Dict{}).storeResultsTo(procid, session);
+    EXPECT_EQ(session, default_session(a));
+    Dict info;
+    a.proxy().callMethod("ProcidInfo").onInterface(broker_iface).withArguments(procid).storeResultsTo(info);
+    EXPECT_EQ(get<std::string>(info, "owner"), a.name());
+    EXPECT_EQ(get<std::uint32_t>(info, "uid"), static_cast<std::uint32_t>(geteuid()));
+    EXPECT_EQ(get<std::uint32_t>(info, "gid"), static_cast<std::uint32_t>(getegid()));
+    a.proxy().callMethod("Close").onInterface(broker_iface).withArguments(procid);
+    EXPECT_EQ(error_of([&] { a.proxy().callMethod("ProcidInfo").onInterface(broker_iface).withArguments(procid); }),
+              "org.ttbus.Error.Procid");
+    EXPECT_EQ(error_of([&] { a.open({{"session", sdbus::Variant(std::string("no-such-session"))}}); }),
+              "org.ttbus.Error.Session");
+}
+
+TEST(Broker, RequestReplyWithEveryArgKind) {
+    Client handler, sender;
+    std::string h = join_with(handler, pattern(HANDLE, "Echo"));
+    std::string s = sender.open();
+    const std::string with_nul("a\0b", 3);
+    std::string id = sender.send(s, message(REQUEST, "Echo",
+                                            {int_arg(IN, 41), unset_arg(OUT, "string"), bytes_arg(INOUT, "bytes", with_nul)}));
+    Signal d = handler.wait_for("Delivered", h);
+    EXPECT_EQ(get<std::string>(d.message, "id"), id);
+    EXPECT_EQ(get<std::string>(d.message, "sender"), s);
+    EXPECT_EQ(get<std::uint32_t>(d.message, "delivery"), 0u);
+    auto args = get<std::vector<WireArg>>(d.message, "args");
+    ASSERT_EQ(args.size(), 3u);
+    EXPECT_EQ(args[0].get<3>(), 41);
+    EXPECT_EQ(args[1].get<2>(), 0u) << "unset";
+    EXPECT_EQ(bytes_of(args[2]), with_nul);
+
+    Dict answer{{"args", sdbus::Variant(std::vector<WireArg>{int_arg(IN, 0), bytes_arg(OUT, "string", "out"),
+                                                              bytes_arg(INOUT, "bytes", "changed")})},
+                {"status_string", sdbus::Variant(std::string("done"))}};
+    handler.procid_call("Reply", h, id, answer);
+    Signal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), HANDLED);
+    EXPECT_EQ(get<std::string>(u.message, "status_string"), "done");
+    args = get<std::vector<WireArg>>(u.message, "args");
+    EXPECT_EQ(args[0].get<3>(), 41) << "an IN arg is not changed by the reply";
+    EXPECT_EQ(bytes_of(args[1]), "out");
+    EXPECT_EQ(bytes_of(args[2]), "changed");
+}
+
+TEST(Broker, NoticeReachesEveryObserver) {
+    Client o1, o2, sender;
+    std::string p1 = join_with(o1, pattern(OBSERVE, "Saved"));
+    std::string p2 = join_with(o2, pattern(OBSERVE, "Saved"));
+    std::string s = sender.open();
+    sender.send(s, message(NOTICE, "Saved", {bytes_arg(IN, "string", "/tmp/x")}));
+    EXPECT_EQ(get<std::uint32_t>(o1.wait_for("Delivered", p1).message, "delivery"), 1u);
+    EXPECT_EQ(get<std::uint32_t>(o2.wait_for("Delivered", p2).message, "delivery"), 1u);
+    EXPECT_TRUE(sender.quiet("Updated")) << "notices get no updates";
+}
+
+TEST(Broker, RequestWithoutHandlerFails) {
+    Client sender;
+    std::string s = sender.open();
+    sender.send(s, message(REQUEST, "Nobody"));
+    Signal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), FAILED);
+    EXPECT_EQ(get<std::int32_t>(u.message, "status"), 1053);
+}
+
+TEST(Broker, HandlerConnectionDropsMidRequest) {
+    Client sender;
+    std::string s = sender.open();
+    std::string id;
+    {
+        Client handler;
+        std::string h = join_with(handler, pattern(HANDLE, "Slow"));
+        id = sender.send(s, message(REQUEST, "Slow"));
+        handler.wait_for("Delivered", h);
+    }  // the handler's connection closes without a reply
+    Signal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(get<std::string>(u.message, "id"), id);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), FAILED);
+    EXPECT_EQ(get<std::int32_t>(u.message, "status"), 1042) << "TT_ERR_PROCID";
+}
+
+TEST(Broker, SendOnExitGoesOutWhenTheConnectionDrops) {
+    Client observer;
+    std::string o = join_with(observer, pattern(OBSERVE, "Bye"));
+    {
+        Client leaving;
+        std::string p = leaving.open();
+        leaving.procid_call("SendOnExit", p, message(NOTICE, "Bye"));
+    }
+    Signal d = observer.wait_for("Delivered", o);
+    EXPECT_EQ(get<std::string>(d.message, "op"), "Bye");
+}
+
+TEST(Broker, OnlyTheOwnerActsForAProcid) {
+    Client owner, intruder, sender;
+    std::string h = join_with(owner, pattern(HANDLE, "Mine"));
+    std::string s = sender.open();
+    std::string id = sender.send(s, message(REQUEST, "Mine"));
+    owner.wait_for("Delivered", h);
+    const std::string access = "org.ttbus.Error.Access";
+    EXPECT_EQ(error_of([&] { intruder.procid_call("Reply", h, id, Dict{}); }), access);
+    EXPECT_EQ(error_of([&] { intruder.procid_call("Fail", h, id, Dict{}); }), access);
+    EXPECT_EQ(error_of([&] { intruder.proxy().callMethod("Close").onInterface(broker_iface).withArguments(h); }), access);
+    EXPECT_EQ(error_of([&] { intruder.register_pattern(h, pattern(OBSERVE, "x")); }), access);
+    EXPECT_EQ(error_of([&] { intruder.send(h, message(NOTICE, "spoof")); }), access);
+    // The rightful owner still can.
+    owner.procid_call("Reply", h, id, Dict{});
+    EXPECT_EQ(get<std::int32_t>(sender.wait_for("Updated", s).message, "state"), HANDLED);
+}
+
+struct BadInput {
+    const char* what;
+    Dict message;
+    const char* error;
+};
+
+TEST(Broker, MalformedDictionariesAreRejected) {
+    Client c;
+    std::string p = c.open();
+    std::vector<BadInput> rows{
+        {"wrong type", {{"class", sdbus::Variant(std::string("request"))}}, "org.ttbus.Error.Invalid"},
+        {"unknown key", {{"colour", sdbus::Variant(std::int32_t{1})}}, "org.ttbus.Error.Invalid"},
+        {"class out of range", {{"class", sdbus::Variant(std::int32_t{9})}}, "org.ttbus.Error.Class"},
+        {"scope out of range", {{"class", sdbus::Variant(NOTICE)}, {"scope", sdbus::Variant(std::int32_t{-3})}},
+         "org.ttbus.Error.Scope"},
+        {"bad arg mode", {{"args", sdbus::Variant(std::vector<WireArg>{int_arg(7, 1)})}}, "org.ttbus.Error.Mode"},
+        {"bad value kind", {{"args", sdbus::Variant(std::vector<WireArg>{{IN, "int", 5u, 0, {}}})}},
+         "org.ttbus.Error.Invalid"},
+        {"int kind with bytes", {{"args", sdbus::Variant(std::vector<WireArg>{{IN, "int", 1u, 3, {1}}})}},
+         "org.ttbus.Error.Invalid"},
+        {"no address", {{"class", sdbus::Variant(NOTICE)}, {"scope", sdbus::Variant(SESSION)}},
+         "org.ttbus.Error.Address"},
+    };
+    for (const auto& r : rows) EXPECT_EQ(error_of([&] { c.send(p, r.message); }), r.error) << r.what;
+    EXPECT_EQ(error_of([&] { c.register_pattern(p, {{"category", sdbus::Variant(std::int32_t{0})}}); }),
+              "org.ttbus.Error.Category");
+    EXPECT_EQ(error_of([&] {
+                  c.register_pattern(p, {{"category", sdbus::Variant(HANDLE)},
+                                         {"scopes", sdbus::Variant(std::vector<std::int32_t>{40})}});
+              }),
+              "org.ttbus.Error.Scope");
+    Dict reply;
+    EXPECT_EQ(error_of([&] {
+                  c.proxy().callMethod("Call").onInterface(broker_iface).withArguments(Dict{}).storeResultsTo(reply);
+              }),
+              "org.ttbus.Error.Op")
+        << "the one-call form needs an op";
+    EXPECT_EQ(error_of([&] { c.open({{"token", sdbus::Variant(std::int32_t{1})}}); }), "org.ttbus.Error.Invalid");
+    // The broker is fine afterwards.
+    EXPECT_FALSE(c.open().empty());
+}
+
+TEST(Broker, PerConnectionLimits) {
+    Client c;
+    std::vector<std::string> procids;
+    for (int i = 0; i < 64; ++i) procids.push_back(c.open());
+    EXPECT_EQ(error_of([&] { c.open(); }), "org.ttbus.Error.Overflow");
+    Client other;
+    EXPECT_FALSE(other.open().empty()) << "limits are per connection";
+    std::vector<WireArg> many(257, int_arg(IN, 1));
+    EXPECT_EQ(error_of([&] { c.send(procids[0], message(NOTICE, "Big", many)); }), "org.ttbus.Error.Overflow");
+    std::string huge(5u << 20, 'x');
+    EXPECT_EQ(error_of([&] { c.send(procids[0], message(NOTICE, "Big", {bytes_arg(IN, "string", huge)})); }),
+              "org.ttbus.Error.Overflow");
+}
+
+TEST(Broker, OneCallFormsForShellUsers) {
+    Client handler, shell;
+    std::string h = join_with(handler, pattern(HANDLE, "Ping"));
+    // The call is answered asynchronously: ask it in a thread while the handler serves.
+    Dict reply;
+    std::string error;
+    std::thread t([&] {
+        try {
+            shell.proxy()
+                .callMethod("Call")
+                .onInterface(broker_iface)
+                .withArguments(Dict{{"op", sdbus::Variant(std::string("Ping"))},
+                                    {"args", sdbus::Variant(std::vector<WireArg>{unset_arg(OUT, "string")})}})
+                .storeResultsTo(reply);
+        } catch (const sdbus::Error& e) {
+            error = e.getName();
+        }
+    });
+    Signal d = handler.wait_for("Delivered", h);
+    handler.procid_call("Reply", h, get<std::string>(d.message, "id"),
+                        Dict{{"args", sdbus::Variant(std::vector<WireArg>{bytes_arg(OUT, "string", "pong")})}});
+    t.join();
+    ASSERT_EQ(error, "");
+    EXPECT_EQ(bytes_of(get<std::vector<WireArg>>(reply, "args").at(0)), "pong");
+    EXPECT_EQ(get<std::int32_t>(reply, "state"), HANDLED);
+
+    std::string id;
+    shell.proxy().callMethod("Notify").onInterface(broker_iface)
+        .withArguments(Dict{{"op", sdbus::Variant(std::string("Ping"))}}).storeResultsTo(id);
+    EXPECT_FALSE(id.empty());
+    EXPECT_EQ(error_of([&] {
+                  shell.proxy().callMethod("Call").onInterface(broker_iface)
+                      .withArguments(Dict{{"op", sdbus::Variant(std::string("Unserved"))}}).storeResultsTo(reply);
+              }),
+              "org.ttbus.Error.NoMatch");
+}
+
+TEST(Broker, MonitorSeesMessagesAndStateChanges) {
+    Client watcher, handler, sender;
+    watcher.proxy().callMethod("Subscribe").onInterface(monitor_iface)
+        .withArguments(Dict{{"op", sdbus::Variant(std::string("Watched"))}});
+    std::string h = join_with(handler, pattern(HANDLE, "Watched"));
+    std::string s = sender.open();
+    sender.send(s, message(NOTICE, "Ignored"));
+    std::string id = sender.send(s, message(REQUEST, "Watched"));
+    handler.wait_for("Delivered", h);
+    handler.procid_call("Reply", h, id, Dict{});
+    EXPECT_EQ(get<std::string>(watcher.wait_for("Event", "sent").message, "id"), id);
+    EXPECT_EQ(get<std::string>(watcher.wait_for("Event", "delivered").message, "procid"), h);
+    EXPECT_EQ(get<std::int32_t>(watcher.wait_for("Event", "updated").message, "state"), HANDLED);
+    for (const Signal& e : watcher.drain()) {
+        EXPECT_EQ(get<std::string>(e.message, "op"), "Watched") << e.first << ": the filter keeps other ops out";
+    }
+}
+
+TEST(Broker, SessionsEndWithTheirCreator) {
+    Client user;
+    std::string session;
+    std::string procid;
+    {
+        Client ttsession;
+        ttsession.proxy().callMethod("CreateSession").onInterface(broker_iface).storeResultsTo(session);
+        EXPECT_NE(session, default_session(user));
+        procid = user.open({{"session", sdbus::Variant(session)}});
+        std::vector<std::string> all;
+        user.proxy().callMethod("Sessions").onInterface(broker_iface).storeResultsTo(all);
+        EXPECT_EQ(all.size(), 2u);
+    }
+    // Its creator gone, the session ends and procids opened in it are closed.
+    for (int i = 0; i < 100; ++i) {
+        std::vector<std::string> all;
+        user.proxy().callMethod("Sessions").onInterface(broker_iface).storeResultsTo(all);
+        if (all.size() == 1) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(error_of([&] { user.proxy().callMethod("ProcidInfo").onInterface(broker_iface).withArguments(procid); }),
+              "org.ttbus.Error.Procid");
+}
+
+TEST(Broker, TypesReloadWhenATypeFileChanges) {
+    Client c;
+    EXPECT_EQ(error_of([&] { c.proxy().callMethod("PtypeExists").onInterface(broker_iface)
+                                 .withArguments(std::string("Late_Tool")); }),
+              "org.ttbus.Error.Ptype");
+    const char* data = std::getenv("XDG_DATA_HOME");
+    ASSERT_NE(data, nullptr);
+    std::filesystem::path dir = std::filesystem::path(data) / "ttbus" / "types";
+    ASSERT_TRUE(std::filesystem::exists(dir)) << "busenv creates the watched directory";
+    std::ofstream(dir / "late.types") << "ptype Late_Tool { start \"true\"; handle: session Go() => start; };\n";
+    std::string err = "pending";
+    for (int i = 0; i < 200 && !err.empty(); ++i) {
+        err = error_of([&] { c.proxy().callMethod("PtypeExists").onInterface(broker_iface)
+                                 .withArguments(std::string("Late_Tool")); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(err, "") << "inotify reload";
+    std::uint32_t ptypes = 0, otypes = 0;
+    c.proxy().callMethod("ReloadTypes").onInterface(broker_iface).storeResultsTo(ptypes, otypes);
+    EXPECT_GE(ptypes, 1u);
+}
+
+// A start string that exits at once: STARTED, then FAILED with TT_ERR_PTYPE_START.
+TEST(Broker, StartStringThatExitsAtOnce) {
+    const char* data = std::getenv("XDG_DATA_HOME");
+    ASSERT_NE(data, nullptr);
+    std::ofstream(std::filesystem::path(data) / "ttbus" / "types" / "quitter.types")
+        << "ptype Quitter { start \"exit 3\"; handle: session Work() => start; };\n";
+    Client c;
+    std::uint32_t p = 0, o = 0;
+    c.proxy().callMethod("ReloadTypes").onInterface(broker_iface).storeResultsTo(p, o);
+    std::string s = c.open();
+    c.send(s, message(REQUEST, "Work"));
+    EXPECT_EQ(get<std::int32_t>(c.wait_for("Updated", s).message, "state"), STARTED);
+    Signal f = c.wait_for("Updated", s);
+    EXPECT_EQ(get<std::int32_t>(f.message, "state"), FAILED);
+    EXPECT_EQ(get<std::int32_t>(f.message, "status"), 1056);
+}
+
+TEST(Broker, OfferVotes) {
+    Client voter, sender;
+    std::string v = join_with(voter, pattern(HANDLE, "Offer"));
+    std::string s = sender.open();
+    std::string id = sender.send(s, message(OFFER, "Offer"));
+    EXPECT_EQ(get<std::uint32_t>(voter.wait_for("Delivered", v).message, "delivery"), 2u);
+    voter.procid_call("Accept", v, id);
+    Signal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), 7);
+    EXPECT_EQ(get<std::vector<std::string>>(u.message, "accepters"), std::vector<std::string>{v});
+}
+
+}  // namespace
+}  // namespace ttbus::test
