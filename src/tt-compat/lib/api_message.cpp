@@ -1,0 +1,260 @@
+// The message lifecycle: create, destroy, send, receive (with the classic callback order),
+// reply/reject/accept/fail, callbacks and user data.
+#include "client.h"
+#include "status.h"
+#include "storage.h"
+#include "trace.h"
+#include "wire.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+using namespace ttc;
+
+namespace {
+
+// The procid that acts on a message: the one it was delivered to, else the one that created it.
+Procid* acting_procid(const Message& m) {
+    Client* c = client();
+    Procid* p = c->find_procid(m.recipient.empty() ? m.w.sender : m.recipient);
+    return p;
+}
+
+Tt_status act(Message& m, const char* member, bool with_answer) {
+    Procid* p = acting_procid(m);
+    if (p == nullptr) return TT_ERR_PROCID;
+    return p->call(member, [&](sd_bus_message* bm) {
+        int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.id.c_str());
+        return (r >= 0 && with_answer) ? append_answer(bm, m.w) : r;
+    });
+}
+
+// An offer delivered for a vote and not voted on counts as an abstention (destroyed, or
+// followed by the next receive).
+void abstain_if_unvoted(Message& m) {
+    if (m.w.cls != TT_OFFER || m.w.delivery != DELIVERY_VOTE || m.voted || m.recipient.empty()) return;
+    m.voted = true;
+    if (act(m, "Abstain", false) == TT_OK) m.w.state = TT_ABSTAINED;
+}
+
+// Runs callbacks newest first; true when one processed the message or it no longer exists.
+bool run(const std::vector<Tt_message_callback>& callbacks, Tt_message h, Tt_pattern pattern) {
+    for (auto it = callbacks.rbegin(); it != callbacks.rend(); ++it) {
+        Tt_callback_action a = (*it)(h, pattern);
+        if (client() == nullptr || client()->messages.find(h) == nullptr) return true;
+        if (a == TT_CALLBACK_PROCESSED) return true;
+    }
+    return false;
+}
+
+// The classic order (facts §5.10): the message's callbacks, the matched pattern's, then the
+// opnum callbacks of the handler ptype and of the otype.
+bool callbacks_took(Tt_message h, bool update) {
+    Client* c = client();
+    const Message* m = c->messages.find(h);
+    Tt_pattern pattern = c->pattern_by_id(m->w.pattern);
+    if (run(std::vector<Tt_message_callback>(m->callbacks), h, pattern)) return true;
+    if (const Pattern* p = c->patterns.find(pattern)) {
+        if (run(std::vector<Tt_message_callback>(p->callbacks), h, pattern)) return true;
+    }
+    c = client();
+    m = c->messages.find(h);
+    if (update || m->w.opnum == -1) return false;
+    const CallbackKey by_ptype{m->w.handler_ptype, m->w.opnum};
+    const CallbackKey by_otype{m->w.otype, m->w.opnum};
+    if (auto it = c->ptype_callbacks.find(by_ptype); it != c->ptype_callbacks.end()) {
+        if (run(std::vector<Tt_message_callback>(it->second), h, pattern)) return true;
+    }
+    c = client();
+    if (auto it = c->otype_callbacks.find(by_otype); it != c->otype_callbacks.end()) {
+        if (run(std::vector<Tt_message_callback>(it->second), h, pattern)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+extern "C" {
+
+Tt_message tt_message_create(void) {
+    if (Tt_status s = need_open(); s != TT_OK) return report_handle<Tt_message>("tt_message_create", s);
+    Client* c = client();
+    const Procid& p = *c->current;
+    auto m = std::make_unique<Message>();
+    m->w.id = new_message_id(p.id);
+    m->w.sender = p.id;
+    m->w.session = c->default_session;
+    m->w.file = c->default_file;
+    m->w.sender_ptype = p.default_ptype;
+    m->w.uid = geteuid();
+    m->w.gid = getegid();
+    return c->add_message(std::move(m));
+}
+
+Tt_message tt_message_create_super(Tt_message h) {
+    Message* orig = nullptr;
+    if (Tt_status s = need_message(h, &orig); s != TT_OK) {
+        return report_handle<Tt_message>("tt_message_create_super", s);
+    }
+    Client* c = client();
+    auto m = std::make_unique<Message>();
+    m->w = orig->w;
+    m->w.id = new_message_id(c->current->id);
+    m->w.sender = c->current->id;
+    m->w.state = TT_CREATED;
+    m->w.handler.clear();
+    m->w.status = 0;
+    m->w.status_string.clear();
+    m->w.super = true;
+    return c->add_message(std::move(m));
+}
+
+// Destroying a request still waiting for its answer is allowed (TT_OK, as classic libtt did);
+// the handle is gone at once, and the answer, when it comes, is dropped: tt_message_receive
+// never returns it and tt_fd does not become readable for it.
+Tt_status tt_message_destroy(Tt_message h) {
+    Message* m = nullptr;
+    if (Tt_status s = need_message(h, &m); s != TT_OK) return report("tt_message_destroy", s);
+    abstain_if_unvoted(*m);
+    client()->remove_message(h);
+    return TT_OK;
+}
+
+Tt_status tt_message_send(Tt_message h) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK && (m->sent || m->w.state != TT_CREATED)) s = TT_ERR_STATE;
+    Procid* p = s == TT_OK ? client()->find_procid(m->w.sender) : nullptr;
+    if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
+    if (s != TT_OK) return report("tt_message_send", s);
+    // Registered before the call: a copy for this process can arrive before Send returns.
+    p->sent[m->w.id] = h;
+    Reply reply;
+    s = p->call("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w); }, &reply);
+    m = client()->messages.find(h);
+    if (s != TT_OK) {
+        p->sent.erase(m->w.id);
+        return report("tt_message_send", s);
+    }
+    m->sent = true;
+    m->w.state = TT_SENT;
+    trace_message("tt_message_send", m->w);
+    return TT_OK;
+}
+
+Tt_status tt_message_send_on_exit(Tt_message h) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK && m->w.state != TT_CREATED) s = TT_ERR_STATE;
+    Procid* p = s == TT_OK ? client()->find_procid(m->w.sender) : nullptr;
+    if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
+    if (s == TT_OK) s = p->call("SendOnExit", [&](sd_bus_message* bm) { return append_message(bm, m->w); });
+    return report("tt_message_send_on_exit", s);
+}
+
+Tt_message tt_message_receive(void) {
+    if (Tt_status s = need_open(); s != TT_OK) return report_handle<Tt_message>("tt_message_receive", s);
+    Client* c = client();
+    if (Message* offer = c->messages.find(c->unvoted_offer)) abstain_if_unvoted(*offer);
+    c->unvoted_offer = nullptr;
+    Procid* p = c->current;
+    if (!p->bus->pump() && p->queue.empty()) return report_handle<Tt_message>("tt_message_receive", TT_ERR_NOMP);
+    if (p->queue.empty()) return nullptr;
+    Pending next = std::move(p->queue.front());
+    p->queue.pop_front();
+    p->sync_fd();
+
+    Tt_message h = next.target;
+    if (h != nullptr) {
+        Message* m = c->messages.find(h);
+        m->w = std::move(next.data);
+        if (!next.update) m->recipient = p->id;
+    } else {
+        auto m = std::make_unique<Message>();
+        m->w = std::move(next.data);
+        m->recipient = p->id;
+        h = c->add_message(std::move(m));
+    }
+    Message* m = c->messages.find(h);
+    if (!next.update && m->w.cls == TT_OFFER && m->w.delivery == DELIVERY_VOTE) c->unvoted_offer = h;
+    trace_message("tt_message_receive", m->w);
+    return callbacks_took(h, next.update) ? nullptr : h;
+}
+
+Tt_status tt_message_reply(Tt_message h) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK) s = act(*m, "Reply", true);
+    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
+        m->w.state = TT_HANDLED;
+        m->w.start_message = false;
+    }
+    return report("tt_message_reply", s);
+}
+
+Tt_status tt_message_fail(Tt_message h) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK) s = act(*m, "Fail", true);
+    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
+        m->w.state = TT_FAILED;
+        m->w.start_message = false;
+    }
+    return report("tt_message_fail", s);
+}
+
+Tt_status tt_message_reject(Tt_message h) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK) s = act(*m, "Reject", false);
+    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
+        m->w.state = TT_REJECTED;
+        m->w.start_message = false;
+        m->voted = true;
+    }
+    return report("tt_message_reject", s);
+}
+
+// For an offer a vote; for a start message it lets the broker deliver the ptype's other
+// messages; for anything else a no-op (as classic).
+Tt_status tt_message_accept(Tt_message h) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK) s = act(*m, "Accept", false);
+    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr && m->w.cls == TT_OFFER && !m->recipient.empty()) {
+        m->w.state = TT_ACCEPTED;
+        m->voted = true;
+    }
+    return report("tt_message_accept", s);
+}
+
+Tt_pattern tt_message_pattern(Tt_message h) {
+    Message* m = nullptr;
+    if (Tt_status s = need_message(h, &m); s != TT_OK) return report_handle<Tt_pattern>("tt_message_pattern", s);
+    return client()->pattern_by_id(m->w.pattern);
+}
+
+Tt_status tt_message_callback_add(Tt_message h, Tt_message_callback f) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK && f == nullptr) s = TT_ERR_POINTER;
+    if (s == TT_OK) m->callbacks.push_back(f);
+    return report("tt_message_callback_add", s);
+}
+
+void* tt_message_user(Tt_message h, int key) {
+    Message* m = nullptr;
+    if (Tt_status s = need_message(h, &m); s != TT_OK) return report_ptr("tt_message_user", s);
+    auto it = m->user.find(key);
+    return it == m->user.end() ? nullptr : it->second;
+}
+
+Tt_status tt_message_user_set(Tt_message h, int key, void* v) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK) m->user[key] = v;
+    return report("tt_message_user_set", s);
+}
+
+}  // extern "C"

@@ -1,0 +1,128 @@
+#include "bus.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace ttc {
+
+namespace {
+
+// Deliveries are unicast signals; dbus-broker only routes them to connections with a matching rule.
+constexpr const char* MATCH_RULE =
+    "type='signal',sender='org.ttbus.Broker1',interface='org.ttbus.Procid1',path='/org/ttbus/Broker1'";
+
+// A ttbus error message starts with the status number ("1053 TT_ERR_NO_MATCH: ...").
+Tt_status status_of(const sd_bus_error& e) {
+    if (e.name != nullptr && std::strncmp(e.name, "org.ttbus.Error.", 16) == 0) {
+        if (e.message == nullptr) return TT_ERR_INTERNAL;
+        char* end = nullptr;
+        long n = std::strtol(e.message, &end, 10);
+        if (end == e.message || n <= 0 || n >= TT_STATUS_LAST) return TT_ERR_INTERNAL;
+        return static_cast<Tt_status>(n);
+    }
+    // No broker, no activation, a dead connection, a timeout: no message server to talk to.
+    return TT_ERR_NOMP;
+}
+
+}  // namespace
+
+Tt_status Connection::open(std::unique_ptr<Connection>& out) {
+    std::unique_ptr<Connection> c(new Connection());
+    if (sd_bus_open_user(&c->bus_) < 0) return TT_ERR_NOMP;
+    if (sd_bus_add_filter(c->bus_, &c->filter_slot_, &Connection::filter, c.get()) < 0) return TT_ERR_INTERNAL;
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    int r = sd_bus_call_method(c->bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "AddMatch", &error, nullptr, "s", MATCH_RULE);
+    sd_bus_error_free(&error);
+    if (r < 0) return TT_ERR_NOMP;
+
+    c->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    c->event_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (c->epoll_fd_ < 0 || c->event_fd_ < 0) return TT_ERR_NOMEM;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = c->event_fd_;
+    if (epoll_ctl(c->epoll_fd_, EPOLL_CTL_ADD, c->event_fd_, &ev) < 0) return TT_ERR_INTERNAL;
+    ev.data.fd = sd_bus_get_fd(c->bus_);
+    if (ev.data.fd < 0 || epoll_ctl(c->epoll_fd_, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) return TT_ERR_INTERNAL;
+    out = std::move(c);
+    return TT_OK;
+}
+
+Connection::~Connection() {
+    sd_bus_slot_unref(filter_slot_);
+    sd_bus_flush_close_unref(bus_);
+    if (epoll_fd_ >= 0) close(epoll_fd_);
+    if (event_fd_ >= 0) close(event_fd_);
+}
+
+Tt_status Connection::call(const char* iface, const char* member, const Build& build, Reply* reply) {
+    if (broken_) return TT_ERR_NOMP;
+    sd_bus_message* m = nullptr;
+    int r = sd_bus_message_new_method_call(bus_, &m, BROKER_NAME, BROKER_PATH, iface, member);
+    if (r >= 0 && build) r = build(m);
+    if (r < 0) {
+        sd_bus_message_unref(m);
+        return r == -ENOMEM ? TT_ERR_NOMEM : TT_ERR_INTERNAL;
+    }
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_message* answer = nullptr;
+    // Broker calls that wait for a ToolTalk handler reply asynchronously, so the default timeout
+    // only matters when the broker itself is stuck.
+    r = sd_bus_call(bus_, m, 0, &error, &answer);
+    sd_bus_message_unref(m);
+    Tt_status status = TT_OK;
+    if (r < 0) {
+        status = status_of(error);
+        if (sd_bus_is_open(bus_) <= 0) broken_ = true;
+    } else if (broker_.empty()) {
+        const char* sender = sd_bus_message_get_sender(answer);
+        if (sender != nullptr) broker_ = sender;
+    }
+    sd_bus_error_free(&error);
+    if (reply != nullptr && status == TT_OK) {
+        reply->m = answer;
+    } else {
+        sd_bus_message_unref(answer);
+    }
+    pump();
+    return status;
+}
+
+bool Connection::pump() {
+    while (!broken_) {
+        int r = sd_bus_process(bus_, nullptr);
+        if (r < 0) broken_ = true;
+        if (r <= 0) break;
+    }
+    return !broken_;
+}
+
+void Connection::set_ready(bool ready) {
+    if (ready == ready_) return;
+    std::uint64_t one = 1;
+    std::uint64_t drained = 0;
+    ssize_t n = ready ? write(event_fd_, &one, sizeof one) : read(event_fd_, &drained, sizeof drained);
+    if (n == static_cast<ssize_t>(sizeof one)) ready_ = ready;
+}
+
+// Takes our signals, and only when they come from the broker we talked to (anyone on the bus can
+// send a unicast signal).
+int Connection::filter(sd_bus_message* m, void* userdata, sd_bus_error* /*error*/) {
+    auto* self = static_cast<Connection*>(userdata);
+    std::uint8_t type = 0;
+    if (sd_bus_message_get_type(m, &type) < 0 || type != SD_BUS_MESSAGE_SIGNAL) return 0;
+    const char* iface = sd_bus_message_get_interface(m);
+    const char* sender = sd_bus_message_get_sender(m);
+    if (iface == nullptr || std::strcmp(iface, PROCID_IFACE) != 0) return 0;
+    if (sender == nullptr || self->broker_ != sender) return 0;
+    if (self->handler_) self->handler_(m);
+    return 1;
+}
+
+}  // namespace ttc

@@ -1,0 +1,73 @@
+// One D-Bus connection to ttbusd, owned by one procid (a procid belongs to the connection that
+// opened it). No threads: the program drives it by calling the API, and watches fd().
+//
+// fd() is an epoll descriptor over the bus socket and an eventfd. The eventfd is kept readable
+// exactly while the procid has deliveries waiting (set_ready); the socket makes fd() readable when
+// new data arrives, so the program calls tt_message_receive, which reads it. sd-bus may already
+// hold messages it read during a method call, so after every call the connection is processed
+// until idle (pump) before anyone decides whether something is waiting.
+#pragma once
+
+#include <Tt/tt_c.h>
+
+#include <systemd/sd-bus.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace ttc {
+
+inline constexpr const char* BROKER_NAME = "org.ttbus.Broker1";
+inline constexpr const char* BROKER_PATH = "/org/ttbus/Broker1";
+inline constexpr const char* BROKER_IFACE = "org.ttbus.Broker1";
+inline constexpr const char* PROCID_IFACE = "org.ttbus.Procid1";
+
+// A method reply, released when it goes out of scope.
+struct Reply {
+    sd_bus_message* m = nullptr;
+    Reply() = default;
+    Reply(const Reply&) = delete;
+    Reply& operator=(const Reply&) = delete;
+    ~Reply() { sd_bus_message_unref(m); }
+};
+
+class Connection {
+public:
+    using Build = std::function<int(sd_bus_message*)>;
+    using SignalHandler = std::function<void(sd_bus_message*)>;
+
+    // Connects to the user's session bus and subscribes to this connection's deliveries.
+    static Tt_status open(std::unique_ptr<Connection>& out);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Calls a method of the broker (starting it by D-Bus activation if needed). build appends the
+    // arguments. A D-Bus error becomes the status its message starts with; failing to reach the
+    // broker at all is TT_ERR_NOMP. The connection is pumped afterwards.
+    Tt_status call(const char* iface, const char* member, const Build& build, Reply* reply = nullptr);
+
+    // Dispatches everything already received, without blocking. False when the connection is gone.
+    bool pump();
+    bool broken() const { return broken_; }
+
+    int fd() const { return epoll_fd_; }
+    void set_ready(bool ready);
+    void on_signal(SignalHandler handler) { handler_ = std::move(handler); }
+
+private:
+    Connection() = default;
+    static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
+
+    sd_bus* bus_ = nullptr;
+    sd_bus_slot* filter_slot_ = nullptr;
+    int epoll_fd_ = -1;
+    int event_fd_ = -1;
+    bool ready_ = false;
+    bool broken_ = false;
+    std::string broker_;  // the broker's unique name, learnt from its first reply
+    SignalHandler handler_;
+};
+
+}  // namespace ttc

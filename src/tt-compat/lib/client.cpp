@@ -1,0 +1,228 @@
+#include "client.h"
+
+#include "status.h"
+#include "wire.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace ttc {
+
+namespace {
+
+std::unique_ptr<Client>& the_client() {
+    static std::unique_ptr<Client> c;
+    return c;
+}
+
+std::string& preset() {
+    static std::string session;
+    return session;
+}
+
+const char* env_value(const char* name, const char* alternative) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') v = std::getenv(alternative);
+    return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+// A started handler's start token. Classic libtt renamed the variable in place (TT_TOKEN becomes
+// TT_TAKEN) so that processes this one starts do not present the token again.
+void retire_token(const char* name) {
+    char* v = std::getenv(name);
+    if (v != nullptr && *v != '\0') v[-5] = 'A';  // the 'O' of "TOKEN="
+}
+
+Tt_status discover_session(Connection& bus, const Client& c, std::string& out) {
+    if (!c.default_session.empty()) {
+        out = c.default_session;
+        return TT_OK;
+    }
+    if (!preset().empty()) {
+        out = preset();
+        return TT_OK;
+    }
+    if (const char* s = env_value("TT_SESSION", "_SUN_TT_SESSION")) {
+        out = s;
+        return TT_OK;
+    }
+    // The user's default session; calling the broker's name starts it by D-Bus activation.
+    Reply reply;
+    Tt_status s = bus.call(BROKER_IFACE, "DefaultSession", {}, &reply);
+    if (s != TT_OK) return s;
+    const char* session = nullptr;
+    if (sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_STRING, &session) < 0) return TT_ERR_NOMP;
+    out = session;
+    return TT_OK;
+}
+
+int append_option(sd_bus_message* m, const char* key, const std::string& value) {
+    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
+    if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, key);
+    if (r >= 0) r = sd_bus_message_append(m, "v", "s", value.c_str());
+    return r >= 0 ? sd_bus_message_close_container(m) : r;
+}
+
+}  // namespace
+
+Client* client() {
+    return the_client().get();
+}
+
+void preset_session(const std::string& session) {
+    preset() = session;
+}
+
+Tt_status Procid::call(const char* member, const Connection::Build& more, Reply* reply) {
+    return bus->call(
+        PROCID_IFACE, member,
+        [&](sd_bus_message* m) {
+            int r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, id.c_str());
+            return (r >= 0 && more) ? more(m) : r;
+        },
+        reply);
+}
+
+void Procid::on_signal(sd_bus_message* m) {
+    const char* member = sd_bus_message_get_member(m);
+    const char* procid = nullptr;
+    Pending p;
+    if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
+    if (read_message(m, p.data) < 0) return;
+    auto it = sent.find(p.data.id);
+    if (std::strcmp(member, "Updated") == 0) {
+        // An update for a handle the program destroyed has nowhere to go: it is dropped.
+        if (it == sent.end()) return;
+        p.update = true;
+    } else if (std::strcmp(member, "Delivered") != 0) {
+        return;
+    }
+    // A message this process sent comes back on the sender's own handle (classic behaviour).
+    if (it != sent.end()) p.target = it->second;
+    queue.push_back(std::move(p));
+    sync_fd();
+}
+
+Procid* Client::find_procid(const std::string& id) const {
+    for (const auto& p : procids) {
+        if (p->id == id) return p.get();
+    }
+    return nullptr;
+}
+
+Tt_message Client::add_message(std::unique_ptr<Message> m) {
+    return messages.add(std::move(m));
+}
+
+void Client::remove_message(Tt_message h) {
+    for (const auto& p : procids) {
+        for (auto it = p->sent.begin(); it != p->sent.end();) {
+            it = it->second == h ? p->sent.erase(it) : std::next(it);
+        }
+        std::erase_if(p->queue, [h](const Pending& q) { return q.target == h; });
+        p->sync_fd();
+    }
+    if (unvoted_offer == h) unvoted_offer = nullptr;
+    messages.remove(h);
+}
+
+Tt_pattern Client::pattern_by_id(std::uint64_t id) const {
+    Tt_pattern found = nullptr;
+    if (id == 0) return found;
+    patterns.for_each([&](Tt_pattern h, const Pattern& p) {
+        if (p.id == id) found = h;
+    });
+    return found;
+}
+
+Tt_status open_procid() {
+    auto& c = the_client();
+    bool fresh = !c;
+    if (fresh) c = std::make_unique<Client>();
+    auto p = std::make_unique<Procid>();
+    Tt_status s = Connection::open(p->bus);
+    std::string session;
+    if (s == TT_OK) s = discover_session(*p->bus, *c, session);
+    const char* token = env_value("TT_TOKEN", "_SUN_TT_TOKEN");
+    Procid* raw = p.get();
+    // Installed before Open: a start message is delivered before Open returns.
+    if (s == TT_OK) p->bus->on_signal([raw](sd_bus_message* m) { raw->on_signal(m); });
+    Reply reply;
+    if (s == TT_OK) {
+        s = p->bus->call(
+            BROKER_IFACE, "Open",
+            [&](sd_bus_message* m) {
+                int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
+                if (r >= 0) r = append_option(m, "session", session);
+                if (r >= 0 && token != nullptr) r = append_option(m, "token", token);
+                return r >= 0 ? sd_bus_message_close_container(m) : r;
+            },
+            &reply);
+    }
+    const char* procid = nullptr;
+    const char* opened_session = nullptr;
+    if (s == TT_OK && sd_bus_message_read(reply.m, "ss", &procid, &opened_session) < 0) s = TT_ERR_NOMP;
+    if (s != TT_OK) {
+        if (fresh) c.reset();
+        return s;
+    }
+    if (token != nullptr) {
+        retire_token("TT_TOKEN");
+        retire_token("_SUN_TT_TOKEN");
+    }
+    p->id = procid;
+    p->session = opened_session;
+    if (c->initial_session.empty()) c->initial_session = p->session;
+    if (c->default_session.empty()) c->default_session = p->session;
+    c->current = raw;
+    c->procids.push_back(std::move(p));
+    raw->sync_fd();
+    return TT_OK;
+}
+
+Tt_status close_procid() {
+    auto& c = the_client();
+    Procid* p = c->current;
+    Tt_status s = p->bus->call(BROKER_IFACE, "Close", [&](sd_bus_message* m) {
+        return sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, p->id.c_str());
+    });
+    // A broker that is gone has closed the procid already.
+    if (s == TT_ERR_NOMP) s = TT_OK;
+    std::erase_if(c->procids, [p](const std::unique_ptr<Procid>& q) { return q.get() == p; });
+    if (c->procids.empty()) {
+        c.reset();
+        return s;
+    }
+    c->current = c->procids.back().get();
+    return s;
+}
+
+Tt_status need_open() {
+    return client() != nullptr ? TT_OK : TT_ERR_NOMP;
+}
+
+Tt_status need_message(Tt_message h, Message** out) {
+    Client* c = client();
+    if (c == nullptr) return TT_ERR_NOMP;
+    *out = c->messages.find(h);
+    return *out != nullptr ? TT_OK : TT_ERR_POINTER;
+}
+
+Tt_status need_pattern(Tt_pattern h, Pattern** out) {
+    Client* c = client();
+    if (c == nullptr) return TT_ERR_NOMP;
+    *out = c->patterns.find(h);
+    return *out != nullptr ? TT_OK : TT_ERR_POINTER;
+}
+
+Tt_status need_string(const char* s, Tt_status if_null) {
+    if (s == nullptr) return if_null;
+    return is_error_pointer(s) ? TT_ERR_POINTER : TT_OK;
+}
+
+std::string new_message_id(const std::string& procid) {
+    static unsigned long counter = 0;
+    return std::to_string(++counter) + " " + procid;
+}
+
+}  // namespace ttc

@@ -1,0 +1,85 @@
+// The state of libtt between tt_open and the last tt_close: procids (each with its own bus
+// connection, queue of deliveries and tt_fd), message and pattern handles, defaults, and the
+// ptype/otype opnum callbacks. No client exists before tt_open: every call then is TT_ERR_NOMP.
+#pragma once
+
+#include "bus.h"
+#include "handles.h"
+#include "model.h"
+
+#include <Tt/tt_c.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace ttc {
+
+// A delivery or update waiting for tt_message_receive. It is applied to its handle only when
+// received, so each receive shows the message as it was at that step.
+struct Pending {
+    Tt_message target = nullptr;  // a message sent from here; nullptr: a new message
+    WireMessage data;
+    bool update = false;  // Updated (a state change of our request), not Delivered
+};
+
+struct Procid {
+    std::string id;
+    std::string session;  // the session it was opened in
+    std::unique_ptr<Connection> bus;
+    std::deque<Pending> queue;
+    std::unordered_map<std::string, Tt_message> sent;  // message id -> handle, for updates
+    std::string default_ptype;
+
+    // Calls the broker for this procid; the first argument (the procid) is added here.
+    Tt_status call(const char* member, const Connection::Build& more = {}, Reply* reply = nullptr);
+    // Keeps tt_fd readable exactly while the queue is not empty.
+    void sync_fd() { bus->set_ready(!queue.empty()); }
+    void on_signal(sd_bus_message* m);
+};
+
+using CallbackKey = std::pair<std::string, int>;  // (ptype or otype, opnum)
+
+struct Client {
+    std::vector<std::unique_ptr<Procid>> procids;
+    Procid* current = nullptr;  // the default procid
+    std::string default_session;
+    std::string initial_session;
+    std::string default_file;
+    HandleTable<Message, Tt_message> messages;
+    HandleTable<Pattern, Tt_pattern> patterns;
+    std::map<CallbackKey, std::vector<Tt_message_callback>> ptype_callbacks;
+    std::map<CallbackKey, std::vector<Tt_message_callback>> otype_callbacks;
+    Tt_message unvoted_offer = nullptr;  // an offer returned by the last receive, not yet voted on
+
+    Procid* find_procid(const std::string& id) const;
+    Tt_message add_message(std::unique_ptr<Message> m);
+    // Forgets a message handle and anything still queued for it.
+    void remove_message(Tt_message h);
+    Tt_pattern pattern_by_id(std::uint64_t id) const;
+};
+
+// The client, or nullptr before tt_open / after the last tt_close.
+Client* client();
+// tt_default_session_set before tt_open: the session the next tt_open joins.
+void preset_session(const std::string& session);
+// Opens a new procid and makes it the default (tt_open). Returns the status.
+Tt_status open_procid();
+// Closes the default procid; the last close tears the whole client down (tt_close).
+Tt_status close_procid();
+
+// Audits shared by every entry point.
+Tt_status need_open();
+Tt_status need_message(Tt_message h, Message** out);
+Tt_status need_pattern(Tt_pattern h, Pattern** out);
+// A string argument: NULL gives if_null, an error pointer TT_ERR_POINTER.
+Tt_status need_string(const char* s, Tt_status if_null);
+
+// A message id unique among this process's live messages: "<n> <procid>", as classic libtt made them.
+std::string new_message_id(const std::string& procid);
+
+}  // namespace ttc
