@@ -1,0 +1,70 @@
+// Client-side proxies for ttbusd, built on the classes sdbus-c++-xml2cpp generates from
+// data/dbus-1/org.ttbus.Broker1.xml. Every proxy uses a connection the caller owns and drives:
+// no proxy starts an event-loop thread of its own, so one-shot tools stay single-threaded and
+// signals are only dispatched where a tool runs the connection's processing loop (bus_loop.h).
+#pragma once
+
+#include "org_ttbus_broker1_proxy.h"
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace ttbus::tools {
+
+inline constexpr const char* broker_bus_name = "org.ttbus.Broker1";
+inline constexpr const char* broker_object_path = "/org/ttbus/Broker1";
+
+using Dict = std::map<std::string, sdbus::Variant>;
+
+// org.ttbus.Broker1 alone: sessions, status and the one-call forms.
+class BrokerProxy final : public sdbus::ProxyInterfaces<org::ttbus::Broker1_proxy> {
+public:
+    explicit BrokerProxy(sdbus::IConnection& connection)
+        : ProxyInterfaces(connection, broker_bus_name, broker_object_path) {
+        registerProxy();
+    }
+    ~BrokerProxy() { unregisterProxy(); }
+};
+
+// org.ttbus.Monitor1 for watching events; each Event signal goes to on_event.
+class MonitorProxy final : public sdbus::ProxyInterfaces<org::ttbus::Monitor1_proxy> {
+public:
+    using EventHandler = std::function<void(const std::string& kind, const Dict& details)>;
+
+    MonitorProxy(sdbus::IConnection& connection, EventHandler on_event)
+        : ProxyInterfaces(connection, broker_bus_name, broker_object_path), on_event_(std::move(on_event)) {
+        registerProxy();
+    }
+    ~MonitorProxy() { unregisterProxy(); }
+
+private:
+    void onEvent(const std::string& kind, const Dict& details) override { on_event_(kind, details); }
+
+    EventHandler on_event_;
+};
+
+// Acting as a procid: Broker1 to open it and Procid1 to use it; deliveries go to the handlers.
+class ProcidProxy final : public sdbus::ProxyInterfaces<org::ttbus::Broker1_proxy, org::ttbus::Procid1_proxy> {
+public:
+    using MessageHandler = std::function<void(const std::string& procid, const Dict& message)>;
+
+    ProcidProxy(sdbus::IConnection& connection, MessageHandler on_delivered, MessageHandler on_updated)
+        : ProxyInterfaces(connection, broker_bus_name, broker_object_path),
+          on_delivered_(std::move(on_delivered)),
+          on_updated_(std::move(on_updated)) {
+        registerProxy();
+    }
+    ~ProcidProxy() { unregisterProxy(); }
+
+private:
+    void onDelivered(const std::string& procid, const Dict& message) override { on_delivered_(procid, message); }
+    void onUpdated(const std::string& procid, const Dict& message) override { on_updated_(procid, message); }
+
+    MessageHandler on_delivered_;
+    MessageHandler on_updated_;
+};
+
+}  // namespace ttbus::tools

@@ -1,0 +1,159 @@
+#include "readable.h"
+
+#include "core/enums.h"
+
+#include <functional>
+#include <map>
+
+namespace ttbus::tools {
+
+namespace {
+
+using json = nlohmann::json;
+namespace core = ttbus::core;
+
+template <typename Enum>
+std::function<std::string(std::int64_t)> enum_namer() {
+    return [](std::int64_t v) {
+        std::string_view n = core::name(static_cast<Enum>(v));
+        return n.empty() ? std::to_string(v) : std::string(n);
+    };
+}
+
+std::string delivery_name(std::int64_t v) {
+    switch (v) {
+    case 0: return "handle";
+    case 1: return "observe";
+    case 2: return "vote";
+    default: return std::to_string(v);
+    }
+}
+
+std::string status_name(std::int64_t v) {
+    std::string_view n = core::status_name(static_cast<core::Status>(v));
+    return n.empty() ? std::to_string(v) : std::string(n) + " (" + std::to_string(v) + ")";
+}
+
+// Keys whose integers (or arrays of integers) are ToolTalk enumerations.
+const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>>& enum_keys() {
+    static const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>> table{
+        {"class", enum_namer<core::Class>()},       {"classes", enum_namer<core::Class>()},
+        {"address", enum_namer<core::Address>()},   {"addresses", enum_namer<core::Address>()},
+        {"scope", enum_namer<core::Scope>()},       {"scopes", enum_namer<core::Scope>()},
+        {"queue_scope", enum_namer<core::Scope>()}, {"disposition", enum_namer<core::Disposition>()},
+        {"dispositions", enum_namer<core::Disposition>()},
+        {"state", enum_namer<core::State>()},       {"states", enum_namer<core::State>()},
+        {"category", enum_namer<core::Category>()}, {"mode", enum_namer<core::Mode>()},
+        {"status", status_name},                    {"delivery", delivery_name},
+    };
+    return table;
+}
+
+std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        default: out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+std::string mode_name(const json& mode) {
+    if (!mode.is_number_integer()) return mode.dump();
+    switch (mode.get<std::int64_t>()) {
+    case 1: return "in";
+    case 2: return "out";
+    case 3: return "inout";
+    default: return "mode " + mode.dump();
+    }
+}
+
+std::string scalar(const json& value, const std::function<std::string(std::int64_t)>* namer) {
+    if (namer && value.is_number_integer()) return (*namer)(value.get<std::int64_t>());
+    if (value.is_string()) return value.get<std::string>();
+    return value.dump();
+}
+
+// The items of a JSON array through `each`, separated by ", ".
+std::string join(const json& items, const std::function<std::string(const json&)>& each) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += ", ";
+        out += each(item);
+    }
+    return out;
+}
+
+bool is_list_of_scalars(const json& value) {
+    if (!value.is_array()) return false;
+    for (const auto& v : value) {
+        if (v.is_object() || v.is_array()) return false;
+    }
+    return true;
+}
+
+std::string item_line(const json& item) {
+    if (item.contains("vtype") && item.contains("value")) return readable_arg(item);
+    if (item.contains("slot") && item.contains("value")) {
+        return item["slot"].get<std::string>() + " = " + readable_value(item["value"]);
+    }
+    if (item.contains("slot") && item.contains("values")) {
+        return item["slot"].get<std::string>() + " in [" + join(item["values"], readable_value) + "]";
+    }
+    if (item.contains("op") && item.contains("args")) {
+        auto signature_arg = [](const json& a) { return mode_name(a["mode"]) + " " + a["vtype"].get<std::string>(); };
+        return item["op"].get<std::string>() + "(" + join(item["args"], signature_arg) + ")";
+    }
+    return item.dump();
+}
+
+}  // namespace
+
+std::string readable_value(const json& value) {
+    if (value.is_null()) return "(unset)";
+    if (value.is_number_integer()) return value.dump();
+    if (value.is_string()) return quoted(value.get<std::string>());
+    if (value.is_object() && value.contains("hex")) return "<hex " + value["hex"].get<std::string>() + ">";
+    return value.dump();
+}
+
+std::string readable_arg(const json& arg) {
+    return mode_name(arg["mode"]) + " " + arg["vtype"].get<std::string>() + " " + readable_value(arg["value"]);
+}
+
+std::string readable_block(const json& object, std::string_view indent) {
+    std::string out;
+    const auto& namers = enum_keys();
+    for (const auto& [key, value] : object.items()) {
+        // Unset fields (empty strings and lists) would bury the ones that say something.
+        if ((value.is_string() && value.get<std::string>().empty()) || (value.is_array() && value.empty())) continue;
+        auto it = namers.find(key);
+        const auto* namer = it == namers.end() ? nullptr : &it->second;
+        out += std::string(indent) + key + ":";
+        if (is_list_of_scalars(value)) {
+            out += " " + join(value, [&](const json& v) { return scalar(v, namer); }) + "\n";
+        } else if (value.is_array()) {
+            out += "\n";
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                out += std::string(indent) + "  [" + std::to_string(i) + "] ";
+                if (value[i].is_object() && !value[i].contains("vtype") && !value[i].contains("slot") && !value[i].contains("op")) {
+                    out += "\n" + readable_block(value[i], std::string(indent) + "    ");
+                } else {
+                    out += item_line(value[i]) + "\n";
+                }
+            }
+        } else if (value.is_object()) {
+            out += "\n" + readable_block(value, std::string(indent) + "  ");
+        } else {
+            out += " " + scalar(value, namer) + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace ttbus::tools

@@ -1,0 +1,23 @@
+// ttbusctl monitor: Monitor1 events, live, until interrupted or a count is reached.
+#pragma once
+
+#include <sdbus-c++/IConnection.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ttbus::tools {
+
+struct MonitorOptions {
+    std::optional<std::string> session;
+    std::optional<std::string> op;
+    std::optional<std::string> procid;
+    std::optional<std::uint64_t> count;  // stop after this many events
+    bool json = false;                   // one JSON object per line
+};
+
+// Returns the exit status: 0 after the count or an interrupt. Throws sdbus::Error.
+int monitor(sdbus::IConnection& connection, const MonitorOptions& options);
+
+}  // namespace ttbus::tools

@@ -1,0 +1,248 @@
+// ttsession: the classic command line (facts §4.1) against ttbusd. The broker serves every
+// session, so ttsession no longer is a server: -c asks the broker for a session that lives as
+// long as this process's bus connection and runs the command in it; -p prints the session the
+// broker serves by default; with neither, the default session is always "already served" (2).
+// Exit status: the command's with -c (128 + n when it died of signal n), 0 for -p/-v/-h,
+// 1 errors and usage, 2 already served.
+#include "broker_error.h"
+#include "broker_proxies.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+using namespace ttbus::tools;
+
+constexpr int exit_error = 1;
+constexpr int exit_already_served = 2;
+// After forwarding SIGTERM, the command has this long to exit before SIGKILL (as classic -c).
+constexpr int term_grace_ms = 10000;
+
+const char* const usage_text =
+    "Usage: ttsession [-s] [-a level] [-d display] [-A n] [-tNSX] [-p | -c [command [args...]]]\n"
+    "       ttsession -v | -h\n"
+    "  -c cmd   run cmd (default $SHELL) in a new session with TT_SESSION set; must be last;\n"
+    "           exits with cmd's status\n"
+    "  -p       print the id of the session ttbusd serves by default\n"
+    "  -s       silent: no warnings\n"
+    "  -v       version;  -h  this help\n"
+    "  without -c or -p: exit 2, because ttbusd already serves the default session\n"
+    "  accepted for compatibility, without effect: -a level, -d display (sets DISPLAY for -c),\n"
+    "  -A n, -t, -N, -S, -X;  -E (Classing Engine types) is an error\n";
+
+struct UsageError {
+    std::string message;
+};
+
+struct Options {
+    char action = 0;  // 'c', 'p', 'v', 'h', or 0: check whether a session is served
+    bool silent = false;
+    bool trace = false;
+    std::optional<std::string> display;
+    std::vector<std::string> command;
+};
+
+void check_auth_level(const std::string& level) {
+    for (std::string_view known : {"cookie", "unix", "des", "none"}) {
+        if (level == known) return;
+    }
+    throw UsageError{"unknown authentication level '" + level + "' (cookie, unix, des or none)"};
+}
+
+void check_count(const std::string& n) {
+    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) {
+        throw UsageError{"-A needs a number, not '" + n + "'"};
+    }
+}
+
+Options parse_command_line(int argc, char** argv) {
+    Options o;
+    auto set_action = [&](char a) {
+        if (o.action != 0 && o.action != a) throw UsageError{"options -c, -p, -v and -h exclude each other"};
+        o.action = a;
+    };
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") {
+            if (i + 1 < argc) throw UsageError{std::string("unexpected argument '") + argv[i + 1] + "'"};
+            break;
+        }
+        if (arg.size() < 2 || arg[0] != '-') throw UsageError{"unexpected argument '" + std::string(arg) + "'"};
+        for (std::size_t k = 1; k < arg.size(); ++k) {
+            char c = arg[k];
+            // The value of -a, -d or -A: the rest of this word, or the next one.
+            auto value = [&]() -> std::string {
+                if (k + 1 < arg.size()) {
+                    std::string v(arg.substr(k + 1));
+                    k = arg.size();
+                    return v;
+                }
+                if (i + 1 >= argc) throw UsageError{std::string("option -") + c + " needs an argument"};
+                return argv[++i];
+            };
+            switch (c) {
+            case 'c':
+                if (k + 1 != arg.size()) throw UsageError{"-c must be the last option"};
+                set_action('c');
+                o.command.assign(argv + i + 1, argv + argc);
+                return o;
+            case 'p': set_action('p'); break;
+            case 'v': set_action('v'); break;
+            case 'h': set_action('h'); break;
+            case 's': o.silent = true; break;
+            case 't': o.trace = true; break;
+            case 'a': check_auth_level(value()); break;
+            case 'd': o.display = value(); break;
+            case 'A': check_count(value()); break;
+            case 'N':
+            case 'S':
+            case 'X': break;
+            case 'E': throw UsageError{"-E: ttbus reads no Classing Engine types; ttbusd loads types itself"};
+            default: throw UsageError{std::string("unknown option -") + c};
+            }
+        }
+    }
+    return o;
+}
+
+int exit_status_of(int wait_status) {
+    if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+    return exit_error;
+}
+
+// Signals ttsession passes on to the command, plus SIGCHLD to learn that it ended.
+sigset_t watched_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD}) sigaddset(&set, s);
+    return set;
+}
+
+[[noreturn]] void fail(const std::string& what) {
+    std::cerr << "ttsession: " << what << '\n';
+    std::exit(exit_error);
+}
+
+pid_t spawn(const std::vector<std::string>& command) {
+    std::vector<char*> argv;
+    for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);  // the command starts with no signal blocked
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = 0;
+    int rc = posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), environ);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) fail("cannot run " + command[0] + ": " + std::strerror(rc));
+    return pid;
+}
+
+// Waits for the command and returns ttsession's exit status. A signal sent to ttsession by a
+// process is passed on; one from the terminal already reached the command, which shares our
+// process group, and is not sent twice.
+int wait_for(pid_t child, int signal_fd) {
+    int timeout_ms = -1;
+    for (;;) {
+        pollfd pfd{signal_fd, POLLIN, 0};
+        int ready = poll(&pfd, 1, timeout_ms);
+        if (ready < 0 && errno != EINTR) fail(std::string("poll: ") + std::strerror(errno));
+        if (ready == 0) {
+            kill(child, SIGKILL);
+            timeout_ms = -1;
+            continue;
+        }
+        signalfd_siginfo info{};
+        if (read(signal_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
+        int sig = static_cast<int>(info.ssi_signo);
+        if (sig == SIGCHLD) {
+            int status = 0;
+            if (waitpid(child, &status, WNOHANG) == child) return exit_status_of(status);
+            continue;
+        }
+        if (info.ssi_code == SI_KERNEL) continue;
+        kill(child, sig);
+        if (sig == SIGTERM) timeout_ms = term_grace_ms;
+    }
+}
+
+int run_in_new_session(BrokerProxy& broker, Options& o) {
+    std::string session = broker.CreateSession();
+    setenv("TT_SESSION", session.c_str(), 1);
+    setenv("_SUN_TT_SESSION", session.c_str(), 1);
+    if (o.display) setenv("DISPLAY", o.display->c_str(), 0);
+    if (o.command.empty()) {
+        const char* shell = std::getenv("SHELL");
+        o.command.emplace_back(shell && *shell ? shell : "/bin/sh");
+    }
+    sigset_t set = watched_signals();
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+    int signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
+    if (signal_fd < 0) fail(std::string("signalfd: ") + std::strerror(errno));
+    pid_t child = spawn(o.command);
+    // The bus connection stays open until we exit: closing it ends the session.
+    return wait_for(child, signal_fd);
+}
+
+int run(Options& o) {
+    auto connection = sdbus::createSessionBusConnection();
+    BrokerProxy broker(*connection);
+    if (o.trace && !o.silent) std::cerr << "ttsession: -t has no effect; watch messages with 'ttbusctl monitor'\n";
+    switch (o.action) {
+    case 'c':
+        return run_in_new_session(broker, o);
+    case 'p':
+        std::cout << broker.DefaultSession() << '\n';
+        return 0;
+    default: {
+        std::string session = broker.DefaultSession();
+        if (!o.silent) std::cerr << "ttsession: ttbusd already serves the session " << session << '\n';
+        return exit_already_served;
+    }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    try {
+        o = parse_command_line(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << "ttsession: " << e.message << '\n' << usage_text;
+        return exit_error;
+    }
+    if (o.action == 'v') {
+        std::cout << "ttsession (ttbus) " << TTBUS_VERSION << '\n';
+        return 0;
+    }
+    if (o.action == 'h') {
+        std::cout << usage_text;
+        return 0;
+    }
+    try {
+        return run(o);
+    } catch (const sdbus::Error& e) {
+        std::cerr << "ttsession: " << describe(e).text << '\n';
+        return exit_error;
+    }
+}
