@@ -166,6 +166,10 @@ def main():
                     p.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     p.kill()
+        # ttbusd exits 0 on SIGTERM; anything else (a sanitizer report at exit, a crash) fails the test.
+        if not args.no_broker and len(procs) > 1 and procs[1].returncode not in (0, None):
+            print(f"busenv: ttbusd exited with status {procs[1].returncode}", file=sys.stderr)
+            status = status or 1
         broker_log_path = os.path.join(directory, "ttbusd.log")
         if status != 0 and os.path.exists(broker_log_path):
             sys.stderr.write("---- ttbusd log ----\n" + open(broker_log_path).read())

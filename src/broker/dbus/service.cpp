@@ -147,6 +147,7 @@ std::string Service::send_checked(const std::string& procid, core::Message m) {
     body->id = id;
     body->sender = procid;
     core::MessageView sent{std::move(body), m.header};
+    sent.header.state = core::State::SENT;
     monitor_event("sent", &sent, procid, {});
     apply(fx);
     return id;
