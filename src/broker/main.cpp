@@ -61,6 +61,25 @@ int watch_type_files() {
     return fd;
 }
 
+// Drains the inotify queue; true if a type file (*.types, *.json, *.xdr) was among the changes,
+// so that other files in a watched directory do not cause reloads.
+bool type_file_changed(int fd) {
+    alignas(inotify_event) char buf[4096];
+    bool relevant = false;
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
+        for (char* p = buf; p < buf + n;) {
+            auto* e = reinterpret_cast<inotify_event*>(p);
+            std::string file = e->len ? e->name : "";
+            for (const char* ext : {".types", ".json", ".xdr"}) {
+                const std::size_t len = std::strlen(ext);
+                if (file.size() >= len && file.compare(file.size() - len, len, ext) == 0) relevant = true;
+            }
+            p += sizeof(inotify_event) + e->len;
+        }
+    }
+    return relevant;
+}
+
 std::string session_prefix() {
     // Session and procid ids must not repeat across broker runs of one boot.
     return "ttbus." + std::to_string(getpid()) + "." + std::to_string(std::time(nullptr)) + ".";
@@ -141,10 +160,7 @@ int main(int argc, char** argv) {
                 }
             }
         }
-        if (inotify >= 0 && (fds[2].revents & POLLIN)) {
-            char buf[4096];
-            while (read(inotify, buf, sizeof buf) > 0) {
-            }
+        if (inotify >= 0 && (fds[2].revents & POLLIN) && type_file_changed(inotify)) {
             auto [p, o] = service.reload_types();
             std::fprintf(stderr, "ttbusd: type files changed; %u ptypes, %u otypes\n", p, o);
         }

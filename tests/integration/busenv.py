@@ -137,7 +137,7 @@ def main():
                  "the bus")
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, TTBUS_TEST_DIR=directory, TTBUS_TEST_BUS=args.bus,
                    XDG_DATA_HOME=os.path.join(directory, "data"), XDG_STATE_HOME=os.path.join(directory, "state"),
-                   XDG_RUNTIME_DIR=directory, TTPATH=os.path.join(directory, "tt"))
+                   XDG_RUNTIME_DIR=directory, TTPATH=os.path.join(directory, "classic", "types.xdr"))
         env.pop("TT_SESSION", None)
         env.pop("_SUN_TT_SESSION", None)
         types_dir = os.path.join(directory, "data", "ttbus", "types")

@@ -2,6 +2,7 @@
 // once on dbus-daemon and once on dbus-broker.
 #include "client.h"
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -312,6 +313,40 @@ TEST(Broker, TypesReloadWhenATypeFileChanges) {
     std::uint32_t ptypes = 0, otypes = 0;
     c.proxy().callMethod("ReloadTypes").onInterface(broker_iface).storeResultsTo(ptypes, otypes);
     EXPECT_GE(ptypes, 1u);
+}
+
+TEST(Broker, TypesReloadOnSigusr2) {
+    Client c;
+    std::uint32_t pid = 0;
+    c.proxy().callMethod("ReloadTypes").onInterface(broker_iface);
+    auto driver = sdbus::createProxy(sdbus::createSessionBusConnection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    driver->callMethod("GetConnectionUnixProcessID").onInterface("org.freedesktop.DBus")
+        .withArguments(std::string(broker_name)).storeResultsTo(pid);
+    ASSERT_GT(pid, 1u);
+    // TTPATH names a classic types.xdr in a directory that did not exist when the broker started,
+    // so no watch covers it: only SIGUSR2 makes the broker read it.
+    const char* ttpath = std::getenv("TTPATH");
+    const char* compiler = std::getenv("TT_TYPE_COMP");
+    ASSERT_NE(ttpath, nullptr);
+    ASSERT_NE(compiler, nullptr);
+    std::filesystem::path db(ttpath);
+    std::filesystem::create_directories(db.parent_path());
+    std::filesystem::path source = db.parent_path() / "signalled.src";
+    std::ofstream(source) << "ptype Signalled { handle: session Go(); };\n";
+    std::string cmd = std::string(compiler) + " -s -x -o " + db.string() + " " + source.string();
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(error_of([&] { c.proxy().callMethod("PtypeExists").onInterface(broker_iface)
+                                 .withArguments(std::string("Signalled")); }),
+              "org.ttbus.Error.Ptype") << "not reloaded without a signal";
+    ASSERT_EQ(kill(static_cast<pid_t>(pid), SIGUSR2), 0);
+    std::string err = "pending";
+    for (int i = 0; i < 200 && !err.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        err = error_of([&] { c.proxy().callMethod("PtypeExists").onInterface(broker_iface)
+                                 .withArguments(std::string("Signalled")); });
+    }
+    EXPECT_EQ(err, "");
 }
 
 // A start string that exits at once: STARTED, then FAILED with TT_ERR_PTYPE_START.
