@@ -113,7 +113,18 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    // A user manager on the bus means ptypes start as systemd units; asked once, before serving.
+    bool systemd = false;
+    try {
+        auto driver = sdbus::createProxy(*bus, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+        driver->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus")
+            .withArguments(std::string("org.freedesktop.systemd1")).storeResultsTo(systemd);
+    } catch (const sdbus::Error&) {
+        systemd = false;
+    }
+
     dbus::ServiceOptions options;
+    options.systemd = systemd;
     options.session_prefix = session_prefix();
     options.broker_uid = static_cast<std::uint32_t>(getuid());
     options.version = TTBUS_VERSION;

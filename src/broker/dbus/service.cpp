@@ -2,6 +2,9 @@
 
 #include "errors.h"
 
+#include "launch/fork_launcher.h"
+#include "launch/systemd_launcher.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -47,6 +50,14 @@ Service::Service(sdbus::IConnection& bus, ServiceOptions options)
       bus_(bus),
       options_(std::move(options)),
       engine_(core::EngineOptions{options_.session_prefix + "p", options_.session_prefix + "t"}) {
+    auto ended = [this](const std::string& token, const std::string& reason) { launch_ended(token, reason); };
+    if (options_.systemd) {
+        launcher_ = std::make_unique<launch::SystemdLauncher>(bus_, ended);
+        log("starting ptypes as systemd user units");
+    } else {
+        launcher_ = std::make_unique<launch::ForkLauncher>(ended);
+        log("no systemd user manager on the bus: starting ptypes with fork/exec");
+    }
     default_session_ = options_.session_prefix + "0";
     engine_.session_create(default_session_);
     reload_types();
@@ -197,14 +208,8 @@ void Service::apply(core::Effects& fx) {
             getObject().emitSignal(signal);
         } else if (auto* s = std::get_if<core::StartPtype>(&effect)) {
             monitor_event("started", nullptr, {}, {{"ptype", sdbus::Variant(s->ptype)}, {"token", sdbus::Variant(s->token)}});
-            if (launcher_.start(*s, {}) < 0) {
-                log("cannot start ptype " + s->ptype + ": " + std::strerror(errno));
-                core::Effects more;
-                engine_.launch_ended(s->token, more);
-                for (auto& e : more) fx.push_back(std::move(e));
-            } else {
-                log("started ptype " + s->ptype + " (token " + s->token + ") without systemd: " + s->command);
-            }
+            log("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind());
+            launcher_->start(*s);
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
             if (Connection* c = connections_.owner(q->message->sender)) c->queued.insert(q->message->id);
             monitor_event("queued", &q->message, q->message->sender, {{"ptype", sdbus::Variant(q->ptype)}});
@@ -259,12 +264,16 @@ std::pair<std::uint32_t, std::uint32_t> Service::reload_types() {
             static_cast<std::uint32_t>(engine_.types().otypes().size())};
 }
 
-void Service::reap_children() {
-    for (const auto& token : launcher_.reap()) {
-        core::Effects fx;
-        engine_.launch_ended(token, fx);
-        apply(fx);
+void Service::reap_children() { launcher_->reap(); }
+
+// A launch is over: it never started, or its process exited. The engine fails what still waited
+// for it (and ignores it when the started process already took its start message).
+void Service::launch_ended(const std::string& token, const std::string& reason) {
+    core::Effects fx;
+    if (engine_.launch_ended(token, fx) == core::Status::OK && !fx.empty()) {
+        log("launch " + token + " ended before its start message was taken: " + reason);
     }
+    apply(fx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,7 +414,8 @@ Dict Service::Status() {
             {"ptypes", sdbus::Variant(static_cast<std::uint32_t>(engine_.types().ptypes().size()))},
             {"otypes", sdbus::Variant(static_cast<std::uint32_t>(engine_.types().otypes().size()))},
             {"default_session", sdbus::Variant(default_session_)},
-            {"launched", sdbus::Variant(static_cast<std::uint32_t>(launcher_.running()))}};
+            {"launches", sdbus::Variant(static_cast<std::uint32_t>(launcher_->launches().size()))},
+            {"launcher", sdbus::Variant(std::string(launcher_->kind()))}};
 }
 
 std::vector<Dict> Service::Procids() {
@@ -437,6 +447,18 @@ std::vector<Dict> Service::Queue() {
         d["queue"] = sdbus::Variant(q.queue.name);
         d["queue_ptype"] = sdbus::Variant(q.ptype);
         out.push_back(std::move(d));
+    }
+    return out;
+}
+
+std::vector<Dict> Service::Launches() {
+    std::vector<Dict> out;
+    for (const auto& l : launcher_->launches()) {
+        out.push_back({{"token", sdbus::Variant(l.token)},
+                       {"ptype", sdbus::Variant(l.ptype)},
+                       {"unit", sdbus::Variant(l.unit)},
+                       {"state", sdbus::Variant(l.state)},
+                       {"pid", sdbus::Variant(static_cast<std::uint32_t>(l.pid))}});
     }
     return out;
 }

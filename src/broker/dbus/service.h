@@ -8,7 +8,7 @@
 #include "wire.h"
 
 #include "core/engine.h"
-#include "launch/fork_launcher.h"
+#include "launch/launcher.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -21,6 +21,7 @@ namespace ttbus::dbus {
 struct ServiceOptions {
     std::string session_prefix;  // session ids are prefix + counter; the default session is prefix + "0"
     std::uint32_t broker_uid = 0;
+    bool systemd = false;  // a user manager is on the bus: start ptypes as systemd user units
     std::string version;
     // Loads the type database; returns the types and a log of problems (empty when none).
     std::function<std::shared_ptr<const core::TypeDb>(std::string& problems)> load_types;
@@ -62,6 +63,7 @@ private:
     std::vector<Dict> Procids() override;
     std::vector<Dict> Patterns() override;
     std::vector<Dict> Queue() override;
+    std::vector<Dict> Launches() override;
     void Call(sdbus::Result<Dict>&& result, Dict message) override;
     void Notify(sdbus::Result<std::string>&& result, Dict message) override;
 
@@ -106,12 +108,13 @@ private:
     void monitor_event(const std::string& kind, const core::MessageView* message, const std::string& procid,
                        Dict extra);
     void connection_gone(const std::string& name);
+    void launch_ended(const std::string& token, const std::string& reason);
 
     sdbus::IConnection& bus_;
     ServiceOptions options_;
     core::Engine engine_;
     Connections connections_;
-    launch::ForkLauncher launcher_;
+    std::unique_ptr<launch::Launcher> launcher_;
     std::unique_ptr<sdbus::IProxy> driver_;
     sdbus::Slot owner_changes_;
     std::string default_session_;

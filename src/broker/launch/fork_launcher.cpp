@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,16 +10,19 @@
 
 namespace ttbus::launch {
 
-pid_t ForkLauncher::start(const core::StartPtype& start,
-                          const std::vector<std::pair<std::string, std::string>>& environment) {
+void ForkLauncher::start(const core::StartPtype& start) {
     if (start.command.empty()) {
-        errno = ENOEXEC;
-        return -1;
+        ended_(start.token, start.unit.empty() ? "the ptype has no start string"
+                                               : "the ptype names a systemd unit, and no user manager runs");
+        return;
     }
     pid_t pid = fork();
-    if (pid < 0) return -1;
+    if (pid < 0) {
+        ended_(start.token, std::string("fork: ") + std::strerror(errno));
+        return;
+    }
     if (pid == 0) {
-        // The child: own session, default signal state, nothing of the broker's but stdio.
+        // The child: own session, default signal state, nothing of the broker's but stdout/stderr.
         setsid();
         sigset_t none;
         sigemptyset(&none);
@@ -31,26 +35,31 @@ pid_t ForkLauncher::start(const core::StartPtype& start,
         }
         close_range(3, ~0U, 0);
         for (const auto& [name, value] : start.environment) setenv(name.c_str(), value.c_str(), 1);
-        for (const auto& [name, value] : environment) setenv(name.c_str(), value.c_str(), 1);
         execl("/bin/sh", "sh", "-c", start.command.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
-    running_.emplace(pid, start.token);
-    return pid;
+    running_.emplace(pid, LaunchInfo{start.token, start.ptype, "", "running", static_cast<int>(pid)});
 }
 
-std::vector<std::string> ForkLauncher::reap() {
-    std::vector<std::string> ended;
+std::vector<LaunchInfo> ForkLauncher::launches() const {
+    std::vector<LaunchInfo> out;
+    for (const auto& [pid, info] : running_) out.push_back(info);
+    return out;
+}
+
+void ForkLauncher::reap() {
     for (;;) {
         int status = 0;
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid <= 0) break;
         auto it = running_.find(pid);
         if (it == running_.end()) continue;
-        ended.push_back(it->second);
+        LaunchInfo info = std::move(it->second);
         running_.erase(it);
+        std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                                            : "killed by signal " + std::to_string(WTERMSIG(status));
+        ended_(info.token, "process " + std::to_string(pid) + " " + how);
     }
-    return ended;
 }
 
 }  // namespace ttbus::launch

@@ -2,27 +2,25 @@
 // Messages reach the command only through its environment.
 #pragma once
 
-#include "core/effect.h"
+#include "launcher.h"
 
 #include <sys/types.h>
 
-#include <string>
-#include <unordered_map>
-#include <utility>
-#include <vector>
+#include <map>
 
 namespace ttbus::launch {
 
-class ForkLauncher {
+class ForkLauncher final : public Launcher {
 public:
-    // Returns the child's pid, or -1 with errno set. `environment` is added to the broker's own.
-    pid_t start(const core::StartPtype& start, const std::vector<std::pair<std::string, std::string>>& environment);
-    // Collects exited children (call on SIGCHLD); returns the tokens of those that were launches.
-    std::vector<std::string> reap();
-    std::size_t running() const { return running_.size(); }
+    explicit ForkLauncher(Ended ended) : ended_(std::move(ended)) {}
+    void start(const core::StartPtype& start) override;
+    std::vector<LaunchInfo> launches() const override;
+    void reap() override;
+    const char* kind() const override { return "fork"; }
 
 private:
-    std::unordered_map<pid_t, std::string> running_;
+    Ended ended_;
+    std::map<pid_t, LaunchInfo> running_;
 };
 
 }  // namespace ttbus::launch
