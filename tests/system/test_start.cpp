@@ -96,6 +96,18 @@ protected:
     fs::path dir_, types_;
 };
 
+// The broker is not running until something calls its name; then systemd starts ttbusd.service.
+TEST(Activation, FirstCallStartsTheBrokerUnit) {
+    auto driver = sdbus::createProxy(sdbus::createSessionBusConnection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    bool running = true;
+    driver->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(std::string(broker_name))
+        .storeResultsTo(running);
+    EXPECT_FALSE(running);
+    Client c;
+    EXPECT_FALSE(c.open().empty());
+    EXPECT_EQ(std::system("systemctl --user --quiet is-active ttbusd.service"), 0);
+}
+
 TEST_F(Start, StartStringRunsAndAnswersItsStartMessage) {
     types("starter.types", "ptype Starter { start \"" + handler_ + "\"; handle: session Start(out string r) => start; };\n");
     std::string p = c_.open();
