@@ -14,7 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -32,7 +34,7 @@ using namespace ttbus::tools;
 constexpr int exit_error = 1;
 constexpr int exit_already_served = 2;
 // After forwarding SIGTERM, the command has this long to exit before SIGKILL (as classic -c).
-constexpr int term_grace_ms = 10000;
+constexpr std::chrono::seconds term_grace{10};
 
 const char* const usage_text =
     "Usage: ttsession [-s] [-a level] [-d display] [-A n] [-tNSX] [-p | -c [command [args...]]]\n"
@@ -161,14 +163,20 @@ pid_t spawn(const std::vector<std::string>& command) {
 // process is passed on; one from the terminal already reached the command, which shares our
 // process group, and is not sent twice.
 int wait_for(pid_t child, int signal_fd) {
-    int timeout_ms = -1;
+    // Set once SIGTERM has been passed on: when the command is still there then, it is killed.
+    std::optional<std::chrono::steady_clock::time_point> kill_at;
     for (;;) {
+        int timeout_ms = -1;
+        if (kill_at) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*kill_at - std::chrono::steady_clock::now());
+            timeout_ms = static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
+        }
         pollfd pfd{signal_fd, POLLIN, 0};
         int ready = poll(&pfd, 1, timeout_ms);
         if (ready < 0 && errno != EINTR) fail(std::string("poll: ") + std::strerror(errno));
         if (ready == 0) {
             kill(child, SIGKILL);
-            timeout_ms = -1;
+            kill_at.reset();
             continue;
         }
         signalfd_siginfo info{};
@@ -181,7 +189,7 @@ int wait_for(pid_t child, int signal_fd) {
         }
         if (info.ssi_code == SI_KERNEL) continue;
         kill(child, sig);
-        if (sig == SIGTERM) timeout_ms = term_grace_ms;
+        if (sig == SIGTERM && !kill_at) kill_at = std::chrono::steady_clock::now() + term_grace;
     }
 }
 

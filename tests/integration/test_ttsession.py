@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 
 from tooltest import TTBUSCTL, TTSESSION, Handler, check, eventually, main, read_line, run, ttbusctl_json
 
@@ -84,6 +85,17 @@ def signals_are_passed_on():
     proc.stdout.close()
 
 
+def command_ignoring_sigterm_is_killed_after_grace():
+    script = 'trap "" TERM; echo ready; while :; do sleep 0.05; done'
+    proc = subprocess.Popen([TTSESSION, "-c", "sh", "-c", script], stdout=subprocess.PIPE, text=True)
+    check(read_line(proc.stdout, "ttsession -c").strip() == "ready", "the command did not start")
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    check(proc.wait(timeout=20) == 128 + signal.SIGKILL, f"ttsession exited {proc.returncode}")
+    check(time.monotonic() - started >= 9.5, "the command was killed before its 10 s of grace")
+    proc.stdout.close()
+
+
 def display_option_sets_display_when_unset():
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     out = run([TTSESSION, "-d", ":7", "-c", "sh", "-c", 'echo "$DISPLAY"'], env=env).stdout.strip()
@@ -127,7 +139,7 @@ def no_broker():
 
 main({f.__name__: f for f in [
     command_runs_in_a_new_session, exit_status_is_the_commands, default_command_is_the_shell,
-    session_ends_with_ttsession, session_ends_when_ttsession_is_killed, signals_are_passed_on,
+    session_ends_with_ttsession, session_ends_when_ttsession_is_killed, signals_are_passed_on, command_ignoring_sigterm_is_killed_after_grace,
     display_option_sets_display_when_unset, print_prints_the_default_session, already_served,
     version_help_and_usage_errors,
 ]}, named_only={"no_broker": no_broker})
