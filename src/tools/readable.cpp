@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace ttbus::tools {
 
@@ -97,7 +98,10 @@ bool is_list_of_scalars(const json& value) {
     return true;
 }
 
-std::string item_line(const json& item) {
+// One line for the shapes the broker puts in lists (args, contexts, otype signatures); nullopt
+// for other dictionaries, which get a block of their own.
+std::optional<std::string> item_line(const json& item) {
+    if (!item.is_object()) return item.dump();
     if (item.contains("vtype") && item.contains("value")) return readable_arg(item);
     if (item.contains("slot") && item.contains("value")) {
         return item["slot"].get<std::string>() + " = " + readable_value(item["value"]);
@@ -109,7 +113,7 @@ std::string item_line(const json& item) {
         auto signature_arg = [](const json& a) { return mode_name(a["mode"]) + " " + a["vtype"].get<std::string>(); };
         return item["op"].get<std::string>() + "(" + join(item["args"], signature_arg) + ")";
     }
-    return item.dump();
+    return std::nullopt;
 }
 
 }  // namespace
@@ -140,11 +144,11 @@ std::string readable_block(const json& object, std::string_view indent) {
         } else if (value.is_array()) {
             out += "\n";
             for (std::size_t i = 0; i < value.size(); ++i) {
-                out += std::string(indent) + "  [" + std::to_string(i) + "] ";
-                if (value[i].is_object() && !value[i].contains("vtype") && !value[i].contains("slot") && !value[i].contains("op")) {
-                    out += "\n" + readable_block(value[i], std::string(indent) + "    ");
+                out += std::string(indent) + "  [" + std::to_string(i) + "]";
+                if (auto line = item_line(value[i])) {
+                    out += " " + *line + "\n";
                 } else {
-                    out += item_line(value[i]) + "\n";
+                    out += "\n" + readable_block(value[i], std::string(indent) + "    ");
                 }
             }
         } else if (value.is_object()) {
