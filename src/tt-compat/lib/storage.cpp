@@ -14,9 +14,11 @@ struct Entry {
     int mark;
 };
 
+// Never destroyed: blocks stay valid (and reachable) until the process ends, also while other
+// static destructors run.
 std::vector<Entry>& stack() {
-    static std::vector<Entry> entries;
-    return entries;
+    static auto* entries = new std::vector<Entry>;
+    return *entries;
 }
 
 int last_mark = 0;
