@@ -180,6 +180,10 @@ TEST(Broker, MalformedDictionariesAreRejected) {
          "org.ttbus.Error.Invalid"},
         {"no address", {{"class", sdbus::Variant(NOTICE)}, {"scope", sdbus::Variant(SESSION)}},
          "org.ttbus.Error.Address"},
+        {"relative file", {{"file", sdbus::Variant(std::string("rel/path"))}}, "org.ttbus.Error.Path"},
+        {"file scope without a file",
+         {{"class", sdbus::Variant(NOTICE)}, {"address", sdbus::Variant(PROCEDURE)}, {"scope", sdbus::Variant(std::int32_t{2})}},
+         "org.ttbus.Error.File"},
     };
     for (const auto& r : rows) EXPECT_EQ(error_of([&] { c.send(p, r.message); }), r.error) << r.what;
     EXPECT_EQ(error_of([&] { c.register_pattern(p, {{"category", sdbus::Variant(std::int32_t{0})}}); }),

@@ -531,6 +531,10 @@ Status Engine::check_message(const ProcidState& sender, const Message& m) const 
         return Status::ERR_SCOPE;
     }
     if (b.address == Address::HANDLER && h.handler.empty()) return Status::ERR_PROCID;
+    // The guide: file scopes need the file filled in (TT_SESSION may carry one too).
+    if ((h.scope == Scope::FILE || h.scope == Scope::BOTH || h.scope == Scope::FILE_IN_SESSION) && b.file.empty()) {
+        return Status::ERR_FILE;
+    }
     if (b.address == Address::OBJECT && b.object.empty()) return Status::ERR_OBJID;
     if ((b.address == Address::OBJECT || b.address == Address::OTYPE) && b.otype.empty()) return Status::ERR_OTYPE;
     if (h.state != State::CREATED) return Status::ERR_STATE;

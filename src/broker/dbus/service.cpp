@@ -142,7 +142,11 @@ std::string Service::open_procid(const std::string& sender, const Connection& co
     return procid;
 }
 
-std::string Service::send_checked(const std::string& procid, core::Message m) {
+// Every send goes through here: limits, the engine, the monitor, then the effects. `before_effects`
+// runs once the id is known and before any effect is carried out (a one-call request must be
+// waiting for its reply before the reply can be applied).
+std::string Service::send_checked(const std::string& procid, core::Message m,
+                                  const std::function<void(const std::string&)>& before_effects) {
     Connection& c = *connections_.owner(procid);
     if (c.outstanding.size() >= max_outstanding) {
         throw make_error(core::Status::ERR_OVERFLOW, std::to_string(max_outstanding) + " messages are already in flight");
@@ -160,6 +164,7 @@ std::string Service::send_checked(const std::string& procid, core::Message m) {
     core::MessageView sent{std::move(body), m.header};
     sent.header.state = core::State::SENT;
     monitor_event("sent", &sent, procid, {});
+    if (before_effects) before_effects(id);
     apply(fx);
     return id;
 }
@@ -463,31 +468,32 @@ std::vector<Dict> Service::Launches() {
     return out;
 }
 
-// The one-call forms: fill in what a shell user leaves out, send from the caller's own
-// broker-kept procid.
+// The one-call forms: fill in what a shell user leaves out, and send from the procid the broker
+// keeps for the calling connection.
+std::string Service::one_call(const std::string& sender, const Connection& conn, const Dict& message, core::Class cls,
+                              const std::function<void(const std::string&)>& before_effects) {
+    core::Message m = guarded([&] { return decode_message(message); });
+    if (!message.count("class")) m.body.cls = cls;
+    if (!message.count("address")) m.body.address = core::Address::PROCEDURE;
+    if (!message.count("scope")) m.header.scope = core::Scope::SESSION;
+    if (m.body.op.empty()) throw make_error(core::Status::ERR_OP, "a one-call message needs an op");
+    if (m.body.cls != cls) {
+        throw make_error(core::Status::ERR_CLASS, cls == core::Class::REQUEST ? "Call sends requests" : "Notify sends notices");
+    }
+    Connection& c = connections_.get(sender);
+    if (c.call_procid.empty()) c.call_procid = open_procid(sender, conn, default_session_, "");
+    return send_checked(c.call_procid, std::move(m), before_effects);
+}
+
 void Service::Call(sdbus::Result<Dict>&& result, Dict message) {
     auto reply = std::make_shared<sdbus::Result<Dict>>(std::move(result));
     const std::string sender = caller();
     with_credentials(sender, [this, reply, sender, message](const Connection* conn, const sdbus::Error* error) {
         if (error != nullptr) return reply->returnError(*error);
         try {
-            core::Message m = guarded([&] { return decode_message(message); });
-            if (!message.count("class")) m.body.cls = core::Class::REQUEST;
-            if (!message.count("address")) m.body.address = core::Address::PROCEDURE;
-            if (!message.count("scope")) m.header.scope = core::Scope::SESSION;
-            if (m.body.op.empty()) throw make_error(core::Status::ERR_OP, "a request needs an op");
-            if (m.body.cls != core::Class::REQUEST) throw make_error(core::Status::ERR_CLASS, "Call sends requests");
-            Connection& c = connections_.get(sender);
-            if (c.call_procid.empty()) c.call_procid = open_procid(sender, *conn, default_session_, "");
-            core::Effects fx;
-            std::string id;
-            if (c.outstanding.size() >= max_outstanding) {
-                throw make_error(core::Status::ERR_OVERFLOW, "too many messages in flight");
-            }
-            check(engine_.send(c.call_procid, m, fx, &id), "send");
-            c.outstanding.insert(id);
-            c.calls.emplace(id, std::move(*reply));
-            apply(fx);
+            one_call(sender, *conn, message, core::Class::REQUEST, [&](const std::string& id) {
+                connections_.get(sender).calls.emplace(id, std::move(*reply));
+            });
         } catch (const sdbus::Error& e) {
             reply->returnError(e);
         }
@@ -500,19 +506,7 @@ void Service::Notify(sdbus::Result<std::string>&& result, Dict message) {
     with_credentials(sender, [this, reply, sender, message](const Connection* conn, const sdbus::Error* error) {
         if (error != nullptr) return reply->returnError(*error);
         try {
-            core::Message m = guarded([&] { return decode_message(message); });
-            if (!message.count("class")) m.body.cls = core::Class::NOTICE;
-            if (!message.count("address")) m.body.address = core::Address::PROCEDURE;
-            if (!message.count("scope")) m.header.scope = core::Scope::SESSION;
-            if (m.body.op.empty()) throw make_error(core::Status::ERR_OP, "a notice needs an op");
-            if (m.body.cls != core::Class::NOTICE) throw make_error(core::Status::ERR_CLASS, "Notify sends notices");
-            Connection& c = connections_.get(sender);
-            if (c.call_procid.empty()) c.call_procid = open_procid(sender, *conn, default_session_, "");
-            core::Effects fx;
-            std::string id;
-            check(engine_.send(c.call_procid, m, fx, &id), "send");
-            apply(fx);
-            reply->returnResults(id);
+            reply->returnResults(one_call(sender, *conn, message, core::Class::NOTICE, {}));
         } catch (const sdbus::Error& e) {
             reply->returnError(e);
         }
@@ -603,7 +597,7 @@ void Service::ContextQuit(const std::string& procid, const std::string& slot, co
 std::string Service::Send(const std::string& procid, const Dict& message) {
     own(procid);
     core::Message m = guarded([&] { return decode_message(message); });
-    return send_checked(procid, std::move(m));
+    return send_checked(procid, std::move(m), {});
 }
 
 void Service::SendOnExit(const std::string& procid, const Dict& message) {

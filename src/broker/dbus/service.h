@@ -102,7 +102,10 @@ private:
     void with_credentials(const std::string& sender, std::function<void(const Connection*, const sdbus::Error*)> then);
     std::string open_procid(const std::string& sender, const Connection& conn, const std::string& session,
                             const std::string& token);
-    std::string send_checked(const std::string& procid, core::Message m);
+    std::string send_checked(const std::string& procid, core::Message m,
+                             const std::function<void(const std::string&)>& before_effects);
+    std::string one_call(const std::string& sender, const Connection& conn, const Dict& message, core::Class cls,
+                         const std::function<void(const std::string&)>& before_effects);
 
     void apply(core::Effects& fx);
     void monitor_event(const std::string& kind, const core::MessageView* message, const std::string& procid,

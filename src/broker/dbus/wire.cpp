@@ -135,7 +135,12 @@ core::Message decode_message(const Dict& d) {
                 bytes += c.get<0>().size() + c.get<3>().size();
                 b.contexts.push_back({c.get<0>(), value_of(c.get<1>(), c.get<2>(), c.get<3>())});
             }
-        } else if (key == "file") b.file = str();
+        } else if (key == "file") {
+            b.file = str();
+            if (!b.file.empty() && b.file[0] != '/') {
+                throw WireError(Status::ERR_PATH, "file '" + b.file + "' is not an absolute path");
+            }
+        }
         else if (key == "object") b.object = str();
         else if (key == "otype") b.otype = str();
         else if (key == "session") b.session = str();

@@ -40,6 +40,11 @@ TEST_F(Dispatch, SendValidation) {
         m = ok();
         m.body.address = Address::HANDLER;
         rows.push_back({"TT_HANDLER without handler", m, Status::ERR_PROCID});
+        for (Scope s : {Scope::FILE, Scope::BOTH, Scope::FILE_IN_SESSION}) {
+            m = ok();
+            m.header.scope = s;
+            rows.push_back({"file scope without a file", m, Status::ERR_FILE});
+        }
         m = ok();
         m.header.scope = static_cast<Scope>(9);
         rows.push_back({"scope out of range", m, Status::ERR_SCOPE});
@@ -183,7 +188,9 @@ TEST_F(Signatures, ExactScopeEquality) {
     EXPECT_TRUE(session.handler_ptype.empty());
     EXPECT_EQ(session.opnum, -1);
     fx.clear();
-    MessageHeader both = stamped(make_message(Class::REQUEST, Scope::BOTH, "Quit"));
+    Message m = make_message(Class::REQUEST, Scope::BOTH, "Quit");
+    m.body.file = "host:/doc";
+    MessageHeader both = stamped(m);
     EXPECT_EQ(both.handler_ptype, "Editor");
     EXPECT_EQ(both.opnum, 30);
 }
