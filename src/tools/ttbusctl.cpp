@@ -34,6 +34,7 @@ const char* const usage_text =
     "  status                      the broker's version and counts\n"
     "  sessions                    sessions ('*' marks the default one)\n"
     "  procids | patterns | queue  open procids, registered patterns, queued messages\n"
+    "  launches                    started handlers: token, ptype, systemd unit and its state\n"
     "  ptypes                      loaded ptypes\n"
     "  reload                      re-read the type database\n"
     "  send OP [message options]   send a notice; prints its message id\n"
@@ -175,6 +176,13 @@ int cmd_queue(BrokerProxy& broker, Words& words, bool as_json) {
     return 0;
 }
 
+// Ptype instances being started or running, with their systemd unit and its state.
+int cmd_launches(BrokerProxy& broker, Words& words, bool as_json) {
+    words.expect_end();
+    print_entries(to_json(broker.Launches()), "launch", "token", as_json);
+    return 0;
+}
+
 int cmd_ptypes(BrokerProxy& broker, Words& words, bool as_json) {
     words.expect_end();
     auto ptypes = broker.Ptypes();
@@ -257,7 +265,7 @@ using BrokerCommand = int (*)(BrokerProxy&, Words&, bool);
 const std::map<std::string_view, BrokerCommand>& broker_commands() {
     static const std::map<std::string_view, BrokerCommand> table{
         {"status", cmd_status}, {"sessions", cmd_sessions}, {"procids", cmd_procids}, {"patterns", cmd_patterns},
-        {"queue", cmd_queue},   {"ptypes", cmd_ptypes},     {"reload", cmd_reload},   {"send", cmd_send},
+        {"queue", cmd_queue},   {"launches", cmd_launches}, {"ptypes", cmd_ptypes},     {"reload", cmd_reload},   {"send", cmd_send},
         {"request", cmd_request},
     };
     return table;

@@ -1,7 +1,8 @@
 // What a ptype's start string runs in the system tests: a ToolTalk handler started on demand.
 // It opens its procid with TT_TOKEN (or, for a unit started by name, declares TTBUS_PTYPE), takes
 // its start message, writes what it saw to the file named by the message's `$TTBUS_OUT` context
-// (which reaches it as the environment variable TTBUS_OUT), replies "ok" and exits.
+// (which reaches it as the environment variable TTBUS_OUT), replies "ok" and exits — after the
+// file named by `$TTBUS_LINGER` appears, when there is one, so tests can look at it running.
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <string>
 #include <time.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -82,6 +84,9 @@ int main() {
         Dict answer{{"args", sdbus::Variant(std::vector<WireArg>{{2, "string", 2u, 0, {'o', 'k'}}})}};
         broker->callMethod("Reply").onInterface("org.ttbus.Procid1")
             .withArguments(procid, m.at("id").get<std::string>(), answer);
+        if (!env("TTBUS_LINGER").empty()) {
+            for (int i = 0; i < 200 && access(env("TTBUS_LINGER").c_str(), F_OK) != 0; ++i) usleep(50000);
+        }
         return 0;
     } catch (const sdbus::Error& e) {
         std::fprintf(stderr, "started_handler: %s\n", e.what());

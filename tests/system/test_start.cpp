@@ -73,7 +73,7 @@ protected:
     }
     // Sends `op` as a request that asks the started handler to report to `report`.
     std::string request(const std::string& procid, const std::string& op, const fs::path& report,
-                        const std::string& file = {}) {
+                        const std::string& file = {}, const fs::path& linger = {}) {
         Dict m{{"class", sdbus::Variant(REQUEST)},
                {"address", sdbus::Variant(std::int32_t{0})},
                {"scope", sdbus::Variant(SESSION)},
@@ -82,6 +82,11 @@ protected:
                {"contexts", sdbus::Variant(std::vector<WireContext>{text_context("$TTBUS_OUT", report.string()),
                                                                     text_context("$PROJECT", "ttbus")})}};
         if (!file.empty()) m["file"] = sdbus::Variant(file);
+        if (!linger.empty()) {
+            auto contexts = m["contexts"].get<std::vector<WireContext>>();
+            contexts.push_back(text_context("$TTBUS_LINGER", linger.string()));
+            m["contexts"] = sdbus::Variant(contexts);
+        }
         return c_.send(procid, m);
     }
     Signal final_update(const std::string& procid) {
@@ -133,6 +138,36 @@ TEST_F(Start, StartStringRunsAndAnswersItsStartMessage) {
         EXPECT_EQ(launcher(), "fork");
         EXPECT_TRUE(r["INVOCATION_ID"].empty());
     }
+}
+
+// ttbusctl launches shows a running handler with its unit and the unit's state.
+TEST_F(Start, LaunchesShowTheRunningHandler) {
+    types("lingerer.types", "ptype Lingerer { start \"" + handler_ + "\"; handle: session Stay(out string r) => start; };\n");
+    std::string p = c_.open();
+    fs::path go = dir_ / "lingerer.go";
+    request(p, "Stay", dir_ / "lingerer.report", {}, go);
+    ASSERT_EQ(get<std::int32_t>(final_update(p).message, "state"), HANDLED);
+    fs::path listing = dir_ / "launches.json";
+    std::string cmd = env("TTBUSCTL") + " --json launches > " + listing.string();
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    std::stringstream text;
+    text << std::ifstream(listing).rdbuf();
+    const std::string json = text.str();
+    EXPECT_NE(json.find("\"ptype\": \"Lingerer\""), std::string::npos) << json;
+    if (launcher() == "systemd") {
+        EXPECT_NE(json.find("\"unit\": \"app-ttbus-Lingerer@"), std::string::npos) << json;
+        EXPECT_NE(json.find("\"state\": \"active\""), std::string::npos) << json;
+    }
+    std::ofstream(go) << "go\n";
+    std::string after = "pending";
+    for (int i = 0; i < 200 && after.find("Lingerer") != std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        std::system(cmd.c_str());
+        std::stringstream again;
+        again << std::ifstream(listing).rdbuf();
+        after = again.str();
+    }
+    EXPECT_EQ(after.find("Lingerer"), std::string::npos) << "the launch is gone once the handler exits: " << after;
 }
 
 TEST_F(Start, MissingProgramFailsWithPtypeStart) {
