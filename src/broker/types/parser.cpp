@@ -94,15 +94,7 @@ private:
         expect(Tok::LBrace, "'{' after the ptype name");
         while (tok_.kind == Tok::Start || tok_.kind == Tok::PerFile || tok_.kind == Tok::PerSession) property(p);
         std::vector<Location> sig_at;
-        while (is_section(tok_.kind)) {
-            core::Category cat = category_of(tok_.kind);
-            shift();
-            expect(Tok::Colon, "':' after the section name");
-            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace && tok_.kind != Tok::End) {
-                sig_at.push_back(tok_.where);
-                p.signatures.push_back(ptype_signature(cat));
-            }
-        }
+        sections(p.signatures, sig_at, [this](core::Category cat) { return ptype_signature(cat); });
         expect(Tok::RBrace, p.signatures.empty() && p.properties.empty()
                                 ? "a property ('start', 'per_file', 'per_session'), a section ('handle:', "
                                   "'handle_push:', 'handle_rotate:', 'observe:') or '}'"
@@ -138,6 +130,21 @@ private:
         }
         if (!replaced) p.properties.emplace_back(prop, value);
         if (prop == "start") p.start = value;
+    }
+
+    // The sections of a ptype or otype body ('handle:', 'observe:', ...), each holding signatures
+    // read by `signature`; `at` gets where each one starts.
+    template <typename ReadSignature>
+    void sections(std::vector<core::Signature>& sigs, std::vector<Location>& at, ReadSignature signature) {
+        while (is_section(tok_.kind)) {
+            core::Category cat = category_of(tok_.kind);
+            shift();
+            expect(Tok::Colon, "':' after the section name");
+            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace && tok_.kind != Tok::End) {
+                at.push_back(tok_.where);
+                sigs.push_back(signature(cat));
+            }
+        }
     }
 
     // The part after '=>' that ptype and otype signatures share: [start] [queue] [opnum = N], in this order.
@@ -243,15 +250,7 @@ private:
             expect(Tok::LBrace, "':' and parent otypes, or '{' after the otype name");
         }
         std::vector<Location> sig_at;
-        while (is_section(tok_.kind)) {
-            core::Category cat = category_of(tok_.kind);
-            shift();
-            expect(Tok::Colon, "':' after the section name");
-            while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace && tok_.kind != Tok::End) {
-                sig_at.push_back(tok_.where);
-                o.signatures.push_back(otype_signature(cat));
-            }
-        }
+        sections(o.signatures, sig_at, [this](core::Category cat) { return otype_signature(cat); });
         expect(Tok::RBrace, "a section ('handle:', 'handle_push:', 'handle_rotate:', 'observe:') or '}'");
         if (tok_.kind == Tok::Semicolon) shift();
         out_.types.otypes.push_back(std::move(o));
