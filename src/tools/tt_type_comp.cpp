@@ -169,9 +169,10 @@ private:
         if (!src) return fail(exit_types, "errors in types file; " + *db_path + " is unchanged");
         if (format_of(*db_path) == FileFormat::Xdr) {
             for (const auto& p : src->ptypes) {
-                if (!p.unit.empty() || !p.extensions.empty()) {
-                    note("ptype " + p.id + ": unit and x-* members cannot be stored in " + *db_path +
-                         " (use -d xdg for ttbus-only fields)");
+                // A unit alone travels as the start string "systemd-unit:NAME"; beside a start string it cannot.
+                if ((!p.unit.empty() && !p.start.empty()) || !p.extensions.empty()) {
+                    note("ptype " + p.id + ": a unit beside a start string, and x-* members, cannot be stored in " +
+                         *db_path + " (use -d xdg for ttbus-only fields)");
                 }
             }
         }

@@ -12,6 +12,8 @@ T* find_by_id(std::vector<T>& v, std::string_view id) {
     return it == v.end() ? nullptr : &*it;
 }
 
+constexpr std::string_view unit_prefix = "systemd-unit:";
+
 int property_rank(const std::string& name) {
     if (name == "start") return 0;
     if (name == "per_file") return 1;
@@ -48,8 +50,25 @@ const core::Otype* TypeSet::find_otype(std::string_view id) const {
     return const_cast<TypeSet*>(this)->find_otype(id);
 }
 
+// A ptype that names a systemd unit and has no command: in classic files (which have no unit
+// field) it is written as the start string "systemd-unit:NAME"; either form reads as the other.
+void unit_as_start_string(core::Ptype& p) {
+    if (p.unit.empty() && p.start.compare(0, unit_prefix.size(), unit_prefix) == 0) {
+        p.unit = p.start.substr(unit_prefix.size());
+        p.start.clear();
+    }
+    if (p.unit.empty() || !p.start.empty()) return;
+    auto start = std::find_if(p.properties.begin(), p.properties.end(), [](const auto& kv) { return kv.first == "start"; });
+    if (start == p.properties.end()) {
+        p.properties.emplace_back("start", std::string(unit_prefix) + p.unit);
+    } else {
+        start->second = std::string(unit_prefix) + p.unit;
+    }
+}
+
 void normalize(TypeSet& set) {
     for (auto& p : set.ptypes) {
+        unit_as_start_string(p);
         normalize_signatures(p.signatures);
         for (auto& s : p.signatures) s.ptype = p.id;
         std::stable_sort(p.properties.begin(), p.properties.end(),

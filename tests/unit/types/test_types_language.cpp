@@ -1,5 +1,6 @@
 // The classic types language: every grammar construct and the lexical rules (facts §3.2–3.4).
 #include "helpers.h"
+#include "types/xdr_types.h"
 
 #include <gtest/gtest.h>
 
@@ -252,3 +253,22 @@ otype Sun_EditDemo_object {
     EXPECT_EQ(p.types.ptypes.size(), 2u);
     EXPECT_EQ(p.types.ptypes[1].start, "/demo/edit");
 }
+
+namespace {
+
+// Classic files name a systemd unit with the start string "systemd-unit:NAME".
+TEST(TypesUnits, ClassicStartStringNamesAUnit) {
+    using namespace ttbus::types;
+    auto parsed = test::compile("ptype Served { start \"systemd-unit:served.service\"; handle: session Go(); };\n");
+    ASSERT_TRUE(parsed.ok());
+    const ttbus::core::Ptype& p = parsed.types.ptypes.at(0);
+    EXPECT_EQ(p.unit, "served.service");
+    EXPECT_TRUE(p.start.empty());
+    // Through types.xdr and back, the unit survives.
+    XdrRead back = read_types_xdr(write_types_xdr(parsed.types), "x");
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.types.ptypes.at(0).unit, "served.service");
+    EXPECT_EQ(back.types, parsed.types);
+}
+
+}  // namespace
