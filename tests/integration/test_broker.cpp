@@ -218,6 +218,28 @@ TEST(Broker, PerConnectionLimits) {
               "org.ttbus.Error.Overflow");
 }
 
+TEST(Broker, PatternAndQueueLimits) {
+    Client c;
+    std::string p = c.open();
+    for (int i = 0; i < 4096; ++i) c.register_pattern(p, pattern(OBSERVE, "op" + std::to_string(i)));
+    EXPECT_EQ(error_of([&] { c.register_pattern(p, pattern(OBSERVE, "one-too-many")); }), "org.ttbus.Error.Overflow");
+
+    // Requests queued for a ptype nobody runs count against their sender.
+    const char* data = std::getenv("XDG_DATA_HOME");
+    ASSERT_NE(data, nullptr);
+    std::ofstream(std::filesystem::path(data) / "ttbus" / "types" / "absent.types")
+        << "ptype Absent { handle: session Later() => queue; };\n";
+    std::uint32_t pt = 0, ot = 0;
+    c.proxy().callMethod("ReloadTypes").onInterface(broker_iface).storeResultsTo(pt, ot);
+    Client q;
+    std::string s = q.open();
+    for (int i = 0; i < 1024; ++i) q.send(s, message(NOTICE, "Later"));
+    EXPECT_EQ(error_of([&] { q.send(s, message(NOTICE, "Later")); }), "org.ttbus.Error.Overflow");
+    Dict status;
+    q.proxy().callMethod("Status").onInterface(broker_iface).storeResultsTo(status);
+    EXPECT_EQ(get<std::uint32_t>(status, "queued"), 1024u) << "the refused one changed nothing";
+}
+
 TEST(Broker, OneCallFormsForShellUsers) {
     Client handler, shell;
     std::string h = join_with(handler, pattern(HANDLE, "Ping"));
