@@ -675,7 +675,8 @@ void Engine::dispatch(LiveMessage* live, MessageView view, const std::vector<Pro
     if (view->address == Address::HANDLER) {
         // No pattern matching, so no observers: straight to the named procid.
         const std::string target = view.header.handler;
-        if (find_procid(target) == nullptr) {
+        const ProcidState* handler = find_procid(target);
+        if (handler == nullptr || handler->closing) {  // a closing procid's on-exit messages cannot reach itself
             fail_message(live, Status::ERR_NO_MATCH, out);
             return;
         }

@@ -501,6 +501,18 @@ TEST_F(Lifecycle, SendOnExit) {
     EXPECT_EQ(deliveries_to(obs)[0].message->sender, b);
 }
 
+// Found by the engine fuzzer: an on-exit request addressed to the dying procid itself must not
+// stay live forever waiting for an answer nobody can give.
+TEST_F(Lifecycle, OnExitRequestToItselfDoesNotOutliveIt) {
+    std::string a = open();
+    Message m = make_message(Class::REQUEST, Scope::SESSION, "Bye", Address::HANDLER);
+    m.header.handler = a;
+    ASSERT_EQ(engine.send_on_exit(a, m), Status::OK);
+    ASSERT_EQ(engine.close(a, CloseReason::DIED, fx), Status::OK);
+    EXPECT_TRUE(all<Delivery>().empty());
+    EXPECT_EQ(engine.live_message_count(), 0u);
+}
+
 TEST(StartEnvironment, NamesAllowed) {
     EXPECT_TRUE(context_env_allowed("PROJECT"));
     EXPECT_TRUE(context_env_allowed("_x1"));
