@@ -1,0 +1,62 @@
+#include "dbus_status.h"
+
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
+namespace ttbus::bridge {
+
+namespace {
+
+std::optional<std::int32_t> standard_status(std::string_view name) {
+    constexpr std::string_view prefix = "org.freedesktop.DBus.Error.";
+    if (!name.starts_with(prefix)) return std::nullopt;
+    const std::string_view e = name.substr(prefix.size());
+    // The service is not there and cannot be started: what a failed ptype start is in ToolTalk.
+    if (e == "ServiceUnknown" || e == "NameHasNoOwner" || e.starts_with("Spawn.")) return status_ptype_start;
+    // The service is there but has no such method: it cannot do the op.
+    if (e == "UnknownMethod" || e == "UnknownObject" || e == "UnknownInterface" || e == "UnknownProperty" ||
+        e == "NotSupported") {
+        return status_enotsup;
+    }
+    if (e == "InvalidArgs" || e == "InvalidSignature") return status_einval;
+    if (e == "NoReply" || e == "Timeout" || e == "TimedOut") return status_etimedout;
+    if (e == "AccessDenied" || e == "AuthFailed" || e == "InteractiveAuthorizationRequired") return status_eacces;
+    if (e == "NoMemory" || e == "LimitsExceeded") return status_enomem;
+    if (e == "FileNotFound") return status_enoent;
+    if (e == "FileExists") return status_eexist;
+    return std::nullopt;
+}
+
+// "1053 TT_ERR_NO_MATCH: …" → 1053.
+std::optional<std::int32_t> leading_status(const std::string& message) {
+    char* end = nullptr;
+    const long n = std::strtol(message.c_str(), &end, 10);
+    if (end == message.c_str() || n < 1 || n > 2047 || std::string_view(end).substr(0, 4) != " TT_") return std::nullopt;
+    return static_cast<std::int32_t>(n);
+}
+
+}  // namespace
+
+Failure failure_from_error(const GError* error, const std::map<std::string, std::int32_t>& overrides) {
+    gchar* remote = g_dbus_error_get_remote_error(error);
+    const std::string name = remote != nullptr ? remote : "";
+    g_free(remote);
+    GError* copy = g_error_copy(error);
+    g_dbus_error_strip_remote_error(copy);
+    const std::string message = copy->message;
+    g_error_free(copy);
+
+    if (name.empty()) {
+        // A local failure: GDBus gave up waiting, or the bus connection broke.
+        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) return {status_etimedout, "timed out: " + message};
+        return {status_eproto, message};
+    }
+    const std::string text = name + ": " + message;
+    if (auto it = overrides.find(name); it != overrides.end()) return {it->second, text};
+    if (auto s = leading_status(message)) return {*s, text};
+    if (auto s = standard_status(name)) return {*s, text};
+    return {status_eproto, text};
+}
+
+}  // namespace ttbus::bridge
