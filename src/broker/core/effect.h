@@ -54,6 +54,7 @@ struct Queued {
     QueueKey queue;
     std::string ptype;
     MessageView message;
+    bool observer_copy = false;  // an observe promise's copy, not the message itself
 };
 struct Dequeued {
     QueueKey queue;

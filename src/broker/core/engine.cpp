@@ -1135,7 +1135,7 @@ bool Engine::enqueue(const QueueKey& key, const std::string& ptype, Waiting item
             }
         }
     }
-    out.push_back(Queued{key, ptype, item.view});
+    out.push_back(Queued{key, ptype, item.view, !item.promise_ptype.empty()});
     queue_.push_back(std::make_unique<QueueEntry>(QueueEntry{key, ptype, std::move(item)}));
     return true;
 }
@@ -1174,9 +1174,32 @@ void Engine::retry_queue(const QueueKey& key, const ProcidState* only_for, Effec
 
 std::size_t Engine::queued_count() const { return queue_.size(); }
 
+// A queued message comes back from the store after a restart. Its sender is gone, so it is kept
+// for its ptype's next handler; a request is live again so that handler can answer it.
+Status Engine::queue_restore(const Queued& q) {
+    if (q.message.body == nullptr || q.message->id.empty()) return Status::ERR_POINTER;
+    if (q.queue.scope == Scope::SESSION && !session_exists(q.queue.name)) return Status::ERR_SESSION;
+    for (const auto& e : queue_) {
+        if (e->key == q.queue && e->ptype == q.ptype && e->item.view->id == q.message->id) return Status::ERR_INVALID;
+    }
+    MessageView view = q.message;
+    view.header.state = State::QUEUED;
+    if (!q.observer_copy && view->cls != Class::NOTICE) {
+        if (live_.count(view->id) != 0) return Status::ERR_INVALID;
+        auto live = std::make_unique<LiveMessage>();
+        live->body = view.body;
+        live->header = view.header;
+        live->queued = true;
+        live_.emplace(view->id, std::move(live));
+    }
+    queue_.push_back(std::make_unique<QueueEntry>(
+        QueueEntry{q.queue, q.ptype, Waiting{view, q.observer_copy ? q.ptype : std::string(), false}}));
+    return Status::OK;
+}
+
 std::vector<Queued> Engine::queued() const {
     std::vector<Queued> out;
-    for (const auto& e : queue_) out.push_back(Queued{e->key, e->ptype, e->item.view});
+    for (const auto& e : queue_) out.push_back(Queued{e->key, e->ptype, e->item.view, !e->item.promise_ptype.empty()});
     return out;
 }
 

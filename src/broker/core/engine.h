@@ -124,6 +124,8 @@ public:
     std::size_t queued_count() const;
     // Queued messages with their queue and ptype.
     std::vector<Queued> queued() const;
+    // Puts back a queued message kept across a restart (as the Queued effect described it).
+    Status queue_restore(const Queued& q);
 
 private:
     struct RegisteredPattern;

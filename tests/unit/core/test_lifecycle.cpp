@@ -526,3 +526,45 @@ TEST(StartEnvironment, NamesAllowed) {
 
 }  // namespace
 }  // namespace ttbus::core
+
+namespace ttbus::core {
+namespace {
+
+using namespace test;
+
+// A broker restart: what one engine queued, another takes back and delivers to the next handler.
+TEST_F(Queueing, QueuedMessagesSurviveARestart) {
+    std::string tx = open();
+    send(tx, make_message(Class::REQUEST, Scope::SESSION, "Compose"));
+    auto queued = all<Queued>();
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_FALSE(queued[0].observer_copy);
+
+    Engine restarted;
+    restarted.session_create("S1");
+    restarted.set_types(engine.types_snapshot());
+    ASSERT_EQ(restarted.queue_restore(queued[0]), Status::OK);
+    EXPECT_EQ(restarted.queue_restore(queued[0]), Status::ERR_INVALID) << "once";
+    Queued elsewhere = queued[0];
+    elsewhere.queue.name = "gone";
+    EXPECT_EQ(restarted.queue_restore(elsewhere), Status::ERR_SESSION);
+    EXPECT_EQ(restarted.queued_count(), 1u);
+    EXPECT_EQ(restarted.live_message_count(), 1u);
+
+    Effects out;
+    std::string h;
+    ASSERT_EQ(restarted.open({"S1", 0, 0, {}}, out, &h), Status::OK);
+    ASSERT_EQ(restarted.ptype_declare(h, "Mailer", out), Status::OK);
+    ASSERT_EQ(restarted.session_join(h, "S1", out), Status::OK);
+    bool delivered = false;
+    for (const auto& e : out) {
+        if (const auto* d = std::get_if<Delivery>(&e)) delivered |= d->procid == h && d->message->id == queued[0].message->id;
+    }
+    EXPECT_TRUE(delivered);
+    out.clear();
+    EXPECT_EQ(restarted.reply(h, queued[0].message->id, {}, out), Status::OK) << "the handler can answer it";
+    EXPECT_EQ(restarted.live_message_count(), 0u);
+}
+
+}  // namespace
+}  // namespace ttbus::core

@@ -1,0 +1,41 @@
+// Queued messages on disk (SQLite), so that a broker restart loses none: the broker writes each
+// Queued effect and deletes each Dequeued one, and restores what is left when it starts.
+#pragma once
+
+#include "core/effect.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace ttbus::store {
+
+class QueueStore {
+public:
+    // Opens (creating the file and its directory if needed) the store at `path`; nullptr and
+    // `error` set when it cannot.
+    static std::unique_ptr<QueueStore> open(const std::string& path, std::string* error);
+    ~QueueStore();
+    QueueStore(const QueueStore&) = delete;
+    QueueStore& operator=(const QueueStore&) = delete;
+
+    bool put(const core::Queued& q, std::string* error);
+    bool remove(const core::Dequeued& d, std::string* error);
+    // Everything kept, in the order it was queued; entries that cannot be read are reported in
+    // `problems` and skipped.
+    std::vector<core::Queued> load(std::vector<std::string>* problems);
+    // Drops everything kept for a session (it ended).
+    bool drop_session(const std::string& session, std::string* error);
+
+private:
+    explicit QueueStore(sqlite3* db) : db_(db) {}
+    bool exec(const char* sql, std::string* error);
+    sqlite3* db_;
+};
+
+// $XDG_STATE_HOME/ttbus/queue.sqlite, or ~/.local/state/ttbus/queue.sqlite.
+std::string default_queue_store_path();
+
+}  // namespace ttbus::store

@@ -1,0 +1,115 @@
+// The queue store on a real SQLite file: what goes in comes back, byte for byte, after reopening.
+#include "store/message_codec.h"
+#include "store/queue_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+namespace ttbus::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+core::Queued sample(const std::string& id, bool observer_copy = false) {
+    auto body = std::make_shared<core::MessageBody>();
+    body->id = id;
+    body->cls = core::Class::REQUEST;
+    body->address = core::Address::PROCEDURE;
+    body->op = "Compose";
+    body->args = {{core::Mode::IN, "int", std::int32_t{-7}},
+                  {core::Mode::INOUT, "bytes", std::string("\0\xff\x80zz", 5)},
+                  {core::Mode::OUT, "string", {}}};
+    body->contexts = {{"$PROJECT", std::string("ttbus")}};
+    body->file = "/tmp/f";
+    body->session = "S1";
+    body->sender = "p1";
+    body->uid = 1000;
+    core::MessageHeader h;
+    h.state = core::State::QUEUED;
+    h.scope = core::Scope::SESSION;
+    h.disposition = core::Disposition::QUEUE;
+    h.opnum = 5;
+    h.handler_ptype = "Mailer";
+    h.status_string = "waiting";
+    return core::Queued{{core::Scope::SESSION, "S1"}, "Mailer", {body, h}, observer_copy};
+}
+
+class QueueStoreTest : public ::testing::Test {
+protected:
+    fs::path dir = fs::temp_directory_path() / ("ttbus-store-" + std::to_string(getpid()));
+    fs::path path = dir / "nested" / "queue.sqlite";
+    void TearDown() override { fs::remove_all(dir); }
+};
+
+TEST_F(QueueStoreTest, WhatIsPutComesBackAfterReopening) {
+    std::string error;
+    {
+        auto store = QueueStore::open(path.string(), &error);
+        ASSERT_NE(store, nullptr) << error;
+        ASSERT_TRUE(store->put(sample("1 p1"), &error)) << error;
+        ASSERT_TRUE(store->put(sample("2 p1", true), &error)) << error;
+        ASSERT_TRUE(store->put(sample("2 p1", true), &error)) << "putting twice keeps one";
+    }
+    auto store = QueueStore::open(path.string(), &error);
+    ASSERT_NE(store, nullptr) << error;
+    std::vector<std::string> problems;
+    auto loaded = store->load(&problems);
+    EXPECT_TRUE(problems.empty());
+    ASSERT_EQ(loaded.size(), 2u);
+    const core::Queued expected = sample("1 p1");
+    EXPECT_EQ(loaded[0].queue, expected.queue);
+    EXPECT_EQ(loaded[0].ptype, "Mailer");
+    EXPECT_FALSE(loaded[0].observer_copy);
+    EXPECT_TRUE(loaded[1].observer_copy);
+    EXPECT_EQ(loaded[0].message->args, expected.message->args) << "bytes with NUL and high bytes survive";
+    EXPECT_EQ(loaded[0].message->contexts, expected.message->contexts);
+    EXPECT_EQ(loaded[0].message.header.opnum, 5);
+    EXPECT_EQ(loaded[0].message.header.status_string, "waiting");
+    EXPECT_EQ(loaded[0].message->uid, 1000u);
+
+    ASSERT_TRUE(store->remove(core::Dequeued{{core::Scope::SESSION, "S1"}, "Mailer", "1 p1"}, &error)) << error;
+    EXPECT_EQ(store->load(nullptr).size(), 1u);
+    ASSERT_TRUE(store->drop_session("S1", &error)) << error;
+    EXPECT_TRUE(store->load(nullptr).empty());
+}
+
+TEST_F(QueueStoreTest, AnUnreadableEntryIsReportedAndSkipped) {
+    std::string error;
+    auto store = QueueStore::open(path.string(), &error);
+    ASSERT_NE(store, nullptr) << error;
+    ASSERT_TRUE(store->put(sample("good"), &error));
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "INSERT INTO queued (scope, queue, ptype, id, observer_copy, message) "
+                               "VALUES (1, 'S1', 'Mailer', 'bad', 0, '{not json')", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    std::vector<std::string> problems;
+    auto loaded = store->load(&problems);
+    ASSERT_EQ(loaded.size(), 1u);
+    EXPECT_EQ(loaded[0].message->id, "good");
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_NE(problems[0].find("bad"), std::string::npos);
+}
+
+TEST(MessageCodec, RejectsWhatItDidNotWrite) {
+    std::string error;
+    EXPECT_FALSE(decode_message("[]", &error));
+    EXPECT_FALSE(error.empty());
+    std::string text = encode_message(sample("x").message);
+    auto pos = text.find("\"class\":2");
+    ASSERT_NE(pos, std::string::npos);
+    text.replace(pos, 9, "\"class\":9");
+    EXPECT_FALSE(decode_message(text, &error)) << "out-of-range enum";
+}
+
+TEST(QueueStorePath, FollowsXdgStateHome) {
+    setenv("XDG_STATE_HOME", "/somewhere/state", 1);
+    EXPECT_EQ(default_queue_store_path(), "/somewhere/state/ttbus/queue.sqlite");
+}
+
+}  // namespace
+}  // namespace ttbus::store
