@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
 
     dbus::ServiceOptions options;
     options.systemd = systemd;
+    options.queue_store = store::default_queue_store_path();
     options.session_prefix = session_prefix();
     options.broker_uid = static_cast<std::uint32_t>(getuid());
     options.version = TTBUS_VERSION;

@@ -3,6 +3,8 @@
 #include "client.h"
 
 #include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -238,6 +240,72 @@ TEST(Broker, PatternAndQueueLimits) {
     Dict status;
     q.proxy().callMethod("Status").onInterface(broker_iface).storeResultsTo(status);
     EXPECT_EQ(get<std::uint32_t>(status, "queued"), 1024u) << "the refused one changed nothing";
+}
+
+// A broker restart loses no queued message: they are kept in SQLite under $XDG_STATE_HOME.
+// This case runs its brokers itself (busenv --no-broker): one that queues, then a new one.
+pid_t start_broker(const char* ttbusd) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(ttbusd, ttbusd, static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    for (int i = 0; i < 300; ++i) {
+        if (error_of([] { Client probe; probe.open(); }).empty()) return pid;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "ttbusd did not come up";
+    return pid;
+}
+
+bool stop_broker(pid_t pid) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+TEST(Broker, QueuedMessagesSurviveARestart) {
+    const char* data = std::getenv("XDG_DATA_HOME");
+    const char* ttbusd = std::getenv("TTBUSD");
+    ASSERT_NE(data, nullptr);
+    ASSERT_NE(ttbusd, nullptr);
+    std::ofstream(std::filesystem::path(data) / "ttbus" / "types" / "mailer.types")
+        << "ptype Mailer { handle: session Compose(in string to) => queue; };\n";
+    std::string id;
+    pid_t first = start_broker(ttbusd);
+    {
+        Client sender;
+        std::string s = sender.open();
+        id = sender.send(s, message(REQUEST, "Compose", {bytes_arg(IN, "string", "astrid")}));
+        EXPECT_EQ(get<std::int32_t>(sender.wait_for("Updated", s).message, "state"), 4) << "TT_QUEUED";
+    }
+    EXPECT_TRUE(stop_broker(first));
+
+    pid_t second = start_broker(ttbusd);
+    Client handler;
+    std::vector<Dict> queue;
+    handler.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(queue);
+    ASSERT_EQ(queue.size(), 1u);
+    EXPECT_EQ(get<std::string>(queue[0], "id"), id);
+    std::string h = handler.open();
+    handler.procid_call("PtypeDeclare", h, std::string("Mailer"));
+    handler.procid_call("SessionJoin", h, default_session(handler));
+    Signal d = handler.wait_for("Delivered", h);
+    EXPECT_EQ(get<std::string>(d.message, "id"), id);
+    EXPECT_EQ(bytes_of(get<std::vector<WireArg>>(d.message, "args").at(0)), "astrid");
+    std::vector<Dict> after_delivery;  // sdbus-c++ appends to a vector it reads into: a fresh one
+    handler.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(after_delivery);
+    EXPECT_TRUE(after_delivery.empty()) << "dequeued once delivered";
+    handler.procid_call("Reply", h, id, Dict{});
+    EXPECT_TRUE(stop_broker(second));
+
+    pid_t third = start_broker(ttbusd);
+    std::vector<Dict> after_restart;
+    Client check;
+    check.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(after_restart);
+    EXPECT_TRUE(after_restart.empty()) << "a delivered message is not restored again";
+    EXPECT_TRUE(stop_broker(third));
 }
 
 TEST(Broker, OneCallFormsForShellUsers) {

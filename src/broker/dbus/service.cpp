@@ -58,9 +58,30 @@ Service::Service(sdbus::IConnection& bus, ServiceOptions options)
         launcher_ = std::make_unique<launch::ForkLauncher>(ended);
         log("no systemd user manager on the bus: starting ptypes with fork/exec");
     }
-    default_session_ = options_.session_prefix + "0";
+    // The default session keeps its id across restarts, so messages queued in it are found again.
+    default_session_ = "ttbus." + std::to_string(options_.broker_uid) + ".default";
     engine_.session_create(default_session_);
     reload_types();
+    if (!options_.queue_store.empty()) {
+        std::string error;
+        store_ = store::QueueStore::open(options_.queue_store, &error);
+        if (!store_) log("queued messages will not survive a restart: " + error);
+    }
+    if (store_) {
+        std::vector<std::string> problems;
+        std::size_t restored = 0;
+        for (const auto& q : store_->load(&problems)) {
+            core::Status s = engine_.queue_restore(q);
+            if (s == core::Status::OK) {
+                ++restored;
+            } else {
+                problems.push_back("queued message " + q.message->id + ": " + std::string(core::status_name(s)));
+                store_->remove(core::Dequeued{q.queue, q.ptype, q.message->id}, nullptr);
+            }
+        }
+        for (const auto& p : problems) log(p);
+        if (restored > 0) log("restored " + std::to_string(restored) + " queued messages from " + options_.queue_store);
+    }
     driver_ = sdbus::createProxy(bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus");
     owner_changes_ = bus_.addMatch(
         "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged'",
@@ -217,9 +238,11 @@ void Service::apply(core::Effects& fx) {
             launcher_->start(*s);
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
             if (Connection* c = connections_.owner(q->message->sender)) c->queued.insert(q->message->id);
+            if (std::string error; store_ && !store_->put(*q, &error)) log("cannot keep a queued message: " + error);
             monitor_event("queued", &q->message, q->message->sender, {{"ptype", sdbus::Variant(q->ptype)}});
         } else if (auto* dq = std::get_if<core::Dequeued>(&effect)) {
             connections_.for_each([&](Connection& c) { c.queued.erase(dq->message_id); });
+            if (std::string error; store_ && !store_->remove(*dq, &error)) log("cannot forget a queued message: " + error);
             monitor_event("dequeued", nullptr, {}, {{"id", sdbus::Variant(dq->message_id)}, {"ptype", sdbus::Variant(dq->ptype)}});
         }
     }

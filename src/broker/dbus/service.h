@@ -9,6 +9,7 @@
 
 #include "core/engine.h"
 #include "launch/launcher.h"
+#include "store/queue_store.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -22,6 +23,7 @@ struct ServiceOptions {
     std::string session_prefix;  // session ids are prefix + counter; the default session is prefix + "0"
     std::uint32_t broker_uid = 0;
     bool systemd = false;  // a user manager is on the bus: start ptypes as systemd user units
+    std::string queue_store;  // SQLite file keeping queued messages across restarts; "" for none
     std::string version;
     // Loads the type database; returns the types and a log of problems (empty when none).
     std::function<std::shared_ptr<const core::TypeDb>(std::string& problems)> load_types;
@@ -118,6 +120,7 @@ private:
     core::Engine engine_;
     Connections connections_;
     std::unique_ptr<launch::Launcher> launcher_;
+    std::unique_ptr<store::QueueStore> store_;
     std::unique_ptr<sdbus::IProxy> driver_;
     sdbus::Slot owner_changes_;
     std::string default_session_;

@@ -561,6 +561,7 @@ TEST_F(Queueing, QueuedMessagesSurviveARestart) {
         if (const auto* d = std::get_if<Delivery>(&e)) delivered |= d->procid == h && d->message->id == queued[0].message->id;
     }
     EXPECT_TRUE(delivered);
+    EXPECT_EQ(restarted.queued_count(), 0u) << "delivered means dequeued";
     out.clear();
     EXPECT_EQ(restarted.reply(h, queued[0].message->id, {}, out), Status::OK) << "the handler can answer it";
     EXPECT_EQ(restarted.live_message_count(), 0u);
