@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""ttbus against the raw D-Bus floor, in one run (bench/run builds and calls this).
+
+    bench.py --build DIR [--bus dbus-daemon|dbus-broker] [--rounds N] [--smoke] [--json FILE]
+
+Three parts, each in its own environment, all children of this process:
+  - on a private bus with ttbusd (tests/integration/busenv.py): raw Echo vs libtt request/reply,
+    raw signal fan-out vs notices to 1, 4 and 8 observers (interleaved, median of --rounds),
+    ttbusd's RSS idle and loaded, start latency with the fork fallback;
+  - under a real systemd --user (tests/system/sysenv.py): raw StartTransientUnit-to-running vs
+    ttbus's start latency through systemd;
+  - the engine alone: dispatch cost against the number of patterns (dispatch_bench).
+It prints a table of figures and ratios to the floor and writes them as JSON. --smoke uses tiny
+counts: it checks that everything runs, its figures mean nothing.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(HERE)
+OBSERVERS = (1, 4, 8)
+PATTERN_COUNTS = (10, 100, 1000, 10000, 100000)
+
+
+def counts(smoke):
+    if smoke:
+        return {"calls": 50, "notices": 50, "starts": 3, "procids": 20, "patterns": 10, "dispatch": 100}
+    return {"calls": 5000, "notices": 5000, "starts": 20, "procids": 1000, "patterns": 100, "dispatch": 200000}
+
+
+def programs(build):
+    return {
+        "raw": os.path.join(build, "bench", "raw_dbus"),
+        "tt": os.path.join(build, "bench", "tt_bench"),
+        "load": os.path.join(build, "bench", "load_patterns"),
+        "transient": os.path.join(build, "bench", "transient_start"),
+        "dispatch": os.path.join(build, "bench", "dispatch_bench"),
+        "ttbusd": os.path.join(build, "src", "broker", "ttbusd"),
+        "test_start": os.path.join(build, "tests", "system", "test_start"),
+        "started_handler": os.path.join(build, "tests", "system", "started_handler"),
+    }
+
+
+def fields(line):
+    """'a 1 b 2.5' -> {'a': 1.0, 'b': 2.5}"""
+    words = line.split()
+    return {k: float(v) for k, v in zip(words[::2], words[1::2])}
+
+
+def run_fields(argv):
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, timeout=600).stdout
+    return fields(out.strip().splitlines()[-1])
+
+
+def start_ready(argv):
+    """Starts a server-like child and waits for its "ready" line."""
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    if line.strip() != "ready":
+        p.kill()
+        raise RuntimeError(f"{argv} did not get ready: {line!r}")
+    return p
+
+
+def stop(p):
+    p.terminate()
+    p.wait(timeout=10)
+
+
+def fan_out(subscriber, emitter, n, count):
+    """Deliveries per second from one emitter to n subscribers, from the emitter's first send to
+    the last subscriber's last delivery; every subscriber must have seen every message."""
+    subs = [start_ready(subscriber) for _ in range(n)]
+    start = run_fields(emitter + [str(count)])["start_usec"]
+    received, last = 0, start
+    for p in subs:
+        out, _ = p.communicate(timeout=120)
+        f = fields(out.strip().splitlines()[-1])
+        if f["received"] != count:
+            raise RuntimeError(f"{subscriber[0]}: {int(f['received'])} of {count} delivered")
+        received += f["received"]
+        last = max(last, f["last_usec"])
+    return received * 1e6 / (last - start)
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"^VmRSS:\s+(\d+)", f.read(), re.M).group(1))
+
+
+def broker_pid():
+    out = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/",
+                          "org.freedesktop.DBus.GetConnectionUnixProcessID", "string:org.ttbus.Broker1"],
+                         check=True, capture_output=True, text=True).stdout
+    return int(out.split()[-1])
+
+
+def start_latency(prog):
+    """Median of 20 starts, as measured by the system test's StartLatency case."""
+    out = subprocess.run([prog["test_start"], "--gtest_filter=Start.StartLatency"], check=True, capture_output=True,
+                         text=True, timeout=300, env=dict(os.environ, STARTED_HANDLER=prog["started_handler"])).stdout
+    m = re.search(r"start latency \((\w+)\): median ([\d.]+) ms", out)
+    return m.group(1), float(m.group(2))
+
+
+def inner_bus(prog, n, rounds):
+    """On busenv's private bus, with ttbusd running."""
+    pid = broker_pid()
+    r = {"rss_idle_kib": rss_kib(pid)}
+    echo = start_ready([prog["raw"], "echo-server"])
+    handler = start_ready([prog["tt"], "handler"])
+    samples = {}
+    for _ in range(rounds):  # interleaved, so that a noisy moment hits both sides
+        for size in (16, 4096):
+            samples.setdefault(f"raw_echo_{size}", []).append(
+                run_fields([prog["raw"], "echo-client", str(n["calls"]), str(size)])["calls_per_second"])
+            samples.setdefault(f"tt_rr_{size}", []).append(
+                run_fields([prog["tt"], "requester", str(n["calls"]), str(size)])["calls_per_second"])
+        for k in OBSERVERS:
+            samples.setdefault(f"raw_fanout_{k}", []).append(
+                fan_out([prog["raw"], "subscriber"], [prog["raw"], "emitter"], k, n["notices"]))
+            samples.setdefault(f"tt_notice_{k}", []).append(
+                fan_out([prog["tt"], "observer"], [prog["tt"], "notifier"], k, n["notices"]))
+    stop(echo)
+    stop(handler)
+    r.update({k: statistics.median(v) for k, v in samples.items()})
+    launcher, r["start_fork_ms"] = start_latency(prog)
+    if launcher != "fork":
+        raise RuntimeError(f"expected the fork launcher on a plain bus, not {launcher}")
+    load = subprocess.Popen([prog["load"], str(n["procids"]), str(n["patterns"])], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    line = load.stdout.readline()
+    if not line.startswith("loaded"):
+        raise RuntimeError(f"load_patterns: {line!r}")
+    r["patterns_loaded"] = int(line.split()[1])
+    r["rss_loaded_kib"] = rss_kib(pid)
+    load.stdin.close()
+    load.wait(timeout=60)
+    return r
+
+
+def inner_systemd(prog, n):
+    """Under sysenv's systemd --user; ttbusd is started by D-Bus activation."""
+    with tempfile.TemporaryDirectory() as d:
+        raw = run_fields([prog["transient"], str(n["starts"]), d])
+    launcher, ms = start_latency(prog)
+    if launcher != "systemd":
+        raise RuntimeError(f"expected the systemd launcher, not {launcher}")
+    return {"raw_transient_ms": raw["median_ms"], "start_systemd_ms": ms}
+
+
+def in_env(args, env_argv, inner):
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        argv = env_argv + ["--", sys.executable, os.path.abspath(__file__), "--inner", inner, "--build", args.build,
+                           "--out", out.name, "--rounds", str(args.rounds)] + (["--smoke"] if args.smoke else [])
+        subprocess.run(argv, check=True, timeout=1800)
+        return json.load(open(out.name))
+
+
+def dispatch(prog, n):
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([prog["dispatch"], "--iterations", str(n["dispatch"]), "--json", out.name]
+                       + [str(c) for c in PATTERN_COUNTS], check=True, capture_output=True, timeout=600)
+        return {f"dispatch_ns_{x['patterns']}": x["ns_per_dispatch"] for x in json.load(open(out.name))["results"]}
+
+
+def rows(r):
+    """(what, ttbus figure, unit, floor, ratio, target text, met)"""
+    out = []
+    for size, label in ((16, "16 B"), (4096, "4 KiB")):
+        tt, raw = r[f"tt_rr_{size}"], r[f"raw_echo_{size}"]
+        out.append((f"request/reply {label}", tt, "calls/s", raw, tt / raw, ">= 0.8", tt / raw >= 0.8))
+    for k in OBSERVERS:
+        tt, raw = r[f"tt_notice_{k}"], r[f"raw_fanout_{k}"]
+        out.append((f"notice -> {k} observers", tt, "deliv/s", raw, tt / raw, ">= 0.8", tt / raw >= 0.8))
+    if "start_systemd_ms" in r:
+        tt, raw = r["start_systemd_ms"], r["raw_transient_ms"]
+        out.append(("start via systemd", tt, "ms", raw, tt / raw, "<= 1.5", tt / raw <= 1.5))
+    out.append(("start via fork", r["start_fork_ms"], "ms", None, None, "", None))
+    base = r["dispatch_ns_10"]
+    for c in PATTERN_COUNTS:
+        v = r[f"dispatch_ns_{c}"]
+        target = c == PATTERN_COUNTS[-1]
+        out.append((f"dispatch, {c} patterns", v, "ns", base, v / base, "<= 1.5" if target else "",
+                    v / base <= 1.5 if target else None))
+    idle, loaded = r["rss_idle_kib"] / 1024, r["rss_loaded_kib"] / 1024
+    out.append(("ttbusd RSS idle", idle, "MiB", None, None, "<= 8", idle <= 8))
+    out.append((f"ttbusd RSS, {r['patterns_loaded']} patterns", loaded, "MiB", None, None, "<= 64", loaded <= 64))
+    return out
+
+
+def print_table(table):
+    print(f"{'':28} {'ttbus':>12} {'unit':8} {'raw D-Bus':>12} {'ratio':>7}  target  met")
+    for what, v, unit, raw, ratio, target, met in table:
+        raw_s = f"{raw:12.1f}" if raw is not None else f"{'':12}"
+        ratio_s = f"{ratio:7.2f}" if ratio is not None else f"{'':7}"
+        met_s = "" if met is None else ("yes" if met else "NO")
+        print(f"{what:28} {v:12.1f} {unit:8} {raw_s} {ratio_s}  {target:7} {met_s}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--bus", choices=["dbus-daemon", "dbus-broker"], default="dbus-daemon")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--json")
+    ap.add_argument("--no-systemd", action="store_true", help="skip the part that needs systemd --user (and root)")
+    ap.add_argument("--inner", choices=["bus", "systemd"], help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    args.build = os.path.abspath(args.build)
+    if args.smoke:
+        args.rounds = 1
+    prog, n = programs(args.build), counts(args.smoke)
+
+    if args.inner:
+        r = inner_bus(prog, n, args.rounds) if args.inner == "bus" else inner_systemd(prog, n)
+        with open(args.out, "w") as f:
+            json.dump(r, f)
+        return 0
+
+    started = time.time()
+    r = {}
+    r.update(in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus",
+                           args.bus, "--ttbusd", prog["ttbusd"]], "bus"))
+    if not args.no_systemd:
+        r.update(in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "system", "sysenv.py"), "--ttbusd",
+                               prog["ttbusd"]], "systemd"))
+    r.update(dispatch(prog, n))
+    table = rows(r)
+    print(f"ttbus vs raw D-Bus on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds}'})")
+    print_table(table)
+    doc = {"bus": args.bus, "smoke": args.smoke, "rounds": args.rounds, "counts": n, "started": started,
+           "figures": r,
+           "table": [dict(zip(("what", "value", "unit", "floor", "ratio", "target", "met"), row)) for row in table]}
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w") as f:
+            json.dump(doc, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

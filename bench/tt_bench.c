@@ -1,0 +1,172 @@
+/* ttbus's side of the comparison with raw_dbus.c: the same exchanges, written as a legacy
+ * ToolTalk program would write them (libtt, poll on tt_fd).
+ *
+ *   tt_bench handler                 handles BenchEcho requests, replying at once; prints "ready"
+ *   tt_bench requester COUNT SIZE    COUNT requests with one SIZE-byte inout string, each sent
+ *                                    and waited for; prints "calls_per_second <x>"
+ *   tt_bench observer                counts BenchTick notices until BenchEnd; prints "ready",
+ *                                    then "received <n> last_usec <t>"
+ *   tt_bench notifier COUNT          sends COUNT BenchTick notices (16 bytes) and BenchEnd;
+ *                                    prints "start_usec <t>"
+ *
+ * Times are CLOCK_MONOTONIC microseconds, comparable across the processes of one machine. */
+#include <Tt/tt_c.h>
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static long long now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void need(Tt_status s, const char *what)
+{
+	if (s != TT_OK) {
+		fprintf(stderr, "tt_bench: %s: %s\n", what, tt_status_message(s));
+		exit(1);
+	}
+}
+
+static char *payload(size_t size)
+{
+	char *s = malloc(size + 1);
+	if (s == NULL)
+		exit(1);
+	memset(s, 'x', size);
+	s[size] = '\0';
+	return s;
+}
+
+/* The next message; a minute of silence means a lost message, and ends the run. */
+static Tt_message next(void)
+{
+	for (;;) {
+		struct pollfd p = {tt_fd(), POLLIN, 0};
+		if (poll(&p, 1, 60000) <= 0) {
+			fprintf(stderr, "tt_bench: nothing received for 60 s\n");
+			exit(1);
+		}
+		Tt_message m = tt_message_receive();
+		if (m != NULL && tt_ptr_error(m) == TT_OK)
+			return m;
+	}
+}
+
+static void open_in_session(Tt_category category, const char *op, const char *op2)
+{
+	need(tt_ptr_error(tt_open()), "tt_open");
+	Tt_pattern p = tt_pattern_create();
+	need(tt_pattern_category_set(p, category), "category");
+	need(tt_pattern_scope_add(p, TT_SESSION), "scope");
+	need(tt_pattern_op_add(p, op), "op");
+	if (op2 != NULL)
+		need(tt_pattern_op_add(p, op2), "op");
+	need(tt_pattern_register(p), "register");
+	need(tt_session_join(tt_default_session()), "join");
+	printf("ready\n");
+	fflush(stdout);
+}
+
+static Tt_message create(Tt_class cls, const char *op)
+{
+	Tt_message m = tt_message_create();
+	need(tt_ptr_error(m), "create");
+	need(tt_message_class_set(m, cls), "class");
+	need(tt_message_address_set(m, TT_PROCEDURE), "address");
+	need(tt_message_scope_set(m, TT_SESSION), "scope");
+	need(tt_message_op_set(m, op), "op");
+	return m;
+}
+
+static _Noreturn void handler(void)
+{
+	open_in_session(TT_HANDLE, "BenchEcho", NULL);
+	for (;;) {
+		Tt_message m = next();
+		need(tt_message_reply(m), "reply");
+		tt_message_destroy(m);
+	}
+}
+
+static int requester(long count, size_t size)
+{
+	char *s = payload(size);
+	long long t0 = 0;
+	long i;
+	need(tt_ptr_error(tt_open()), "tt_open");
+	for (i = -count / 10; i < count; i++) {
+		if (i == 0)
+			t0 = now_usec();
+		Tt_message m = create(TT_REQUEST, "BenchEcho");
+		need(tt_message_arg_add(m, TT_INOUT, "string", s), "arg");
+		need(tt_message_send(m), "send");
+		for (;;) {
+			Tt_message r = next();
+			if (r == m && tt_message_state(m) == TT_HANDLED)
+				break;
+			if (r == m && tt_message_state(m) == TT_FAILED)
+				need(TT_ERR_NO_MATCH, "request failed");
+		}
+		tt_message_destroy(m);
+	}
+	printf("calls_per_second %.1f\n", (double)count * 1e6 / (double)(now_usec() - t0));
+	free(s);
+	return 0;
+}
+
+static int observer(void)
+{
+	long received = 0;
+	long long last = 0;
+	open_in_session(TT_OBSERVE, "BenchTick", "BenchEnd");
+	for (;;) {
+		Tt_message m = next();
+		char *op = tt_message_op(m);
+		int end = strcmp(op, "BenchEnd") == 0;
+		tt_free(op);
+		tt_message_destroy(m);
+		if (end)
+			break;
+		received++;
+		last = now_usec();
+	}
+	printf("received %ld last_usec %lld\n", received, last);
+	return 0;
+}
+
+static int notifier(long count)
+{
+	char *s = payload(16);
+	long i;
+	need(tt_ptr_error(tt_open()), "tt_open");
+	printf("start_usec %lld\n", now_usec());
+	for (i = 0; i <= count; i++) {
+		Tt_message m = create(TT_NOTICE, i < count ? "BenchTick" : "BenchEnd");
+		need(tt_message_arg_add(m, TT_IN, "string", s), "arg");
+		need(tt_message_send(m), "send");
+		tt_message_destroy(m);
+	}
+	tt_close();
+	free(s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "handler") == 0)
+		handler();
+	if (argc == 4 && strcmp(argv[1], "requester") == 0)
+		return requester(atol(argv[2]), (size_t)atol(argv[3]));
+	if (argc == 2 && strcmp(argv[1], "observer") == 0)
+		return observer();
+	if (argc == 3 && strcmp(argv[1], "notifier") == 0)
+		return notifier(atol(argv[2]));
+	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT\n");
+	return 2;
+}
