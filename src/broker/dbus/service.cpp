@@ -1,6 +1,7 @@
 #include "service.h"
 
 #include "errors.h"
+#include "message_writer.h"
 
 #include "launch/fork_launcher.h"
 #include "launch/systemd_launcher.h"
@@ -201,12 +202,10 @@ void Service::apply(core::Effects& fx) {
             if (c == nullptr) continue;
             monitor_event("delivered", &d->message, d->procid, {{"delivery", sdbus::Variant(static_cast<std::uint32_t>(d->kind))}});
             if (d->procid == c->call_procid) continue;  // the one-call procid handles nothing
-            Dict m = encode_message(d->message);
-            m["pattern"] = sdbus::Variant(d->pattern);
-            m["delivery"] = sdbus::Variant(static_cast<std::uint32_t>(d->kind));
-            m["start_message"] = sdbus::Variant(d->start_message);
+            const DeliveryKeys keys{d->pattern, static_cast<std::uint32_t>(d->kind), d->start_message};
             auto signal = getObject().createSignal(procid_interface, "Delivered");
-            signal << d->procid << m;
+            signal << d->procid;
+            write_message(signal, d->message, &keys);
             signal.setDestination(c->name);
             getObject().emitSignal(signal);
         } else if (auto* u = std::get_if<core::Update>(&effect)) {
@@ -229,7 +228,8 @@ void Service::apply(core::Effects& fx) {
                 continue;
             }
             auto signal = getObject().createSignal(procid_interface, "Updated");
-            signal << u->procid << encode_message(u->message);
+            signal << u->procid;
+            write_message(signal, u->message, nullptr);
             signal.setDestination(c->name);
             getObject().emitSignal(signal);
         } else if (auto* s = std::get_if<core::StartPtype>(&effect)) {
