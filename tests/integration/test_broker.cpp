@@ -363,6 +363,68 @@ TEST(Broker, MonitorSeesMessagesAndStateChanges) {
     }
 }
 
+// The broker has two writers of a message's a{sv}: straight into Delivered/Updated signals, and
+// through a dictionary (Call replies, monitor events, listings). They must agree key for key.
+std::string canonical(const sdbus::Variant& v) {
+    const std::string t = v.peekValueType();
+    std::string out = t + ":";
+    if (t == "s") return out + v.get<std::string>();
+    if (t == "i") return out + std::to_string(v.get<std::int32_t>());
+    if (t == "u") return out + std::to_string(v.get<std::uint32_t>());
+    if (t == "t") return out + std::to_string(v.get<std::uint64_t>());
+    if (t == "b") return out + (v.get<bool>() ? "true" : "false");
+    if (t == "as") {
+        for (const auto& s : v.get<std::vector<std::string>>()) out += s + ",";
+        return out;
+    }
+    if (t == "a(isuiay)") {
+        for (const auto& a : v.get<std::vector<WireArg>>()) {
+            out += std::to_string(a.get<0>()) + "/" + a.get<1>() + "/" + std::to_string(a.get<2>()) + "/" +
+                   std::to_string(a.get<3>()) + "/" + bytes_of(a) + ";";
+        }
+        return out;
+    }
+    if (t == "a(suiay)") {
+        using C = sdbus::Struct<std::string, std::uint32_t, std::int32_t, std::vector<std::uint8_t>>;
+        for (const auto& c : v.get<std::vector<C>>()) {
+            out += c.get<0>() + "/" + std::to_string(c.get<1>()) + "/" + std::to_string(c.get<2>()) + "/" +
+                   std::string(c.get<3>().begin(), c.get<3>().end()) + ";";
+        }
+        return out;
+    }
+    return out + "(type not compared)";
+}
+
+TEST(Broker, SignalsAndListingsDescribeMessagesAlike) {
+    Client watcher, handler, sender;
+    watcher.proxy().callMethod("Subscribe").onInterface(monitor_iface).withArguments(Dict{});
+    std::string h = join_with(handler, pattern(HANDLE, "Rich"));
+    std::string s = sender.open();
+    using C = sdbus::Struct<std::string, std::uint32_t, std::int32_t, std::vector<std::uint8_t>>;
+    Dict m = message(REQUEST, "Rich", {int_arg(IN, -5), bytes_arg(INOUT, "bytes", std::string("a\0\xffz", 4)),
+                                       unset_arg(OUT, "string")});
+    m["contexts"] = sdbus::Variant(std::vector<C>{{"$PROJECT", 2u, 0, {'t', 't'}}, {"n", 1u, 7, {}}});
+    m["file"] = sdbus::Variant(std::string("/tmp/rich.txt"));
+    m["status"] = sdbus::Variant(std::int32_t{1600});
+    m["status_string"] = sdbus::Variant(std::string("rich"));
+    m["sender_ptype"] = sdbus::Variant(std::string("Sender_Ptype"));
+    std::string id = sender.send(s, m);
+    Signal delivered = handler.wait_for("Delivered", h);
+    Signal event = watcher.wait_for("Event", "delivered");
+    ASSERT_EQ(get<std::string>(event.message, "id"), id);
+    for (const auto& [key, value] : event.message) {
+        if (key == "procid") continue;  // the monitor's own key
+        auto it = delivered.message.find(key);
+        ASSERT_NE(it, delivered.message.end()) << "Delivered lacks " << key;
+        EXPECT_EQ(canonical(it->second), canonical(value)) << key;
+    }
+    for (const auto& [key, value] : delivered.message) {
+        (void)value;
+        if (key == "pattern" || key == "start_message") continue;  // Delivered's own keys
+        EXPECT_TRUE(event.message.count(key)) << "the monitor event lacks " << key;
+    }
+}
+
 TEST(Broker, SessionsEndWithTheirCreator) {
     Client user;
     std::string session;
