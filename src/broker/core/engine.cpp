@@ -519,8 +519,7 @@ Status Engine::context_quit(const std::string& procid, const std::string& slot, 
 // ---------------------------------------------------------------------------------------------
 // Sending
 
-Status Engine::check_message(const ProcidState& sender, const Message& m) const {
-    (void)sender;
+Status Engine::check_message(const Message& m) const {
     const auto& b = m.body;
     const auto& h = m.header;
     if (b.cls != Class::NOTICE && b.cls != Class::REQUEST && b.cls != Class::OFFER) return Status::ERR_CLASS;
@@ -571,7 +570,7 @@ void Engine::prepare(const ProcidState& sender, Message& m) {
 Status Engine::send(const std::string& procid, const Message& message, Effects& out, std::string* ret_id) {
     ProcidState* sender = find_procid(procid);
     if (sender == nullptr) return Status::ERR_PROCID;
-    if (Status s = check_message(*sender, message); s != Status::OK) return s;
+    if (Status s = check_message(message); s != Status::OK) return s;
     Message m = message;
     prepare(*sender, m);
     if (ret_id != nullptr) *ret_id = m.body.id;
@@ -602,7 +601,7 @@ Status Engine::send_on_exit(const std::string& procid, const Message& message) {
         return Status::ERR_ADDRESS;
     }
     if (message.header.scope != Scope::SESSION) return Status::ERR_SCOPE;
-    if (Status s = check_message(*sender, message); s != Status::OK) return s;
+    if (Status s = check_message(message); s != Status::OK) return s;
     sender->on_exit.push_back(message);
     return Status::OK;
 }

@@ -137,7 +137,7 @@ private:
 
     ProcidState* find_procid(const std::string& id);
     const ProcidState* find_procid(const std::string& id) const;
-    Status check_message(const ProcidState& sender, const Message& m) const;
+    Status check_message(const Message& m) const;
     void prepare(const ProcidState& sender, Message& m);
 
     void set_membership(ProcidState& p, Scope kind, const std::string& value, bool join);

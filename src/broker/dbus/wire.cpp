@@ -102,8 +102,8 @@ WireValue encode_value(const core::Value& v) {
 }
 
 void only_keys(const Dict& d, std::initializer_list<const char*> known) {
-    for (const auto& [key, value] : d) {
-        (void)value;
+    for (const auto& entry : d) {
+        const std::string& key = entry.first;
         if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
             throw WireError(Status::ERR_INVALID, "unknown key '" + key + "'");
         }

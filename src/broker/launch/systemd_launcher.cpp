@@ -58,7 +58,7 @@ SystemdLauncher::SystemdLauncher(sdbus::IConnection& bus, Ended ended)
                                         sdbus::ObjectPath job;
                                         std::string unit, result;
                                         m >> id >> job >> unit >> result;
-                                        job_removed(job, unit, result);
+                                        job_removed(unit, result);
                                     }));
     matches_.push_back(bus.addMatch(std::string("type='signal',sender='") + systemd +
                                         "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
@@ -76,12 +76,10 @@ void SystemdLauncher::start(const core::StartPtype& s) {
     const std::string unit = transient ? "app-ttbus-" + escape_unit_name(s.ptype) + "@" +
                                              escape_unit_name(s.token) + ".service"
                                        : s.unit;
-    units_[unit] = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, {}, false};
-    auto on_job = [this, unit](const sdbus::Error* error, sdbus::ObjectPath job) {
-        auto it = units_.find(unit);
-        if (it == units_.end()) return;
-        if (error != nullptr) return end(unit, std::string("systemd refused the unit: ") + error->what());
-        it->second.job = job;
+    units_[unit] = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, false};
+    // Only a refusal matters here: the job's outcome comes with JobRemoved, keyed by unit name.
+    auto on_job = [this, unit](const sdbus::Error* error, sdbus::ObjectPath) {
+        if (error != nullptr) end(unit, std::string("systemd refused the unit: ") + error->what());
     };
     if (!transient) {
         manager_->callMethodAsync("StartUnit").onInterface(manager_iface).withArguments(unit, std::string("replace"))
@@ -112,8 +110,7 @@ std::vector<LaunchInfo> SystemdLauncher::launches() const {
 }
 
 // JobRemoved can arrive before StartTransientUnit's reply, so the unit name is the key.
-void SystemdLauncher::job_removed(const std::string& job, const std::string& unit, const std::string& result) {
-    (void)job;
+void SystemdLauncher::job_removed(const std::string& unit, const std::string& result) {
     auto it = units_.find(unit);
     if (it == units_.end()) return;
     if (result != "done") return end(unit, "the start job of " + unit + " ended: " + result);

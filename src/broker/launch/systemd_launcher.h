@@ -31,10 +31,9 @@ public:
 private:
     struct Unit {
         LaunchInfo info;
-        std::string job;
         bool seen_active = false;  // a new unit reports "inactive" before "activating": ignore that one
     };
-    void job_removed(const std::string& job, const std::string& unit, const std::string& result);
+    void job_removed(const std::string& unit, const std::string& result);
     void properties_changed(const std::string& path, const std::map<std::string, sdbus::Variant>& changed);
     void end(const std::string& unit, const std::string& reason);
 
