@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include "match.h"
+#include "send_form.h"
 #include "start_env.h"
 
 #include <algorithm>
@@ -522,23 +523,10 @@ Status Engine::context_quit(const std::string& procid, const std::string& slot, 
 Status Engine::check_message(const Message& m) const {
     const auto& b = m.body;
     const auto& h = m.header;
-    if (b.cls != Class::NOTICE && b.cls != Class::REQUEST && b.cls != Class::OFFER) return Status::ERR_CLASS;
-    if (!valid(b.address) || b.address == Address::LAST) return Status::ERR_ADDRESS;
-    if (b.cls == Class::OFFER && b.address != Address::PROCEDURE) return Status::ERR_ADDRESS;
-    if (!valid(h.scope)) return Status::ERR_SCOPE;
-    if ((b.address == Address::PROCEDURE || b.address == Address::HANDLER) && h.scope == Scope::NONE) {
-        return Status::ERR_SCOPE;
-    }
-    if (b.address == Address::HANDLER && h.handler.empty()) return Status::ERR_PROCID;
-    // The guide: file scopes need the file filled in (TT_SESSION may carry one too).
-    if ((h.scope == Scope::FILE || h.scope == Scope::BOTH || h.scope == Scope::FILE_IN_SESSION) && b.file.empty()) {
-        return Status::ERR_FILE;
-    }
-    if (b.address == Address::OBJECT && b.object.empty()) return Status::ERR_OBJID;
-    if ((b.address == Address::OBJECT || b.address == Address::OTYPE) && b.otype.empty()) return Status::ERR_OTYPE;
-    if (h.state != State::CREATED) return Status::ERR_STATE;
+    const SendForm form{b.cls, b.address, h.scope, h.disposition, h.state,
+                        !h.handler.empty(), !b.file.empty(), !b.object.empty(), !b.otype.empty()};
+    if (Status s = check_send_form(form); s != Status::OK) return s;
     if (!b.id.empty() && live_.count(b.id) != 0) return Status::ERR_STATE;
-    if (!valid(h.disposition)) return Status::ERR_DISPOSITION;
     for (const auto& a : b.args) {
         if (!valid(a.mode)) return Status::ERR_MODE;
         if (a.vtype.empty()) return Status::ERR_VTYPE;
@@ -558,7 +546,12 @@ void Engine::prepare(const ProcidState& sender, Message& m) {
     b.gid = sender.gid;
     if (b.session.empty()) b.session = sender.session;
     if (b.sender_ptype.empty()) b.sender_ptype = sender.default_ptype;
-    if (b.id.empty()) b.id = std::to_string(next_message_++) + " " + sender.id;
+    if (b.id.empty()) {
+        // A client may have chosen an id of this form for a live message of its own: skip it.
+        do {
+            b.id = std::to_string(next_message_++) + " " + sender.id;
+        } while (live_.count(b.id) != 0);
+    }
     normalize_contexts(b.contexts);
     if (b.address != Address::HANDLER) h.handler.clear();
     h.state = State::SENT;

@@ -6,6 +6,8 @@
 #include "trace.h"
 #include "wire.h"
 
+#include "core/send_form.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +21,14 @@ Procid* acting_procid(const Message& m) {
     Client* c = client();
     Procid* p = c->find_procid(m.recipient.empty() ? m.w.sender : m.recipient);
     return p;
+}
+
+Tt_status send_form(const WireMessage& w) {
+    using namespace ttbus::core;
+    const SendForm form{static_cast<Class>(w.cls), static_cast<Address>(w.address), static_cast<Scope>(w.scope),
+                        static_cast<Disposition>(w.disposition), static_cast<State>(w.state), !w.handler.empty(),
+                        !w.file.empty(), !w.object.empty(), !w.otype.empty()};
+    return static_cast<Tt_status>(check_send_form(form));
 }
 
 Tt_status act(Message& m, const char* member, bool with_answer) {
@@ -121,18 +131,19 @@ Tt_status tt_message_destroy(Tt_message h) {
     return TT_OK;
 }
 
+// Sent one-way once the message passes the checks that need nothing but the message (as classic
+// libtt sent session messages): what only the broker can judge comes back as a failed update.
 Tt_status tt_message_send(Tt_message h) {
     Message* m = nullptr;
     Tt_status s = need_message(h, &m);
-    if (s == TT_OK && (m->sent || m->w.state != TT_CREATED)) s = TT_ERR_STATE;
+    if (s == TT_OK && m->sent) s = TT_ERR_STATE;
+    if (s == TT_OK) s = send_form(m->w);
     Procid* p = s == TT_OK ? client()->find_procid(m->w.sender) : nullptr;
     if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
     if (s != TT_OK) return report("tt_message_send", s);
-    // Registered before the call: a copy for this process can arrive before Send returns.
+    // Registered before sending: the broker's updates and a copy for this process find the handle.
     p->sent[m->w.id] = h;
-    Reply reply;
-    s = p->call("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w); }, &reply);
-    m = client()->messages.find(h);
+    s = p->post("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w); });
     if (s != TT_OK) {
         p->sent.erase(m->w.id);
         return report("tt_message_send", s);

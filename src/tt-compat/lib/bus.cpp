@@ -29,17 +29,56 @@ Tt_status status_of(const sd_bus_error& e) {
     return TT_ERR_NOMP;
 }
 
+bool bus_only() {
+    const char* t = std::getenv("TTBUS_TRANSPORT");
+    return t != nullptr && std::strcmp(t, "bus") == 0;
+}
+
 }  // namespace
+
+int Connection::connect_peer(const char* address) {
+    sd_bus* peer = nullptr;
+    int r = sd_bus_new(&peer);
+    if (r >= 0) r = sd_bus_set_address(peer, address);
+    if (r >= 0) r = sd_bus_start(peer);
+    if (r < 0) {
+        sd_bus_unref(peer);
+        return r;
+    }
+    bus_ = peer;
+    peer_ = true;
+    return 0;
+}
 
 Tt_status Connection::open(std::unique_ptr<Connection>& out) {
     std::unique_ptr<Connection> c(new Connection());
-    if (sd_bus_open_user(&c->bus_) < 0) return TT_ERR_NOMP;
+    const bool peer_wanted = !bus_only();
+    // A started handler is told the address: it need not touch the bus at all. A stale address
+    // (the broker it named is gone) just means asking the bus.
+    const char* told = peer_wanted ? std::getenv("TTBUS_PEER_ADDRESS") : nullptr;
+    if (told == nullptr || *told == '\0' || c->connect_peer(told) < 0) {
+        if (sd_bus_open_user(&c->bus_) < 0) return TT_ERR_NOMP;
+        Reply reply;
+        const char* address = nullptr;
+        // Calling the broker's name starts it by D-Bus activation if needed.
+        if (peer_wanted && c->call(BROKER_IFACE, "PeerAddress", {}, &reply) == TT_OK &&
+            sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_STRING, &address) >= 0) {
+            sd_bus* bus = c->bus_;
+            if (c->connect_peer(address) >= 0) {
+                sd_bus_flush_close_unref(bus);
+            } else {
+                c->bus_ = bus;
+            }
+        }
+    }
+    if (!c->peer_) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r = sd_bus_call_method(c->bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                   "AddMatch", &error, nullptr, "s", MATCH_RULE);
+        sd_bus_error_free(&error);
+        if (r < 0) return TT_ERR_NOMP;
+    }
     if (sd_bus_add_filter(c->bus_, &c->filter_slot_, &Connection::filter, c.get()) < 0) return TT_ERR_INTERNAL;
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    int r = sd_bus_call_method(c->bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                               "AddMatch", &error, nullptr, "s", MATCH_RULE);
-    sd_bus_error_free(&error);
-    if (r < 0) return TT_ERR_NOMP;
 
     c->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     c->event_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -61,11 +100,23 @@ Connection::~Connection() {
     if (event_fd_ >= 0) close(event_fd_);
 }
 
+int Connection::new_call(sd_bus_message** m, const char* iface, const char* member, const Build& build) {
+    // A peer connection has no names: the other end is the broker.
+    int r = sd_bus_message_new_method_call(bus_, m, peer_ ? nullptr : BROKER_NAME, BROKER_PATH, iface, member);
+    if (r >= 0 && build) r = build(*m);
+    return r;
+}
+
+Tt_status Connection::failed(int r) {
+    if (sd_bus_is_open(bus_) <= 0) broken_ = true;
+    if (broken_) return TT_ERR_NOMP;
+    return r == -ENOMEM ? TT_ERR_NOMEM : TT_ERR_INTERNAL;
+}
+
 Tt_status Connection::call(const char* iface, const char* member, const Build& build, Reply* reply) {
     if (broken_) return TT_ERR_NOMP;
     sd_bus_message* m = nullptr;
-    int r = sd_bus_message_new_method_call(bus_, &m, BROKER_NAME, BROKER_PATH, iface, member);
-    if (r >= 0 && build) r = build(m);
+    int r = new_call(&m, iface, member, build);
     if (r < 0) {
         sd_bus_message_unref(m);
         return r == -ENOMEM ? TT_ERR_NOMEM : TT_ERR_INTERNAL;
@@ -80,7 +131,7 @@ Tt_status Connection::call(const char* iface, const char* member, const Build& b
     if (r < 0) {
         status = status_of(error);
         if (sd_bus_is_open(bus_) <= 0) broken_ = true;
-    } else if (broker_.empty()) {
+    } else if (broker_.empty() && !peer_) {
         const char* sender = sd_bus_message_get_sender(answer);
         if (sender != nullptr) broker_ = sender;
     }
@@ -92,6 +143,18 @@ Tt_status Connection::call(const char* iface, const char* member, const Build& b
     }
     pump();
     return status;
+}
+
+Tt_status Connection::post(const char* iface, const char* member, const Build& build) {
+    if (broken_) return TT_ERR_NOMP;
+    sd_bus_message* m = nullptr;
+    int r = new_call(&m, iface, member, build);
+    if (r >= 0) r = sd_bus_message_set_expect_reply(m, 0);
+    if (r >= 0) r = sd_bus_send(bus_, m, nullptr);
+    sd_bus_message_unref(m);
+    // Written out now: the program may next wait on tt_fd, which only watches for input.
+    if (r >= 0) r = sd_bus_flush(bus_);
+    return r < 0 ? failed(r) : TT_OK;
 }
 
 bool Connection::pump() {
@@ -120,7 +183,7 @@ int Connection::filter(sd_bus_message* m, void* userdata, sd_bus_error* /*error*
     const char* iface = sd_bus_message_get_interface(m);
     const char* sender = sd_bus_message_get_sender(m);
     if (iface == nullptr || std::strcmp(iface, PROCID_IFACE) != 0) return 0;
-    if (sender == nullptr || self->broker_ != sender) return 0;
+    if (!self->peer_ && (sender == nullptr || self->broker_ != sender)) return 0;
     if (self->handler_) self->handler_(m);
     return 1;
 }

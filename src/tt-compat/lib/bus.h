@@ -1,6 +1,9 @@
 // One D-Bus connection to ttbusd, owned by one procid (a procid belongs to the connection that
 // opened it). No threads: the program drives it by calling the API, and watches fd().
 //
+// The connection is a private peer-to-peer one to the broker's socket when the broker announces
+// one (the bus daemon then stays out of every message's way), else one through the user's bus.
+//
 // fd() is an epoll descriptor over the bus socket and an eventfd. The eventfd is kept readable
 // exactly while the procid has deliveries waiting (set_ready); the socket makes fd() readable when
 // new data arrives, so the program calls tt_message_receive, which reads it. sd-bus may already
@@ -37,7 +40,10 @@ public:
     using Build = std::function<int(sd_bus_message*)>;
     using SignalHandler = std::function<void(sd_bus_message*)>;
 
-    // Connects to the user's session bus and subscribes to this connection's deliveries.
+    // Connects to ttbusd: straight to its peer socket when one is known (TTBUS_PEER_ADDRESS, which
+    // the broker gives the handlers it starts, or Broker1.PeerAddress asked on the user's bus),
+    // else through the bus, subscribed to this connection's deliveries. TTBUS_TRANSPORT=bus keeps
+    // to the bus.
     static Tt_status open(std::unique_ptr<Connection>& out);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -47,6 +53,9 @@ public:
     // arguments. A D-Bus error becomes the status its message starts with; failing to reach the
     // broker at all is TT_ERR_NOMP. The connection is pumped afterwards.
     Tt_status call(const char* iface, const char* member, const Build& build, Reply* reply = nullptr);
+    // The same call, one-way: written out now, no reply awaited. Failures the broker finds later
+    // come back as state updates (see Procid1.Send in docs/dbus-api.md).
+    Tt_status post(const char* iface, const char* member, const Build& build);
 
     // Dispatches everything already received, without blocking. False when the connection is gone.
     bool pump();
@@ -58,6 +67,9 @@ public:
 
 private:
     Connection() = default;
+    int connect_peer(const char* address);
+    int new_call(sd_bus_message** m, const char* iface, const char* member, const Build& build);
+    Tt_status failed(int r);
     static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
 
     sd_bus* bus_ = nullptr;
@@ -66,6 +78,7 @@ private:
     int event_fd_ = -1;
     bool ready_ = false;
     bool broken_ = false;
+    bool peer_ = false;  // a peer-to-peer connection: the other end is the broker
     std::string broker_;  // the broker's unique name, learnt from its first reply
     SignalHandler handler_;
 };

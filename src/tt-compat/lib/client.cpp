@@ -73,14 +73,23 @@ void preset_session(const std::string& session) {
     preset() = session;
 }
 
+namespace {
+
+Connection::Build procid_first(const std::string& id, const Connection::Build& more) {
+    return [&id, &more](sd_bus_message* m) {
+        int r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, id.c_str());
+        return (r >= 0 && more) ? more(m) : r;
+    };
+}
+
+}  // namespace
+
 Tt_status Procid::call(const char* member, const Connection::Build& more, Reply* reply) {
-    return bus->call(
-        PROCID_IFACE, member,
-        [&](sd_bus_message* m) {
-            int r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, id.c_str());
-            return (r >= 0 && more) ? more(m) : r;
-        },
-        reply);
+    return bus->call(PROCID_IFACE, member, procid_first(id, more), reply);
+}
+
+Tt_status Procid::post(const char* member, const Connection::Build& more) {
+    return bus->post(PROCID_IFACE, member, procid_first(id, more));
 }
 
 void Procid::on_signal(sd_bus_message* m) {

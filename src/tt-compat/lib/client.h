@@ -37,6 +37,8 @@ struct Procid {
 
     // Calls the broker for this procid; the first argument (the procid) is added here.
     Tt_status call(const char* member, const Connection::Build& more = {}, Reply* reply = nullptr);
+    // The same, one-way (Connection::post).
+    Tt_status post(const char* member, const Connection::Build& more);
     // Keeps tt_fd readable exactly while the queue is not empty.
     void sync_fd() { bus->set_ready(!queue.empty()); }
     void on_signal(sd_bus_message* m);
