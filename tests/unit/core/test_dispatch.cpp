@@ -95,6 +95,22 @@ TEST_F(Dispatch, SecondSendOfTheSameMessageIsAStateError) {
     EXPECT_TRUE(fx.empty());
 }
 
+// libtt chooses ids of the broker's own form ("<n> <procid>"); the broker's numbering steps over them.
+TEST_F(Dispatch, BrokerIdsStepOverAClientsLiveIds) {
+    open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));  // holds the requests unanswered
+    std::string tx = open();
+    Message chosen = make_message(Class::REQUEST, Scope::SESSION, "op");
+    chosen.body.id = "1 " + tx;
+    ASSERT_EQ(engine.send(tx, chosen, fx, nullptr), Status::OK);
+    chosen.body.id = "2 " + tx;
+    ASSERT_EQ(engine.send(tx, chosen, fx, nullptr), Status::OK);
+    std::string id;
+    ASSERT_EQ(engine.send(tx, make_message(Class::REQUEST, Scope::SESSION, "op"), fx, &id), Status::OK);
+    EXPECT_NE(id, "1 " + tx);
+    EXPECT_NE(id, "2 " + tx);
+    EXPECT_EQ(engine.live_message_count(), 3u);
+}
+
 // Observed behaviour 10: send does not check the op.
 TEST_F(Dispatch, OplessMessages) {
     std::string tx = open();
