@@ -5,7 +5,8 @@
 
 Three parts, each in its own environment, all children of this process:
   - on a private bus with ttbusd (tests/integration/busenv.py): raw Echo vs libtt request/reply,
-    raw signal fan-out vs notices to 1, 4 and 8 observers (interleaved, median of --rounds),
+    raw signal fan-out vs notices to 1, 4 and 8 observers (interleaved, median of --rounds), the
+    same with libtt kept on the bus for comparison,
     ttbusd's RSS idle and loaded, start latency with the fork fallback;
   - under a real systemd --user (tests/system/sysenv.py): raw StartTransientUnit-to-running vs
     ttbus's start latency through systemd;
@@ -55,14 +56,14 @@ def fields(line):
     return {k: float(v) for k, v in zip(words[::2], words[1::2])}
 
 
-def run_fields(argv):
-    out = subprocess.run(argv, check=True, capture_output=True, text=True, timeout=600).stdout
+def run_fields(argv, env=None):
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, timeout=600, env=env).stdout
     return fields(out.strip().splitlines()[-1])
 
 
-def start_ready(argv):
+def start_ready(argv, env=None):
     """Starts a server-like child and waits for its "ready" line."""
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
     line = p.stdout.readline()
     if line.strip() != "ready":
         p.kill()
@@ -75,11 +76,11 @@ def stop(p):
     p.wait(timeout=10)
 
 
-def fan_out(subscriber, emitter, n, count):
+def fan_out(subscriber, emitter, n, count, env=None):
     """Deliveries per second from one emitter to n subscribers, from the emitter's first send to
     the last subscriber's last delivery; every subscriber must have seen every message."""
-    subs = [start_ready(subscriber) for _ in range(n)]
-    start = run_fields(emitter + [str(count)])["start_usec"]
+    subs = [start_ready(subscriber, env) for _ in range(n)]
+    start = run_fields(emitter + [str(count)], env)["start_usec"]
     received, last = 0, start
     for p in subs:
         out, _ = p.communicate(timeout=120)
@@ -129,6 +130,15 @@ def inner_bus(prog, n, rounds):
                 fan_out([prog["raw"], "subscriber"], [prog["raw"], "emitter"], k, n["notices"]))
             samples.setdefault(f"tt_notice_{k}", []).append(
                 fan_out([prog["tt"], "observer"], [prog["tt"], "notifier"], k, n["notices"]))
+    stop(handler)
+    # For comparison only: libtt kept on the bus (TTBUS_TRANSPORT=bus) instead of its peer socket.
+    on_bus = dict(os.environ, TTBUS_TRANSPORT="bus")
+    handler = start_ready([prog["tt"], "handler"], on_bus)
+    for _ in range(rounds):
+        samples.setdefault("tt_bus_rr_16", []).append(
+            run_fields([prog["tt"], "requester", str(n["calls"]), "16"], on_bus)["calls_per_second"])
+        samples.setdefault("tt_bus_notice_4", []).append(
+            fan_out([prog["tt"], "observer"], [prog["tt"], "notifier"], 4, n["notices"], on_bus))
     stop(echo)
     stop(handler)
     r.update({k: statistics.median(v) for k, v in samples.items()})
@@ -181,6 +191,9 @@ def rows(r):
     for k in OBSERVERS:
         tt, raw = r[f"tt_notice_{k}"], r[f"raw_fanout_{k}"]
         out.append((f"notice -> {k} observers", tt, "deliv/s", raw, tt / raw, ">= 0.8", tt / raw >= 0.8))
+    for key, label, raw_key in (("tt_bus_rr_16", "  libtt over the bus, 16 B", "raw_echo_16"),
+                                ("tt_bus_notice_4", "  libtt over the bus, 4 obs", "raw_fanout_4")):
+        out.append((label, r[key], "calls/s" if "rr" in key else "deliv/s", r[raw_key], r[key] / r[raw_key], "", None))
     if "start_systemd_ms" in r:
         tt, raw = r["start_systemd_ms"], r["raw_transient_ms"]
         out.append(("start via systemd", tt, "ms", raw, tt / raw, "<= 1.5", tt / raw <= 1.5))
