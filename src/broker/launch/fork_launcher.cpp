@@ -1,5 +1,7 @@
 #include "fork_launcher.h"
 
+#include "start_command.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +18,10 @@ void ForkLauncher::start(const core::StartPtype& start) {
                                                : "the ptype names a systemd unit, and no user manager runs");
         return;
     }
+    std::vector<std::string> words = start_argv(start.command);
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
     pid_t pid = fork();
     if (pid < 0) {
         ended_(start.token, std::string("fork: ") + std::strerror(errno));
@@ -35,7 +41,7 @@ void ForkLauncher::start(const core::StartPtype& start) {
         }
         close_range(3, ~0U, 0);
         for (const auto& [name, value] : start.environment) setenv(name.c_str(), value.c_str(), 1);
-        execl("/bin/sh", "sh", "-c", start.command.c_str(), static_cast<char*>(nullptr));
+        execv(argv[0], argv.data());
         _exit(127);
     }
     running_.emplace(pid, LaunchInfo{start.token, start.ptype, "", "running", static_cast<int>(pid)});

@@ -1,4 +1,4 @@
-// Starting a ptype's start string without systemd: fork, a session of its own, /bin/sh -c.
+// Starting a ptype's start string without systemd: fork, a session of its own, exec (start_command.h).
 // Messages reach the command only through its environment.
 #pragma once
 
