@@ -34,6 +34,8 @@ void ForkLauncher::start(const core::StartPtype& start) {
             if (devnull > 2) close(devnull);
         }
         close_range(3, ~0U, 0);
+        // Only the broker says where its peer socket is (the environment below, when it has one).
+        unsetenv("TTBUS_PEER_ADDRESS");
         for (const auto& [name, value] : start.environment) setenv(name.c_str(), value.c_str(), 1);
         execl("/bin/sh", "sh", "-c", start.command.c_str(), static_cast<char*>(nullptr));
         _exit(127);
