@@ -50,12 +50,15 @@ bool is_final(core::State s) {
 
 // A client-chosen message id is "<token> <procid>": the sending procid after a token that does
 // not start with a digit, so that it never equals one of the broker's ids ("<number> <procid>").
+bool client_id(const std::string& id, const std::string& procid) {
+    const std::size_t space = id.find(' ');
+    return space != std::string::npos && space > 0 && !std::isdigit(static_cast<unsigned char>(id[0])) &&
+           id.compare(space + 1, std::string::npos, procid) == 0;
+}
+
 void check_client_id(const std::string& id, const std::string& procid) {
     if (id.empty()) return;  // none: the broker makes one
-    const std::size_t space = id.find(' ');
-    const bool ok = space != std::string::npos && space > 0 &&
-                    !std::isdigit(static_cast<unsigned char>(id[0])) && id.compare(space + 1, std::string::npos, procid) == 0;
-    if (!ok) {
+    if (!client_id(id, procid)) {
         throw Failure(core::Status::ERR_INVALID, "message id '" + id + "' is not '<token> " + procid +
                                                      "' with a token that does not start with a digit");
     }
@@ -129,6 +132,11 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     r = sd_event_add_defer(event_, &source, on_reap_peers, this);
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("defer source: ") + std::strerror(-r));
     reap_peers_.reset(source);
+    sd_event_source_set_enabled(source, SD_EVENT_OFF);
+    source = nullptr;
+    r = sd_event_add_post(event_, &source, on_peers_starting, this);
+    if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("post source: ") + std::strerror(-r));
+    starting_peers_.reset(source);
     sd_event_source_set_enabled(source, SD_EVENT_OFF);
     if (options_.peer_directory.empty()) {
         log("XDG_RUNTIME_DIR is not set: no peer-to-peer transport, clients use the bus");
@@ -477,11 +485,12 @@ std::string Service::send_checked(Connection& c, const std::string& procid, core
 }
 
 // A one-way Send failed. Its sender may be waiting for the message it chose the id of: when the
-// procid is the caller's and the message was read, a request or offer with an id comes back as
-// an Updated in state TT_FAILED with the error's status. Anything else can only be logged.
+// procid is the caller's and the message was read (as far as its id and class, a message over a
+// size limit included), a request or offer with a client id comes back as an Updated in state
+// TT_FAILED with the error's status. Anything else can only be logged.
 void Service::one_way_send_failed(Connection* owner, const std::string& procid, const core::Message* m,
                                   const Failure& f) {
-    if (owner == nullptr || m == nullptr || m->body.id.empty() ||
+    if (owner == nullptr || m == nullptr || !client_id(m->body.id, procid) ||
         (m->body.cls != core::Class::REQUEST && m->body.cls != core::Class::OFFER)) {
         log("one-way Send from " + (owner ? owner->name : std::string("a client")) + " for " + procid +
             " failed: " + error_message(f.status, f.what()));
@@ -720,6 +729,38 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     c.gid = cred.gid;
     c.credentials_known = true;
     peers_.emplace(raw, std::move(peer));
+    sd_event_source_set_enabled(starting_peers_.get(), SD_EVENT_ON);
+}
+
+// sd-bus (252) leaves what a client sends right after its BEGIN in the same read unparsed until the
+// socket is readable again: a client that waits for each answer of the handshake (libdbus, GDBus)
+// would wait for the reply to its first call forever. So a peer is processed once more after each
+// loop iteration until it has authenticated.
+int Service::on_peers_starting(sd_event_source* source, void* userdata) {
+    auto* self = static_cast<Service*>(userdata);
+    bool waiting = false;
+    std::vector<sd_bus*> ready;
+    for (auto& [bus, peer] : self->peers_) {
+        if (!peer->starting) continue;
+        if (peer->gone) {
+            peer->starting = false;
+            continue;
+        }
+        int r = sd_bus_is_ready(bus);
+        if (r == 0) {
+            waiting = true;
+            continue;
+        }
+        peer->starting = false;
+        if (r > 0) ready.push_back(bus);
+    }
+    if (!waiting) sd_event_source_set_enabled(source, SD_EVENT_OFF);
+    // Processing may end a peer (peers_ keeps it until the reap), never add one.
+    for (sd_bus* bus : ready) {
+        while (sd_bus_process(bus, nullptr) > 0) {
+        }
+    }
+    return 0;
 }
 
 int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -1188,16 +1229,13 @@ int Service::Send(sd_bus_message* m) {
     const std::string procid = read_string(m);
     Connection* owner = nullptr;
     core::Message msg;
-    bool decoded = false;
     try {
         owner = &own(procid, caller(m));
         read_message(m, msg);
-        check_client_id(msg.body.id, procid);
-        decoded = true;
         const std::string id = send_checked(*owner, procid, msg, {});
         return reply(m, [&](Writer& w) { w.string(id); });
     } catch (const Failure& f) {
-        if (!sd_bus_message_get_expect_reply(m)) one_way_send_failed(owner, procid, decoded ? &msg : nullptr, f);
+        if (!sd_bus_message_get_expect_reply(m)) one_way_send_failed(owner, procid, &msg, f);
         throw;
     }
 }

@@ -61,6 +61,7 @@ private:
         BusPtr bus;
         std::string name;  // "peer:<n>"
         std::vector<SlotPtr> slots;
+        bool starting = true;  // authenticating, or not yet processed once since
         bool gone = false;
     };
     // Who called: the connection's name (unique bus name or peer name) and its connection.
@@ -163,6 +164,7 @@ private:
     void peer_accepted(int fd, const ucred& cred);
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
+    static int on_peers_starting(sd_event_source* source, void* userdata);
 
     sd_bus* bus_;
     sd_event* event_;
@@ -175,6 +177,7 @@ private:
     std::unique_ptr<PeerListener> listener_;
     std::unordered_map<sd_bus*, std::unique_ptr<Peer>> peers_;
     SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
+    SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
     sd_id128_t server_id_{};
     std::uint64_t next_peer_ = 1;
     std::string default_session_;
