@@ -1,26 +1,28 @@
-// ttbusd: the ToolTalk broker on the user's session bus.
+// ttbusd: the ToolTalk broker on the user's session bus, and on peer-to-peer connections to its
+// socket in $XDG_RUNTIME_DIR/ttbus.
 //
-// One thread, one poll loop over the bus, a signalfd (SIGUSR2 reloads types, SIGCHLD reaps
-// started handlers, SIGTERM/SIGINT stop) and an inotify descriptor on the type directories.
+// One thread, one sd-event loop over the bus, the peer socket and its connections, the signals
+// (SIGUSR2 and SIGHUP reload types, SIGCHLD reaps started handlers, SIGTERM/SIGINT stop) and an
+// inotify descriptor on the type directories.
 #include "dbus/service.h"
 
 #include "types/database.h"
 #include "types/xdr_types.h"
 
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
 
 #include <cerrno>
-#include <climits>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <poll.h>
 #include <set>
 #include <string>
+#include <sys/epoll.h>
 #include <sys/inotify.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 namespace {
@@ -85,6 +87,132 @@ std::string session_prefix() {
     return "ttbus." + std::to_string(getpid()) + "." + std::to_string(std::time(nullptr)) + ".";
 }
 
+int on_type_files(sd_event_source*, int fd, std::uint32_t, void* userdata) {
+    if (type_file_changed(fd)) {
+        auto [p, o] = static_cast<dbus::Service*>(userdata)->reload_types();
+        std::fprintf(stderr, "ttbusd: type files changed; %u ptypes, %u otypes\n", p, o);
+    }
+    return 0;
+}
+
+int on_reload_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
+    auto [p, o] = static_cast<dbus::Service*>(userdata)->reload_types();
+    std::fprintf(stderr, "ttbusd: types reloaded: %u ptypes, %u otypes\n", p, o);
+    return 0;
+}
+
+int on_child_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
+    static_cast<dbus::Service*>(userdata)->reap_children();
+    return 0;
+}
+
+int on_stop_signal(sd_event_source* source, const signalfd_siginfo* si, void*) {
+    std::fprintf(stderr, "ttbusd: exiting on signal %u\n", si->ssi_signo);
+    return sd_event_exit(sd_event_source_get_event(source), 0);
+}
+
+struct EventUnref {
+    void operator()(sd_event* e) const { sd_event_unref(e); }
+};
+struct BusFlushClose {
+    void operator()(sd_bus* b) const { sd_bus_flush_close_unref(b); }
+};
+
+// A block that always runs sd-bus's and sd-event's clean-up in this order: the service (which
+// holds slots on the bus and sources of the loop), then the bus, then the loop.
+int serve() {
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int s : {SIGUSR2, SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+    sigprocmask(SIG_BLOCK, &mask, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    sd_event* raw_event = nullptr;
+    int r = sd_event_new(&raw_event);
+    if (r < 0) {
+        std::fprintf(stderr, "ttbusd: sd_event_new: %s\n", std::strerror(-r));
+        return 1;
+    }
+    std::unique_ptr<sd_event, EventUnref> event(raw_event);
+
+    sd_bus* raw_bus = nullptr;
+    r = sd_bus_open_user(&raw_bus);
+    if (r >= 0) r = sd_bus_set_exit_on_disconnect(raw_bus, 1);
+    if (r >= 0) r = sd_bus_attach_event(raw_bus, raw_event, SD_EVENT_PRIORITY_NORMAL);
+    std::unique_ptr<sd_bus, BusFlushClose> bus(raw_bus);
+    if (r < 0) {
+        std::fprintf(stderr, "ttbusd: cannot connect to the session bus: %s\n", std::strerror(-r));
+        return 1;
+    }
+
+    // A user manager on the bus means ptypes start as systemd units; asked once, before serving.
+    int systemd = 0;
+    {
+        sd_bus_message* reply = nullptr;
+        sd_bus_error error{};
+        if (sd_bus_call_method(raw_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "NameHasOwner", &error, &reply, "s", "org.freedesktop.systemd1") >= 0) {
+            if (sd_bus_message_read(reply, "b", &systemd) < 0) systemd = 0;
+        }
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&error);
+    }
+
+    dbus::ServiceOptions options;
+    options.systemd = systemd != 0;
+    options.queue_store = store::default_queue_store_path();
+    options.session_prefix = session_prefix();
+    options.broker_uid = static_cast<std::uint32_t>(getuid());
+    if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr && runtime[0] == '/') {
+        options.peer_directory = std::string(runtime) + "/ttbus";
+    }
+    options.version = TTBUS_VERSION;
+    options.load_types = load_types;
+    options.merge_xdr = merge_xdr;
+    std::unique_ptr<dbus::Service> service;
+    try {
+        service = std::make_unique<dbus::Service>(raw_bus, raw_event, options);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ttbusd: %s\n", e.what());
+        return 1;
+    }
+
+    r = sd_bus_request_name(raw_bus, bus_name, 0);
+    if (r < 0) {
+        std::fprintf(stderr, "ttbusd: %s is already served: %s\n", bus_name, std::strerror(-r));
+        return 2;
+    }
+    std::fprintf(stderr, "ttbusd: serving %s, default session %s\n", bus_name, service->default_session().c_str());
+
+    dbus::Service* s = service.get();
+    for (int sig : {SIGUSR2, SIGHUP}) r = r < 0 ? r : sd_event_add_signal(raw_event, nullptr, sig, on_reload_signal, s);
+    if (r >= 0) r = sd_event_add_signal(raw_event, nullptr, SIGCHLD, on_child_signal, s);
+    for (int sig : {SIGTERM, SIGINT}) r = r < 0 ? r : sd_event_add_signal(raw_event, nullptr, sig, on_stop_signal, s);
+    if (r < 0) {
+        std::fprintf(stderr, "ttbusd: cannot watch signals: %s\n", std::strerror(-r));
+        return 1;
+    }
+    int inotify = watch_type_files();
+    if (inotify >= 0) {
+        sd_event_source* source = nullptr;
+        if (sd_event_add_io(raw_event, &source, inotify, EPOLLIN, on_type_files, s) >= 0) {
+            sd_event_source_set_io_fd_own(source, 1);
+            sd_event_source_set_floating(source, 1);
+            sd_event_source_unref(source);
+        } else {
+            close(inotify);
+        }
+    }
+
+    r = sd_event_loop(raw_event);
+    service.reset();
+    if (r < 0) {
+        std::fprintf(stderr, "ttbusd: event loop: %s\n", std::strerror(-r));
+        return 1;
+    }
+    return r;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,84 +225,5 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: ttbusd [--version]\n");
         return 1;
     }
-
-    sigset_t mask;
-    sigemptyset(&mask);
-    for (int s : {SIGUSR2, SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
-    sigprocmask(SIG_BLOCK, &mask, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-    int sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-
-    std::unique_ptr<sdbus::IConnection> bus;
-    try {
-        bus = sdbus::createSessionBusConnection();
-    } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "ttbusd: cannot connect to the session bus: %s\n", e.what());
-        return 1;
-    }
-
-    // A user manager on the bus means ptypes start as systemd units; asked once, before serving.
-    bool systemd = false;
-    try {
-        auto driver = sdbus::createProxy(*bus, "org.freedesktop.DBus", "/org/freedesktop/DBus");
-        driver->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus")
-            .withArguments(std::string("org.freedesktop.systemd1")).storeResultsTo(systemd);
-    } catch (const sdbus::Error&) {
-        systemd = false;
-    }
-
-    dbus::ServiceOptions options;
-    options.systemd = systemd;
-    options.queue_store = store::default_queue_store_path();
-    options.session_prefix = session_prefix();
-    options.broker_uid = static_cast<std::uint32_t>(getuid());
-    options.version = TTBUS_VERSION;
-    options.load_types = load_types;
-    options.merge_xdr = merge_xdr;
-    dbus::Service service(*bus, options);
-
-    try {
-        bus->requestName(bus_name);
-    } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "ttbusd: %s is already served: %s\n", bus_name, e.what());
-        return 2;
-    }
-    std::fprintf(stderr, "ttbusd: serving %s, default session %s\n", bus_name, service.default_session().c_str());
-
-    int inotify = watch_type_files();
-    for (;;) {
-        while (bus->processPendingRequest()) {
-        }
-        auto pd = bus->getEventLoopPollData();
-        int timeout = -1;
-        if (pd.timeout_usec != UINT64_MAX) {
-            timespec now{};
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            std::uint64_t now_usec = static_cast<std::uint64_t>(now.tv_sec) * 1000000u + now.tv_nsec / 1000;
-            timeout = pd.timeout_usec <= now_usec ? 0 : static_cast<int>(std::min<std::uint64_t>((pd.timeout_usec - now_usec + 999) / 1000, INT_MAX));
-        }
-        pollfd fds[3] = {{pd.fd, pd.events, 0}, {sigfd, POLLIN, 0}, {inotify, POLLIN, 0}};
-        if (poll(fds, inotify >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR) {
-            std::perror("ttbusd: poll");
-            return 1;
-        }
-        if (fds[1].revents & POLLIN) {
-            signalfd_siginfo si{};
-            while (read(sigfd, &si, sizeof si) == sizeof si) {
-                if (si.ssi_signo == SIGUSR2 || si.ssi_signo == SIGHUP) {
-                    auto [p, o] = service.reload_types();
-                    std::fprintf(stderr, "ttbusd: types reloaded: %u ptypes, %u otypes\n", p, o);
-                } else if (si.ssi_signo == SIGCHLD) {
-                    service.reap_children();
-                } else {
-                    std::fprintf(stderr, "ttbusd: exiting on signal %u\n", si.ssi_signo);
-                    return 0;
-                }
-            }
-        }
-        if (inotify >= 0 && (fds[2].revents & POLLIN) && type_file_changed(inotify)) {
-            auto [p, o] = service.reload_types();
-            std::fprintf(stderr, "ttbusd: type files changed; %u ptypes, %u otypes\n", p, o);
-        }
-    }
+    return serve();
 }

@@ -73,7 +73,8 @@ int main() {
         out << "received_usec=" << received << "\n";
         out << "start_message=" << (m.at("start_message").get<bool>() ? 1 : 0) << "\n";
         out << "status=" << m.at("status").get<std::int32_t>() << "\n";
-        for (const char* name : {"TT_TOKEN", "TT_SESSION", "TT_FILE", "_SUN_TT_TOKEN", "INVOCATION_ID", "PROJECT"}) {
+        for (const char* name :
+             {"TT_TOKEN", "TT_SESSION", "TT_FILE", "_SUN_TT_TOKEN", "INVOCATION_ID", "PROJECT", "TTBUS_PEER_ADDRESS"}) {
             out << name << "=" << env(name) << "\n";
         }
         std::ifstream cgroup("/proc/self/cgroup");

@@ -66,6 +66,12 @@ protected:
         c_.proxy().callMethod("Status").onInterface(broker_iface).storeResultsTo(status);
         return get<std::string>(status, "launcher");
     }
+    // The broker's peer-to-peer address, "" when it has none.
+    std::string peer_address() {
+        std::string address;
+        error_of([&] { c_.proxy().callMethod("PeerAddress").onInterface(broker_iface).storeResultsTo(address); });
+        return address;
+    }
     std::string default_session() {
         std::string s;
         c_.proxy().callMethod("DefaultSession").onInterface(broker_iface).storeResultsTo(s);
@@ -131,12 +137,14 @@ TEST_F(Start, StartStringRunsAndAnswersItsStartMessage) {
     EXPECT_EQ(r["TT_SESSION"], default_session());
     EXPECT_EQ(r["TT_FILE"], "/tmp/notes.txt");
     EXPECT_EQ(r["PROJECT"], "ttbus") << "a $ context becomes an environment variable";
+    EXPECT_EQ(r["TTBUS_PEER_ADDRESS"], peer_address()) << "where the handler reaches the broker without the bus";
     if (launcher() == "systemd") {
         EXPECT_FALSE(r["INVOCATION_ID"].empty()) << "run by systemd";
         EXPECT_NE(r["cgroup"].find("app.slice/app-ttbus-Starter@"), std::string::npos) << r["cgroup"];
     } else {
         EXPECT_EQ(launcher(), "fork");
         EXPECT_TRUE(r["INVOCATION_ID"].empty());
+        EXPECT_FALSE(r["TTBUS_PEER_ADDRESS"].empty()) << "busenv gives the broker an XDG_RUNTIME_DIR";
     }
 }
 

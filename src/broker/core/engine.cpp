@@ -564,8 +564,18 @@ Status Engine::send(const std::string& procid, const Message& message, Effects& 
     ProcidState* sender = find_procid(procid);
     if (sender == nullptr) return Status::ERR_PROCID;
     if (Status s = check_message(message); s != Status::OK) return s;
-    Message m = message;
-    prepare(*sender, m);
+    return send_checked(*sender, message, out, ret_id);
+}
+
+Status Engine::send(const std::string& procid, Message&& message, Effects& out, std::string* ret_id) {
+    ProcidState* sender = find_procid(procid);
+    if (sender == nullptr) return Status::ERR_PROCID;
+    if (Status s = check_message(message); s != Status::OK) return s;
+    return send_checked(*sender, std::move(message), out, ret_id);
+}
+
+Status Engine::send_checked(const ProcidState& sender, Message m, Effects& out, std::string* ret_id) {
+    prepare(sender, m);
     if (ret_id != nullptr) *ret_id = m.body.id;
 
     std::vector<Promise> promises;

@@ -103,6 +103,9 @@ public:
     Status context_quit(const std::string& procid, const std::string& slot, const Value& value);
 
     Status send(const std::string& procid, const Message& message, Effects& out, std::string* ret_id);
+    // The same, taking the message's contents instead of copying them; on an error status the
+    // message is left as it was.
+    Status send(const std::string& procid, Message&& message, Effects& out, std::string* ret_id);
     Status send_on_exit(const std::string& procid, const Message& message);
 
     Status reply(const std::string& procid, const std::string& message_id, const Answer& answer, Effects& out);
@@ -138,6 +141,7 @@ private:
     ProcidState* find_procid(const std::string& id);
     const ProcidState* find_procid(const std::string& id) const;
     Status check_message(const Message& m) const;
+    Status send_checked(const ProcidState& sender, Message m, Effects& out, std::string* ret_id);
     void prepare(const ProcidState& sender, Message& m);
 
     void set_membership(ProcidState& p, Scope kind, const std::string& value, bool join);

@@ -4,26 +4,26 @@
 
 namespace ttbus::dbus {
 
-Connection& Connections::get(const std::string& name) {
-    auto& slot = by_name_[name];
-    if (!slot) {
-        slot = std::make_unique<Connection>();
-        slot->name = name;
-    }
-    return *slot;
+Connection& Connections::get(std::string_view name) {
+    auto it = by_name_.find(name);
+    if (it != by_name_.end()) return *it->second;
+    auto c = std::make_unique<Connection>();
+    c->name = name;
+    return *by_name_.emplace(c->name, std::move(c)).first->second;
 }
 
-Connection* Connections::find(const std::string& name) {
+Connection* Connections::find(std::string_view name) {
     auto it = by_name_.find(name);
     return it == by_name_.end() ? nullptr : it->second.get();
 }
 
-std::unique_ptr<Connection> Connections::remove(const std::string& name) {
+std::unique_ptr<Connection> Connections::remove(std::string_view name) {
     auto it = by_name_.find(name);
     if (it == by_name_.end()) return nullptr;
     std::unique_ptr<Connection> c = std::move(it->second);
     by_name_.erase(it);
     for (const auto& p : c->procids) by_procid_.erase(p);
+    if (c->monitor) --monitors_;
     return c;
 }
 
@@ -41,14 +41,20 @@ void Connections::disown(const std::string& procid) {
     by_procid_.erase(it);
 }
 
-Connection* Connections::owner(const std::string& procid) {
+Connection* Connections::owner(std::string_view procid) {
     auto it = by_procid_.find(procid);
     return it == by_procid_.end() ? nullptr : it->second;
 }
 
-const Connection* Connections::owner(const std::string& procid) const {
+const Connection* Connections::owner(std::string_view procid) const {
     auto it = by_procid_.find(procid);
     return it == by_procid_.end() ? nullptr : it->second;
+}
+
+void Connections::set_monitor(Connection& c, std::optional<MonitorFilter> filter) {
+    if (c.monitor) --monitors_;
+    c.monitor = std::move(filter);
+    if (c.monitor) ++monitors_;
 }
 
 }  // namespace ttbus::dbus

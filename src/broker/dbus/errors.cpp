@@ -1,6 +1,7 @@
 #include "errors.h"
 
 #include <cctype>
+#include <cstring>
 
 namespace ttbus::dbus {
 
@@ -26,10 +27,18 @@ std::string error_name(std::int32_t status) {
     return name;
 }
 
-sdbus::Error make_error(std::int32_t status, const std::string& text) {
+std::string error_message(std::int32_t status, const std::string& text) {
     std::string tt(core::status_name(static_cast<core::Status>(status)));
-    std::string message = std::to_string(status) + (tt.empty() ? "" : " " + tt) + ": " + text;
-    return sdbus::Error(error_name(status), message);
+    return std::to_string(status) + (tt.empty() ? "" : " " + tt) + ": " + text;
+}
+
+int set_error(sd_bus_error* error, const Failure& f) {
+    int r = sd_bus_error_set(error, error_name(f.status).c_str(), error_message(f.status, f.what()).c_str());
+    return r < 0 ? r : -EIO;
+}
+
+void bus_failure(int r, const char* what) {
+    throw Failure(core::Status::ERR_INTERNAL, std::string(what) + ": " + std::strerror(-r));
 }
 
 }  // namespace ttbus::dbus

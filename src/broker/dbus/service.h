@@ -1,21 +1,27 @@
-// The D-Bus face of the broker: org.ttbus.Broker1, Procid1 and Monitor1 on /org/ttbus/Broker1.
+// The D-Bus face of the broker: org.ttbus.Broker1, Procid1 and Monitor1 on /org/ttbus/Broker1,
+// served with sd-bus on the user bus and on every peer-to-peer connection to the broker's socket.
 // Calls are decoded, checked for ownership and limits, and turned into engine events; the
-// engine's effects are carried out here (unicast signals, monitor events, launches).
+// engine's effects are carried out here (signals to the owning connection, monitor events,
+// launches).
 #pragma once
 
-#include "broker1_adaptor.h"
 #include "connections.h"
+#include "handles.h"
+#include "peer_listener.h"
 #include "wire.h"
 
 #include "core/engine.h"
 #include "launch/launcher.h"
 #include "store/queue_store.h"
 
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace ttbus::dbus {
 
@@ -24,6 +30,8 @@ struct ServiceOptions {
     std::uint32_t broker_uid = 0;
     bool systemd = false;  // a user manager is on the bus: start ptypes as systemd user units
     std::string queue_store;  // SQLite file keeping queued messages across restarts; "" for none
+    std::string peer_directory;  // where the peer socket goes ($XDG_RUNTIME_DIR/ttbus); "" for none
+    std::size_t max_peers = 256;  // peer connections at once
     std::string version;
     // Loads the type database; returns the types and a log of problems (empty when none).
     std::function<std::shared_ptr<const core::TypeDb>(std::string& problems)> load_types;
@@ -31,98 +39,147 @@ struct ServiceOptions {
     std::function<std::string(const std::string& xdr, std::shared_ptr<const core::TypeDb>& types)> merge_xdr;
 };
 
-class Service final
-    : public sdbus::AdaptorInterfaces<org::ttbus::Broker1_adaptor, org::ttbus::Procid1_adaptor,
-                                      org::ttbus::Monitor1_adaptor> {
+class Service {
 public:
-    Service(sdbus::IConnection& bus, ServiceOptions options);
+    // `bus` is attached to `event`; both outlive the service.
+    Service(sd_bus* bus, sd_event* event, ServiceOptions options);
     ~Service();
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
 
     // Re-reads the type database (SIGUSR2, a type file changed, ReloadTypes).
     std::pair<std::uint32_t, std::uint32_t> reload_types();
     // Call on SIGCHLD.
     void reap_children();
     const std::string& default_session() const { return default_session_; }
+    // The D-Bus address of the peer socket, "" when there is none.
+    std::string peer_address() const { return listener_ ? listener_->address() : std::string(); }
 
 private:
+    // A peer-to-peer connection: an sd-bus server on an accepted socket.
+    struct Peer {
+        BusPtr bus;
+        std::string name;  // "peer:<n>"
+        std::vector<SlotPtr> slots;
+        bool starting = true;  // authenticating, or not yet processed once since
+        bool gone = false;
+    };
+    // Who called: the connection's name (unique bus name or peer name) and its connection.
+    struct Caller {
+        std::string_view name;
+        sd_bus* bus;
+    };
+
+    template <int (Service::*Method)(sd_bus_message*)>
+    static int method(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    void register_objects(sd_bus* bus, std::vector<SlotPtr>& slots);
+
     // org.ttbus.Broker1
-    void Open(sdbus::Result<std::string, std::string>&& result, Dict options) override;
-    void Close(const std::string& procid) override;
-    std::string DefaultSession() override;
-    std::string CreateSession() override;
-    std::vector<std::string> Sessions() override;
-    std::vector<std::vector<std::uint8_t>> SessionProperty(const std::string& session, const std::string& name) override;
-    void SetSessionProperty(const std::string& session, const std::string& name, const std::vector<std::uint8_t>& value,
-                            const std::uint32_t& mode) override;
-    std::vector<std::string> SessionPropertyNames(const std::string& session) override;
-    std::tuple<std::uint32_t, std::uint32_t> ReloadTypes() override;
-    void LoadTypes(const std::vector<std::uint8_t>& xdr) override;
-    void PtypeExists(const std::string& ptype) override;
-    std::vector<std::string> Ptypes() override;
-    Dict Otype(const std::string& otype) override;
-    Dict ProcidInfo(const std::string& procid) override;
-    Dict Status() override;
-    std::vector<Dict> Procids() override;
-    std::vector<Dict> Patterns() override;
-    std::vector<Dict> Queue() override;
-    std::vector<Dict> Launches() override;
-    void Call(sdbus::Result<Dict>&& result, Dict message) override;
-    void Notify(sdbus::Result<std::string>&& result, Dict message) override;
+    int Open(sd_bus_message* m);
+    int Close(sd_bus_message* m);
+    int DefaultSession(sd_bus_message* m);
+    int CreateSession(sd_bus_message* m);
+    int Sessions(sd_bus_message* m);
+    int SessionProperty(sd_bus_message* m);
+    int SetSessionProperty(sd_bus_message* m);
+    int SessionPropertyNames(sd_bus_message* m);
+    int ReloadTypes(sd_bus_message* m);
+    int LoadTypes(sd_bus_message* m);
+    int PtypeExists(sd_bus_message* m);
+    int Ptypes(sd_bus_message* m);
+    int Otype(sd_bus_message* m);
+    int ProcidInfo(sd_bus_message* m);
+    int Status(sd_bus_message* m);
+    int Procids(sd_bus_message* m);
+    int Patterns(sd_bus_message* m);
+    int Queue(sd_bus_message* m);
+    int Launches(sd_bus_message* m);
+    int Call(sd_bus_message* m);
+    int Notify(sd_bus_message* m);
+    int PeerAddress(sd_bus_message* m);
 
     // org.ttbus.Procid1
-    void SessionJoin(const std::string& procid, const std::string& session) override;
-    void SessionQuit(const std::string& procid, const std::string& session) override;
-    void FileJoin(const std::string& procid, const std::string& file) override;
-    void FileQuit(const std::string& procid, const std::string& file) override;
-    void PtypeDeclare(const std::string& procid, const std::string& ptype) override;
-    void PtypeUndeclare(const std::string& procid, const std::string& ptype) override;
-    void DefaultPtypeSet(const std::string& procid, const std::string& ptype) override;
-    std::uint64_t PatternRegister(const std::string& procid, const Dict& pattern) override;
-    void PatternUnregister(const std::string& procid, const std::uint64_t& id) override;
-    void ContextJoin(const std::string& procid, const std::string& slot, const WireValue& value) override;
-    void ContextQuit(const std::string& procid, const std::string& slot, const WireValue& value) override;
-    std::string Send(const std::string& procid, const Dict& message) override;
-    void SendOnExit(const std::string& procid, const Dict& message) override;
-    void Reply(const std::string& procid, const std::string& id, const Dict& answer) override;
-    void Fail(const std::string& procid, const std::string& id, const Dict& answer) override;
-    void Reject(const std::string& procid, const std::string& id) override;
-    void Accept(const std::string& procid, const std::string& id) override;
-    void Abstain(const std::string& procid, const std::string& id) override;
+    int SessionJoin(sd_bus_message* m);
+    int SessionQuit(sd_bus_message* m);
+    int FileJoin(sd_bus_message* m);
+    int FileQuit(sd_bus_message* m);
+    int PtypeDeclare(sd_bus_message* m);
+    int PtypeUndeclare(sd_bus_message* m);
+    int DefaultPtypeSet(sd_bus_message* m);
+    int PatternRegister(sd_bus_message* m);
+    int PatternUnregister(sd_bus_message* m);
+    int ContextJoin(sd_bus_message* m);
+    int ContextQuit(sd_bus_message* m);
+    int Send(sd_bus_message* m);
+    int SendOnExit(sd_bus_message* m);
+    int Reply(sd_bus_message* m);
+    int Fail(sd_bus_message* m);
+    int Reject(sd_bus_message* m);
+    int Accept(sd_bus_message* m);
+    int Abstain(sd_bus_message* m);
 
     // org.ttbus.Monitor1
-    void Subscribe(sdbus::Result<>&& result, Dict filter) override;
-    void Unsubscribe() override;
+    int Subscribe(sd_bus_message* m);
+    int Unsubscribe(sd_bus_message* m);
 
-    std::string caller() const;
-    // The procid must exist and belong to the caller.
-    void own(const std::string& procid) const;
+    Caller caller(sd_bus_message* m) const;
+    // The procid must exist and belong to the caller; returns its connection.
+    Connection& own(std::string_view procid, const Caller& who);
     static void check(core::Status s, const std::string& what);
+    // A method's return: `write` appends the out arguments.
     template <typename F>
-    auto guarded(F&& f) -> decltype(f());
+    int reply(sd_bus_message* call, F&& write);
+    int reply_empty(sd_bus_message* call);
+    // Answers an asynchronous call with an error (logged when nobody waits for it).
+    void reply_failure(sd_bus_message* call, const Failure& f);
 
-    // Runs `then` once the caller's credentials are known (asked of the bus once per connection).
-    void with_credentials(const std::string& sender, std::function<void(const Connection*, const sdbus::Error*)> then);
-    std::string open_procid(const std::string& sender, const Connection& conn, const std::string& session,
-                            const std::string& token);
-    std::string send_checked(const std::string& procid, core::Message m,
+    // Runs `then` once the caller's credentials are known (asked of the bus once per connection;
+    // a peer's come with its socket).
+    void with_credentials(const Caller& who, CredentialsReady then);
+    static int on_credentials(sd_bus_message* reply, void* userdata, sd_bus_error* error);
+    void credentials_arrived(const std::string& name, sd_bus_message* reply);
+    std::string open_procid(Connection& conn, const std::string& session, const std::string& token);
+    std::string send_checked(Connection& c, const std::string& procid, core::Message& m,
                              const std::function<void(const std::string&)>& before_effects);
-    std::string one_call(const std::string& sender, const Connection& conn, const Dict& message, core::Class cls,
+    std::string one_call(Connection& conn, core::Message& m, core::Class cls,
                          const std::function<void(const std::string&)>& before_effects);
+    void one_way_send_failed(Connection* owner, const std::string& procid, const core::Message* m,
+                             const Failure& f);
+    void conclude(sd_bus_message* m, core::Status (core::Engine::*event)(const std::string&, const std::string&,
+                                                                       core::Effects&),
+                  const char* what);
 
     void apply(core::Effects& fx);
-    void monitor_event(const std::string& kind, const core::MessageView* message, const std::string& procid,
-                       Dict extra);
-    void connection_gone(const std::string& name);
+    // Emits a signal of /org/ttbus/Broker1 to the connection: unicast on the bus, or on its peer
+    // connection. `write` appends the arguments. Failures are logged.
+    template <typename F>
+    void emit(const Connection& c, const char* interface, const char* member, F&& write);
+    template <typename F>
+    void monitor_event(const char* kind, const core::MessageView* message, const std::string& procid, F&& extra);
+    void connection_gone(std::string_view name);
     void launch_ended(const std::string& token, const std::string& reason);
 
-    sdbus::IConnection& bus_;
+    // The bus and the peers.
+    static int on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    void peer_accepted(int fd, const ucred& cred);
+    static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    static int on_reap_peers(sd_event_source* source, void* userdata);
+    static int on_peers_starting(sd_event_source* source, void* userdata);
+
+    sd_bus* bus_;
+    sd_event* event_;
     ServiceOptions options_;
     core::Engine engine_;
     Connections connections_;
     std::unique_ptr<launch::Launcher> launcher_;
     std::unique_ptr<store::QueueStore> store_;
-    std::unique_ptr<sdbus::IProxy> driver_;
-    sdbus::Slot owner_changes_;
+    std::vector<SlotPtr> bus_slots_;  // the objects on the bus and the NameOwnerChanged match
+    std::unique_ptr<PeerListener> listener_;
+    std::unordered_map<sd_bus*, std::unique_ptr<Peer>> peers_;
+    SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
+    SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
+    sd_id128_t server_id_{};
+    std::uint64_t next_peer_ = 1;
     std::string default_session_;
     std::uint64_t next_session_ = 1;
 };

@@ -40,6 +40,8 @@ void ForkLauncher::start(const core::StartPtype& start) {
             if (devnull > 2) close(devnull);
         }
         close_range(3, ~0U, 0);
+        // Only the broker says where its peer socket is (the environment below, when it has one).
+        unsetenv("TTBUS_PEER_ADDRESS");
         for (const auto& [name, value] : start.environment) setenv(name.c_str(), value.c_str(), 1);
         execv(argv[0], argv.data());
         _exit(127);

@@ -1,7 +1,11 @@
 #include "systemd_launcher.h"
 
+#include "start_command.h"
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace ttbus::launch {
 
@@ -11,15 +15,37 @@ constexpr const char* systemd = "org.freedesktop.systemd1";
 constexpr const char* manager_path = "/org/freedesktop/systemd1";
 constexpr const char* manager_iface = "org.freedesktop.systemd1.Manager";
 
-using Property = sdbus::Struct<std::string, sdbus::Variant>;
-using ExecCommand = sdbus::Struct<std::string, std::vector<std::string>, bool>;
-using AuxUnit = sdbus::Struct<std::string, std::vector<Property>>;
+void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
 
 bool plain(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 std::string hex(unsigned char c) {
     static const char digits[] = "0123456789abcdef";
     return {digits[c >> 4], digits[c & 15]};
+}
+
+// Logs when a signal match could not be installed.
+int match_installed(sd_bus_message* m, void*, sd_bus_error*) {
+    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
+        log(std::string("cannot follow systemd's signals: ") + (e->message ? e->message : e->name));
+    }
+    return 0;
+}
+
+// Builds a method call; the message's appends all succeed or the whole call is refused.
+struct Appender {
+    sd_bus_message* m;
+    int r = 0;
+    Appender& operator()(int result) {
+        if (r >= 0 && result < 0) r = result;
+        return *this;
+    }
+};
+
+void append_strings(Appender& a, const std::vector<std::string>& strings) {
+    a(sd_bus_message_open_container(a.m, 'a', "s"));
+    for (const auto& v : strings) a(sd_bus_message_append_basic(a.m, 's', v.c_str()));
+    a(sd_bus_message_close_container(a.m));
 }
 
 }  // namespace
@@ -45,30 +71,91 @@ std::string unit_object_path(const std::string& unit) {
     return out;
 }
 
-SystemdLauncher::SystemdLauncher(sdbus::IConnection& bus, Ended ended)
-    : ended_(std::move(ended)), manager_(sdbus::createProxy(bus, systemd, manager_path)) {
+SystemdLauncher::SystemdLauncher(sd_bus* bus, Ended ended) : bus_(bus), ended_(std::move(ended)) {
     // Without Subscribe the manager may not send JobRemoved and PropertiesChanged to us.
-    manager_->callMethodAsync("Subscribe").onInterface(manager_iface).uponReplyInvoke([](const sdbus::Error* e) {
-        if (e != nullptr) std::fprintf(stderr, "ttbusd: systemd Subscribe failed: %s\n", e->what());
-    });
-    matches_.push_back(bus.addMatch(std::string("type='signal',sender='") + systemd + "',path='" + manager_path +
-                                        "',interface='" + manager_iface + "',member='JobRemoved'",
-                                    [this](sdbus::Message& m) {
-                                        std::uint32_t id = 0;
-                                        sdbus::ObjectPath job;
-                                        std::string unit, result;
-                                        m >> id >> job >> unit >> result;
-                                        job_removed(unit, result);
-                                    }));
-    matches_.push_back(bus.addMatch(std::string("type='signal',sender='") + systemd +
-                                        "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
-                                        "arg0='org.freedesktop.systemd1.Unit'",
-                                    [this](sdbus::Message& m) {
-                                        std::string iface;
-                                        std::map<std::string, sdbus::Variant> changed;
-                                        m >> iface >> changed;
-                                        properties_changed(m.getPath(), changed);
-                                    }));
+    int r = sd_bus_call_method_async(bus_, nullptr, systemd, manager_path, manager_iface, "Subscribe",
+                                     [](sd_bus_message* m, void*, sd_bus_error*) {
+                                         if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
+                                             log(std::string("systemd Subscribe failed: ") +
+                                                 (e->message ? e->message : e->name));
+                                         }
+                                         return 0;
+                                     },
+                                     nullptr, "");
+    if (r < 0) log(std::string("systemd Subscribe failed: ") + std::strerror(-r));
+    sd_bus_slot* slot = nullptr;
+    r = sd_bus_match_signal_async(bus_, &slot, systemd, manager_path, manager_iface, "JobRemoved", on_job_removed,
+                                  match_installed, this);
+    if (r >= 0) matches_.push_back(slot);
+    else log(std::string("cannot follow systemd's jobs: ") + std::strerror(-r));
+    const std::string rule = std::string("type='signal',sender='") + systemd +
+                             "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
+                             "arg0='org.freedesktop.systemd1.Unit'";
+    slot = nullptr;
+    r = sd_bus_add_match_async(bus_, &slot, rule.c_str(), on_properties_changed, match_installed, this);
+    if (r >= 0) matches_.push_back(slot);
+    else log(std::string("cannot follow systemd's units: ") + std::strerror(-r));
+}
+
+SystemdLauncher::~SystemdLauncher() {
+    for (sd_bus_slot* s : matches_) sd_bus_slot_unref(s);
+}
+
+int SystemdLauncher::on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    std::uint32_t id = 0;
+    const char* job = nullptr;
+    const char* unit = nullptr;
+    const char* result = nullptr;
+    if (sd_bus_message_read(m, "uoss", &id, &job, &unit, &result) < 0) return 0;
+    static_cast<SystemdLauncher*>(userdata)->job_removed(unit, result);
+    return 0;
+}
+
+int SystemdLauncher::on_properties_changed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    const char* iface = nullptr;
+    if (sd_bus_message_read(m, "s", &iface) < 0) return 0;
+    if (sd_bus_message_enter_container(m, 'a', "{sv}") <= 0) return 0;
+    while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+        const char* name = nullptr;
+        if (sd_bus_message_read(m, "s", &name) < 0) return 0;
+        if (std::strcmp(name, "ActiveState") == 0) {
+            const char* state = nullptr;
+            if (sd_bus_message_read(m, "v", "s", &state) < 0) return 0;
+            const char* path = sd_bus_message_get_path(m);
+            if (path != nullptr) static_cast<SystemdLauncher*>(userdata)->active_state(path, state);
+            return 0;
+        }
+        if (sd_bus_message_skip(m, "v") < 0 || sd_bus_message_exit_container(m) < 0) return 0;
+    }
+    return 0;
+}
+
+int SystemdLauncher::on_job(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* call = static_cast<Call*>(userdata);
+    SystemdLauncher* self = call->launcher;
+    auto it = self->calls_.find(call);
+    if (it == self->calls_.end()) return 0;
+    std::unique_ptr<Call> owned = std::move(it->second);
+    self->calls_.erase(it);
+    // Only a refusal matters here: the job's outcome comes with JobRemoved, keyed by unit name.
+    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
+        self->end(owned->unit, std::string("systemd refused the unit: ") + (e->message ? e->message : e->name));
+    }
+    return 0;
+}
+
+void SystemdLauncher::call(sd_bus_message* method, const std::string& unit) {
+    auto call = std::make_unique<Call>();
+    call->launcher = this;
+    call->unit = unit;
+    int r = sd_bus_call_async(bus_, &call->slot, method, on_job, call.get(), 0);
+    sd_bus_message_unref(method);
+    if (r < 0) {
+        end(unit, std::string("cannot ask systemd: ") + std::strerror(-r));
+        return;
+    }
+    Call* key = call.get();
+    calls_.emplace(key, std::move(call));
 }
 
 void SystemdLauncher::start(const core::StartPtype& s) {
@@ -77,30 +164,48 @@ void SystemdLauncher::start(const core::StartPtype& s) {
                                              escape_unit_name(s.token) + ".service"
                                        : s.unit;
     units_[unit] = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, false};
-    // Only a refusal matters here: the job's outcome comes with JobRemoved, keyed by unit name.
-    auto on_job = [this, unit](const sdbus::Error* error, sdbus::ObjectPath) {
-        if (error != nullptr) end(unit, std::string("systemd refused the unit: ") + error->what());
-    };
+    sd_bus_message* m = nullptr;
+    int r = sd_bus_message_new_method_call(bus_, &m, systemd, manager_path, manager_iface,
+                                           transient ? "StartTransientUnit" : "StartUnit");
+    if (r < 0) return end(unit, std::string("cannot ask systemd: ") + std::strerror(-r));
+    Appender a{m};
     if (!transient) {
-        manager_->callMethodAsync("StartUnit").onInterface(manager_iface).withArguments(unit, std::string("replace"))
-            .uponReplyInvoke(on_job);
-        return;
+        a(sd_bus_message_append(m, "ss", unit.c_str(), "replace"));
+    } else {
+        std::vector<std::string> environment;
+        for (const auto& [name, value] : s.environment) environment.push_back(name + "=" + value);
+        if (const char* display = std::getenv("DISPLAY")) environment.push_back(std::string("DISPLAY=") + display);
+        const std::string description = "ToolTalk ptype " + s.ptype;
+        a(sd_bus_message_append(m, "ss", unit.c_str(), "fail"));
+        a(sd_bus_message_open_container(m, 'a', "(sv)"));
+        a(sd_bus_message_append(m, "(sv)", "Description", "s", description.c_str()));
+        a(sd_bus_message_append(m, "(sv)", "Type", "s", "exec"));
+        a(sd_bus_message_append(m, "(sv)", "Slice", "s", "app.slice"));
+        a(sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed"));
+        a(sd_bus_message_open_container(m, 'r', "sv"));
+        a(sd_bus_message_append(m, "s", "Environment"));
+        a(sd_bus_message_open_container(m, 'v', "as"));
+        append_strings(a, environment);
+        a(sd_bus_message_close_container(m));
+        a(sd_bus_message_close_container(m));
+        const std::vector<std::string> argv = start_argv(s.command);
+        a(sd_bus_message_open_container(m, 'r', "sv"));
+        a(sd_bus_message_append(m, "s", "ExecStart"));
+        a(sd_bus_message_open_container(m, 'v', "a(sasb)"));
+        a(sd_bus_message_open_container(m, 'a', "(sasb)"));
+        a(sd_bus_message_open_container(m, 'r', "sasb"));
+        a(sd_bus_message_append(m, "s", argv.front().c_str()));
+        append_strings(a, argv);
+        a(sd_bus_message_append(m, "b", 0));
+        for (int i = 0; i < 4; ++i) a(sd_bus_message_close_container(m));
+        a(sd_bus_message_close_container(m));
+        a(sd_bus_message_append(m, "a(sa(sv))", 0));
     }
-    std::vector<std::string> environment;
-    for (const auto& [name, value] : s.environment) environment.push_back(name + "=" + value);
-    if (const char* display = std::getenv("DISPLAY")) environment.push_back(std::string("DISPLAY=") + display);
-    std::vector<Property> props{
-        {"Description", sdbus::Variant("ToolTalk ptype " + s.ptype)},
-        {"Type", sdbus::Variant(std::string("exec"))},
-        {"Slice", sdbus::Variant(std::string("app.slice"))},
-        {"CollectMode", sdbus::Variant(std::string("inactive-or-failed"))},
-        {"Environment", sdbus::Variant(environment)},
-        {"ExecStart", sdbus::Variant(std::vector<ExecCommand>{
-                          {"/bin/sh", std::vector<std::string>{"/bin/sh", "-c", s.command}, false}})},
-    };
-    manager_->callMethodAsync("StartTransientUnit").onInterface(manager_iface)
-        .withArguments(unit, std::string("fail"), props, std::vector<AuxUnit>{})
-        .uponReplyInvoke(on_job);
+    if (a.r < 0) {
+        sd_bus_message_unref(m);
+        return end(unit, std::string("cannot ask systemd: ") + std::strerror(-a.r));
+    }
+    call(m, unit);
 }
 
 std::vector<LaunchInfo> SystemdLauncher::launches() const {
@@ -118,12 +223,9 @@ void SystemdLauncher::job_removed(const std::string& unit, const std::string& re
     it->second.info.state = "active";
 }
 
-void SystemdLauncher::properties_changed(const std::string& path, const std::map<std::string, sdbus::Variant>& changed) {
-    auto state = changed.find("ActiveState");
-    if (state == changed.end() || !state->second.containsValueOfType<std::string>()) return;
+void SystemdLauncher::active_state(const std::string& path, const std::string& s) {
     for (auto& [unit, u] : units_) {
         if (unit_object_path(unit) != path) continue;
-        const std::string s = state->second.get<std::string>();
         u.info.state = s;
         if (s == "activating" || s == "active" || s == "reloading") u.seen_active = true;
         if ((s == "inactive" || s == "failed") && u.seen_active) end(unit, unit + " is " + s);

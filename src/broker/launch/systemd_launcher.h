@@ -1,17 +1,18 @@
 // Starting ptype instances as systemd user units, by systemd's desktop naming convention:
 // a start string runs in a transient `app-ttbus-<ptype>@<token>.service` (Type=exec, app.slice,
-// /bin/sh -c <start string>, the message's environment); a ptype that names a unit has that unit
-// started. Jobs and units are followed through the manager's signals, all asynchronously: a job
+// exec'd from its words or through /bin/sh -c as start_command.h says, the message's
+// environment); a ptype that names a unit has that unit started. Jobs and units are followed through the manager's signals, all asynchronously: a job
 // that fails, or a unit that stops, ends the launch.
 #pragma once
 
 #include "launcher.h"
 
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ttbus::launch {
 
@@ -23,7 +24,9 @@ std::string unit_object_path(const std::string& unit);
 
 class SystemdLauncher final : public Launcher {
 public:
-    SystemdLauncher(sdbus::IConnection& bus, Ended ended);
+    // `bus` is the broker's connection to the user bus; it must outlive the launcher.
+    SystemdLauncher(sd_bus* bus, Ended ended);
+    ~SystemdLauncher() override;
     void start(const core::StartPtype& start) override;
     std::vector<LaunchInfo> launches() const override;
     const char* kind() const override { return "systemd"; }
@@ -33,13 +36,25 @@ private:
         LaunchInfo info;
         bool seen_active = false;  // a new unit reports "inactive" before "activating": ignore that one
     };
+    // A StartUnit or StartTransientUnit call in flight: its reply only matters when it is an error.
+    struct Call {
+        SystemdLauncher* launcher = nullptr;
+        std::string unit;
+        sd_bus_slot* slot = nullptr;
+        ~Call() { sd_bus_slot_unref(slot); }
+    };
+    static int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    static int on_properties_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    static int on_job(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    void call(sd_bus_message* method, const std::string& unit);
     void job_removed(const std::string& unit, const std::string& result);
-    void properties_changed(const std::string& path, const std::map<std::string, sdbus::Variant>& changed);
+    void active_state(const std::string& path, const std::string& state);
     void end(const std::string& unit, const std::string& reason);
 
+    sd_bus* bus_;
     Ended ended_;
-    std::unique_ptr<sdbus::IProxy> manager_;
-    std::vector<sdbus::Slot> matches_;
+    std::vector<sd_bus_slot*> matches_;
+    std::map<Call*, std::unique_ptr<Call>> calls_;
     std::map<std::string, Unit> units_;  // by unit name
 };
 

@@ -1,0 +1,123 @@
+#include "peer_listener.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace ttbus::dbus {
+
+namespace {
+
+void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
+
+std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+}  // namespace
+
+std::string escape_address_value(const std::string& s) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) {
+        bool plain = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                     std::strchr("-_/.\\*", c) != nullptr;
+        if (plain && c != 0) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        }
+    }
+    return out;
+}
+
+std::unique_ptr<PeerListener> PeerListener::open(sd_event* event, const std::string& directory, uid_t uid,
+                                                 Accepted accepted, std::string* error) {
+    if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+        *error = errno_text("cannot create " + directory);
+        return nullptr;
+    }
+    struct stat st {};
+    if (lstat(directory.c_str(), &st) != 0) {
+        *error = errno_text(directory);
+        return nullptr;
+    }
+    if (!S_ISDIR(st.st_mode) || st.st_uid != uid) {
+        *error = directory + " is not a directory of the broker's user";
+        return nullptr;
+    }
+    std::unique_ptr<PeerListener> l(new PeerListener());
+    l->uid_ = uid;
+    l->accepted_ = std::move(accepted);
+    l->path_ = directory + "/ttbusd-" + std::to_string(getpid()) + ".sock";
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    if (l->path_.size() >= sizeof sa.sun_path) {
+        *error = l->path_ + ": the path is too long for a socket";
+        return nullptr;
+    }
+    std::memcpy(sa.sun_path, l->path_.c_str(), l->path_.size() + 1);
+    l->fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (l->fd_ < 0) {
+        *error = errno_text("socket");
+        return nullptr;
+    }
+    // A socket of this name is stale: its broker had our pid and is gone.
+    if (unlink(l->path_.c_str()) == 0) log("removed a stale socket " + l->path_);
+    if (bind(l->fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+        *error = errno_text("cannot bind " + l->path_);
+        l->path_.clear();  // not ours to remove
+        return nullptr;
+    }
+    if (listen(l->fd_, SOMAXCONN) != 0) {
+        *error = errno_text("cannot listen on " + l->path_);
+        return nullptr;
+    }
+    sd_event_source* source = nullptr;
+    int r = sd_event_add_io(event, &source, l->fd_, EPOLLIN, on_ready, l.get());
+    if (r < 0) {
+        *error = std::string("cannot watch the socket: ") + std::strerror(-r);
+        return nullptr;
+    }
+    l->source_.reset(source);
+    l->address_ = "unix:path=" + escape_address_value(l->path_);
+    return l;
+}
+
+PeerListener::~PeerListener() {
+    source_.reset();
+    if (fd_ >= 0) close(fd_);
+    if (!path_.empty()) unlink(path_.c_str());
+}
+
+int PeerListener::on_ready(sd_event_source*, int, std::uint32_t, void* userdata) {
+    auto* self = static_cast<PeerListener*>(userdata);
+    for (;;) {
+        int fd = accept4(self->fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if (errno != EAGAIN) log(errno_text("accept on " + self->path_));
+            return 0;
+        }
+        ucred peer{};
+        socklen_t len = sizeof peer;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
+            log(errno_text("SO_PEERCRED"));
+            close(fd);
+            continue;
+        }
+        if (peer.uid != self->uid_) {
+            log("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
+                "): only the broker's user may connect");
+            close(fd);
+            continue;
+        }
+        self->accepted_(fd, peer);
+    }
+}
+
+}  // namespace ttbus::dbus

@@ -1,0 +1,610 @@
+// ttbusd's peer-to-peer transport: clients that connect straight to the broker's socket
+// (Broker1.PeerAddress) with sd-bus, next to clients on the bus (client.h), each case under its own
+// private bus and broker (busenv.py), on dbus-daemon and dbus-broker.
+#include "client.h"
+
+#include <systemd/sd-bus.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace ttbus::test {
+namespace {
+
+constexpr std::int32_t NOTICE = 1, REQUEST = 2;
+constexpr std::int32_t SESSION = 1;
+constexpr std::int32_t OBSERVE = 1, HANDLE = 2;
+constexpr std::int32_t IN = 1, INOUT = 3;
+constexpr std::int32_t HANDLED = 2, FAILED = 3;
+
+// A message or signal argument as the tests look at it: basic values as text, the args' bytes.
+struct Fields {
+    std::map<std::string, std::string> keys;
+    std::vector<std::string> args;
+    std::string at(const std::string& key) const {
+        auto it = keys.find(key);
+        if (it == keys.end()) {
+            ADD_FAILURE() << "no key " << key;
+            return {};
+        }
+        return it->second;
+    }
+};
+
+struct PeerSignal {
+    std::string member;
+    std::string first;
+    Fields message;
+};
+
+void need(int r, const char* what) {
+    if (r < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(-r));
+}
+
+// Reads an a{sv} at the message's position.
+Fields read_fields(sd_bus_message* m) {
+    Fields f;
+    need(sd_bus_message_enter_container(m, 'a', "{sv}"), "enter a{sv}");
+    while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+        const char* key = nullptr;
+        need(sd_bus_message_read_basic(m, 's', &key), "key");
+        char type = 0;
+        const char* contents = nullptr;
+        need(sd_bus_message_peek_type(m, &type, &contents), "peek");
+        const std::string sig = contents;
+        if (sig == "s") {
+            const char* s = nullptr;
+            need(sd_bus_message_read(m, "v", "s", &s), "s");
+            f.keys[key] = s;
+        } else if (sig == "i") {
+            std::int32_t i = 0;
+            need(sd_bus_message_read(m, "v", "i", &i), "i");
+            f.keys[key] = std::to_string(i);
+        } else if (sig == "u") {
+            std::uint32_t u = 0;
+            need(sd_bus_message_read(m, "v", "u", &u), "u");
+            f.keys[key] = std::to_string(u);
+        } else if (sig == "t") {
+            std::uint64_t t = 0;
+            need(sd_bus_message_read(m, "v", "t", &t), "t");
+            f.keys[key] = std::to_string(t);
+        } else if (sig == "b") {
+            int b = 0;
+            need(sd_bus_message_read(m, "v", "b", &b), "b");
+            f.keys[key] = b ? "true" : "false";
+        } else if (sig == "a(isuiay)") {
+            need(sd_bus_message_enter_container(m, 'v', "a(isuiay)"), "v");
+            need(sd_bus_message_enter_container(m, 'a', "(isuiay)"), "a");
+            while (sd_bus_message_enter_container(m, 'r', "isuiay") > 0) {
+                std::int32_t mode = 0, i = 0;
+                std::uint32_t kind = 0;
+                const char* vtype = nullptr;
+                need(sd_bus_message_read(m, "isui", &mode, &vtype, &kind, &i), "arg");
+                const void* p = nullptr;
+                std::size_t n = 0;
+                need(sd_bus_message_read_array(m, 'y', &p, &n), "bytes");
+                f.args.emplace_back(static_cast<const char*>(p), n);
+                need(sd_bus_message_exit_container(m), "exit r");
+            }
+            need(sd_bus_message_exit_container(m), "exit a");
+            need(sd_bus_message_exit_container(m), "exit v");
+        } else {
+            need(sd_bus_message_skip(m, "v"), "skip");
+        }
+        need(sd_bus_message_exit_container(m), "exit e");
+    }
+    need(sd_bus_message_exit_container(m), "exit a{sv}");
+    return f;
+}
+
+// An a{sv} message: class, address procedure, scope session, op, an optional id, and one inout
+// string arg when `arg` is given.
+void append_message(sd_bus_message* m, std::int32_t cls, const std::string& op, const std::string& id = {},
+                    const char* arg = nullptr, std::int32_t scope = SESSION) {
+    need(sd_bus_message_open_container(m, 'a', "{sv}"), "open");
+    need(sd_bus_message_append(m, "{sv}", "class", "i", cls), "class");
+    need(sd_bus_message_append(m, "{sv}", "address", "i", 0), "address");
+    need(sd_bus_message_append(m, "{sv}", "scope", "i", scope), "scope");
+    need(sd_bus_message_append(m, "{sv}", "op", "s", op.c_str()), "op");
+    if (!id.empty()) need(sd_bus_message_append(m, "{sv}", "id", "s", id.c_str()), "id");
+    if (arg != nullptr) {
+        need(sd_bus_message_open_container(m, 'e', "sv"), "e");
+        need(sd_bus_message_append(m, "s", "args"), "args");
+        need(sd_bus_message_open_container(m, 'v', "a(isuiay)"), "v");
+        need(sd_bus_message_open_container(m, 'a', "(isuiay)"), "a");
+        need(sd_bus_message_open_container(m, 'r', "isuiay"), "r");
+        need(sd_bus_message_append(m, "isui", INOUT, "string", 2u, 0), "arg");
+        need(sd_bus_message_append_array(m, 'y', arg, std::strlen(arg)), "bytes");
+        for (int i = 0; i < 4; ++i) need(sd_bus_message_close_container(m), "close");
+    }
+    need(sd_bus_message_close_container(m), "close");
+}
+
+void append_pattern(sd_bus_message* m, std::int32_t category, const std::string& op) {
+    need(sd_bus_message_append(m, "a{sv}", 3, "category", "i", category, "scopes", "ai", 1, SESSION, "ops", "as", 1,
+                               op.c_str()),
+         "pattern");
+}
+
+// A client on a peer-to-peer connection to the broker: raw sd-bus, no bus in between.
+class Peer {
+public:
+    explicit Peer(const std::string& address) {
+        need(sd_bus_new(&bus_), "sd_bus_new");
+        need(sd_bus_set_address(bus_, address.c_str()), "address");
+        need(sd_bus_start(bus_), "start");
+        need(sd_bus_add_filter(bus_, nullptr, on_message, this), "filter");
+    }
+    ~Peer() { hang_up(); }
+    Peer(const Peer&) = delete;
+    Peer& operator=(const Peer&) = delete;
+
+    void hang_up() {
+        if (bus_ != nullptr) bus_ = sd_bus_flush_close_unref(bus_);
+    }
+
+    // A call that expects its reply: "" or the D-Bus error name; the reply (if wanted) in *reply.
+    template <typename Build>
+    std::string call(const char* iface, const char* member, Build&& build, sd_bus_message** reply = nullptr) {
+        sd_bus_message* m = nullptr;
+        need(sd_bus_message_new_method_call(bus_, &m, nullptr, broker_path, iface, member), "new call");
+        build(m);
+        sd_bus_error error{};
+        sd_bus_message* r = nullptr;
+        int ret = sd_bus_call(bus_, m, 5 * 1000 * 1000, &error, &r);
+        sd_bus_message_unref(m);
+        std::string name = ret < 0 ? (error.name ? error.name : "(no error name)") : "";
+        sd_bus_error_free(&error);
+        if (reply != nullptr) *reply = r;
+        else sd_bus_message_unref(r);
+        return name;
+    }
+    std::string call(const char* iface, const char* member) {
+        return call(iface, member, [](sd_bus_message*) {});
+    }
+    // A call without a reply (NO_REPLY_EXPECTED).
+    template <typename Build>
+    void one_way(const char* iface, const char* member, Build&& build) {
+        sd_bus_message* m = nullptr;
+        need(sd_bus_message_new_method_call(bus_, &m, nullptr, broker_path, iface, member), "new call");
+        build(m);
+        need(sd_bus_message_set_expect_reply(m, 0), "expect no reply");
+        need(sd_bus_send(bus_, m, nullptr), "send");
+        sd_bus_message_unref(m);
+    }
+
+    std::string open() {
+        sd_bus_message* r = nullptr;
+        std::string error = call(broker_iface, "Open", [](sd_bus_message* m) { need(sd_bus_message_append(m, "a{sv}", 0), "options"); }, &r);
+        EXPECT_EQ(error, "");
+        const char* procid = "";
+        const char* session = "";
+        if (r != nullptr) need(sd_bus_message_read(r, "ss", &procid, &session), "Open reply");
+        std::string out = procid;
+        sd_bus_message_unref(r);
+        return out;
+    }
+    std::string string_call(const char* iface, const char* member) {
+        sd_bus_message* r = nullptr;
+        EXPECT_EQ(call(iface, member, [](sd_bus_message*) {}, &r), "") << member;
+        const char* s = "";
+        if (r != nullptr) need(sd_bus_message_read(r, "s", &s), member);
+        std::string out = s;
+        sd_bus_message_unref(r);
+        return out;
+    }
+    // A procid with one pattern, joined to the default session.
+    std::string join_with(std::int32_t category, const std::string& op) {
+        std::string procid = open();
+        EXPECT_EQ(call(procid_iface, "PatternRegister",
+                       [&](sd_bus_message* m) {
+                           need(sd_bus_message_append(m, "s", procid.c_str()), "procid");
+                           append_pattern(m, category, op);
+                       }),
+                  "");
+        const std::string session = string_call(broker_iface, "DefaultSession");
+        EXPECT_EQ(call(procid_iface, "SessionJoin",
+                       [&](sd_bus_message* m) { need(sd_bus_message_append(m, "ss", procid.c_str(), session.c_str()), "join"); }),
+                  "");
+        return procid;
+    }
+
+    PeerSignal wait_for(const std::string& member, const std::string& first = {},
+                        std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            while (sd_bus_process(bus_, nullptr) > 0) {
+            }
+            for (auto it = signals_.begin(); it != signals_.end(); ++it) {
+                if (it->member == member && (first.empty() || it->first == first)) {
+                    PeerSignal s = std::move(*it);
+                    signals_.erase(it);
+                    return s;
+                }
+            }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                ADD_FAILURE() << "timed out waiting for " << member << " on a peer connection";
+                return {};
+            }
+            sd_bus_wait(bus_, 50 * 1000);
+        }
+    }
+    bool quiet(const std::string& member, std::chrono::milliseconds time = std::chrono::milliseconds(300)) {
+        auto deadline = std::chrono::steady_clock::now() + time;
+        while (std::chrono::steady_clock::now() < deadline) {
+            while (sd_bus_process(bus_, nullptr) > 0) {
+            }
+            for (const auto& s : signals_) {
+                if (s.member == member) return false;
+            }
+            sd_bus_wait(bus_, 20 * 1000);
+        }
+        return true;
+    }
+
+private:
+    static int on_message(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        if (!sd_bus_message_is_signal(m, nullptr, nullptr)) return 0;
+        auto* self = static_cast<Peer*>(userdata);
+        PeerSignal s;
+        s.member = sd_bus_message_get_member(m);
+        EXPECT_EQ(sd_bus_message_get_destination(m), nullptr) << "no destination on a peer connection";
+        const char* first = nullptr;
+        if (sd_bus_message_read(m, "s", &first) < 0) return 0;  // not ours (Disconnected)
+        s.first = first;
+        s.message = read_fields(m);
+        self->signals_.push_back(std::move(s));
+        return 0;
+    }
+
+    sd_bus* bus_ = nullptr;
+    std::deque<PeerSignal> signals_;
+};
+
+std::string peer_address(Client& c) {
+    std::string address;
+    c.proxy().callMethod("PeerAddress").onInterface(broker_iface).storeResultsTo(address);
+    return address;
+}
+
+Dict pattern(std::int32_t category, const std::string& op) {
+    return {{"category", sdbus::Variant(category)},
+            {"scopes", sdbus::Variant(std::vector<std::int32_t>{SESSION})},
+            {"ops", sdbus::Variant(std::vector<std::string>{op})}};
+}
+
+Dict message(std::int32_t cls, const std::string& op, const std::string& id = {}) {
+    Dict d{{"class", sdbus::Variant(cls)},
+           {"address", sdbus::Variant(std::int32_t{0})},
+           {"scope", sdbus::Variant(SESSION)},
+           {"op", sdbus::Variant(op)},
+           {"args", sdbus::Variant(std::vector<WireArg>{bytes_arg(INOUT, "string", "ping")})}};
+    if (!id.empty()) d["id"] = sdbus::Variant(id);
+    return d;
+}
+
+std::string default_session(Client& c) {
+    std::string s;
+    c.proxy().callMethod("DefaultSession").onInterface(broker_iface).storeResultsTo(s);
+    return s;
+}
+
+std::string join_with(Client& c, std::int32_t category, const std::string& op) {
+    std::string procid = c.open();
+    c.register_pattern(procid, pattern(category, op));
+    c.procid_call("SessionJoin", procid, default_session(c));
+    return procid;
+}
+
+void send_one_way(Client& c, const std::string& procid, const Dict& m) {
+    c.proxy().callMethod("Send").onInterface(procid_iface).withArguments(procid, m).dontExpectReply();
+}
+
+// A reply with one inout string, one-way.
+void peer_reply(Peer& p, const std::string& procid, const std::string& id, const char* value) {
+    p.one_way(procid_iface, "Reply", [&](sd_bus_message* m) {
+        need(sd_bus_message_append(m, "ss", procid.c_str(), id.c_str()), "reply");
+        need(sd_bus_message_open_container(m, 'a', "{sv}"), "a");
+        need(sd_bus_message_open_container(m, 'e', "sv"), "e");
+        need(sd_bus_message_append(m, "s", "args"), "key");
+        need(sd_bus_message_open_container(m, 'v', "a(isuiay)"), "v");
+        need(sd_bus_message_open_container(m, 'a', "(isuiay)"), "a");
+        need(sd_bus_message_open_container(m, 'r', "isuiay"), "r");
+        need(sd_bus_message_append(m, "isui", INOUT, "string", 2u, 0), "arg");
+        need(sd_bus_message_append_array(m, 'y', value, std::strlen(value)), "bytes");
+        for (int i = 0; i < 5; ++i) need(sd_bus_message_close_container(m), "close");
+    });
+}
+
+void peer_send(Peer& p, const std::string& procid, std::int32_t cls, const std::string& op, const std::string& id) {
+    p.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
+        need(sd_bus_message_append(m, "s", procid.c_str()), "procid");
+        append_message(m, cls, op, id, "ping");
+    });
+}
+
+TEST(Peer, BusSenderPeerHandler) {
+    Client sender;
+    const std::string address = peer_address(sender);
+    EXPECT_EQ(address.rfind("unix:path=", 0), 0u) << address;
+    Peer handler(address);
+    std::string h = handler.join_with(HANDLE, "Echo");
+    Dict info;
+    sender.proxy().callMethod("ProcidInfo").onInterface(broker_iface).withArguments(h).storeResultsTo(info);
+    EXPECT_EQ(get<std::string>(info, "owner").rfind("peer:", 0), 0u) << "a broker-made connection name";
+    EXPECT_EQ(get<std::uint32_t>(info, "uid"), static_cast<std::uint32_t>(geteuid())) << "from SO_PEERCRED";
+
+    std::string s = sender.open();
+    const std::string id = "c1 " + s;
+    send_one_way(sender, s, message(REQUEST, "Echo", id));
+    PeerSignal d = handler.wait_for("Delivered", h);
+    EXPECT_EQ(d.message.at("id"), id) << "the client's own id";
+    EXPECT_EQ(d.message.at("sender"), s);
+    ASSERT_EQ(d.message.args.size(), 1u);
+    EXPECT_EQ(d.message.args[0], "ping");
+    peer_reply(handler, h, id, "pong");
+    Signal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(get<std::string>(u.message, "id"), id);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), HANDLED);
+    EXPECT_EQ(bytes_of(get<std::vector<WireArg>>(u.message, "args").at(0)), "pong");
+}
+
+TEST(Peer, PeerSenderBusHandler) {
+    Client handler;
+    std::string h = join_with(handler, HANDLE, "Echo");
+    Peer sender(peer_address(handler));
+    std::string s = sender.open();
+    const std::string id = "c7 " + s;
+    peer_send(sender, s, REQUEST, "Echo", id);
+    Signal d = handler.wait_for("Delivered", h);
+    EXPECT_EQ(get<std::string>(d.message, "id"), id);
+    handler.procid_call("Reply", h, id,
+                        Dict{{"args", sdbus::Variant(std::vector<WireArg>{bytes_arg(INOUT, "string", "pong")})}});
+    PeerSignal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(u.message.at("id"), id);
+    EXPECT_EQ(u.message.at("state"), std::to_string(HANDLED));
+    EXPECT_EQ(u.message.args.at(0), "pong");
+}
+
+TEST(Peer, PeerToPeerAndAMonitorOnAPeer) {
+    Client bus;
+    const std::string address = peer_address(bus);
+    Peer handler(address), sender(address), watcher(address);
+    EXPECT_EQ(watcher.call(monitor_iface, "Subscribe",
+                           [](sd_bus_message* m) { need(sd_bus_message_append(m, "a{sv}", 1, "op", "s", "Echo"), "filter"); }),
+              "");
+    std::string h = handler.join_with(HANDLE, "Echo");
+    std::string s = sender.open();
+    const std::string id = "peer-to-peer " + s;
+    peer_send(sender, s, REQUEST, "Echo", id);
+    EXPECT_EQ(handler.wait_for("Delivered", h).message.at("id"), id);
+    peer_reply(handler, h, id, "pong");
+    EXPECT_EQ(sender.wait_for("Updated", s).message.at("state"), std::to_string(HANDLED));
+    EXPECT_EQ(watcher.wait_for("Event", "sent").message.at("id"), id);
+    EXPECT_EQ(watcher.wait_for("Event", "delivered").message.at("procid"), h);
+    EXPECT_EQ(watcher.wait_for("Event", "updated").message.at("state"), std::to_string(HANDLED));
+}
+
+// A peer that hangs up dies like a bus connection that leaves: the request it held fails with
+// TT_ERR_PROCID, its send-on-exit messages go out, the sessions it created end.
+TEST(Peer, HangingUpClosesItsProcids) {
+    Client sender;
+    std::string o = join_with(sender, OBSERVE, "Bye");
+    std::string s = sender.open();
+    std::string h, session;
+    {
+        Peer handler(peer_address(sender));
+        h = handler.join_with(HANDLE, "Slow");
+        session = handler.string_call(broker_iface, "CreateSession");
+        EXPECT_EQ(handler.call(procid_iface, "SendOnExit",
+                               [&](sd_bus_message* m) {
+                                   need(sd_bus_message_append(m, "s", h.c_str()), "procid");
+                                   append_message(m, NOTICE, "Bye");
+                               }),
+                  "");
+        std::string id = sender.send(s, message(REQUEST, "Slow"));
+        EXPECT_EQ(handler.wait_for("Delivered", h).message.at("id"), id);
+    }  // hung up without replying
+    Signal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), FAILED);
+    EXPECT_EQ(get<std::int32_t>(u.message, "status"), 1042) << "TT_ERR_PROCID";
+    EXPECT_EQ(get<std::string>(sender.wait_for("Delivered", o).message, "op"), "Bye");
+    EXPECT_EQ(error_of([&] { sender.proxy().callMethod("ProcidInfo").onInterface(broker_iface).withArguments(h); }),
+              "org.ttbus.Error.Procid");
+    std::vector<std::string> sessions;
+    sender.proxy().callMethod("Sessions").onInterface(broker_iface).storeResultsTo(sessions);
+    EXPECT_EQ(std::count(sessions.begin(), sessions.end(), session), 0) << "its session ended";
+}
+
+// A one-way Send that fails comes back as an Updated in state TT_FAILED with the error's status
+// when the sender could be waiting for it: a request or offer with an id, from its own procid.
+TEST(Peer, OneWaySendFailuresComeBackAsUpdates) {
+    Client bus;
+    Peer p(peer_address(bus));
+    std::string s = p.open();
+    // Read, refused by the engine: a file scope without a file.
+    p.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
+        need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+        append_message(m, REQUEST, "Nowhere", "f1 " + s, nullptr, 2);
+    });
+    PeerSignal u = p.wait_for("Updated", s);
+    EXPECT_EQ(u.message.at("id"), "f1 " + s);
+    EXPECT_EQ(u.message.at("state"), std::to_string(FAILED));
+    EXPECT_EQ(u.message.at("status"), "1028") << "TT_ERR_FILE";
+    EXPECT_EQ(u.message.at("op"), "Nowhere");
+    // Over a limit: more args than allowed.
+    p.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
+        need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+        need(sd_bus_message_open_container(m, 'a', "{sv}"), "a");
+        need(sd_bus_message_append(m, "{sv}", "id", "s", ("f2 " + s).c_str()), "id");
+        need(sd_bus_message_append(m, "{sv}", "class", "i", REQUEST), "class");
+        need(sd_bus_message_open_container(m, 'e', "sv"), "e");
+        need(sd_bus_message_append(m, "s", "args"), "args");
+        need(sd_bus_message_open_container(m, 'v', "a(isuiay)"), "v");
+        need(sd_bus_message_open_container(m, 'a', "(isuiay)"), "a");
+        for (int i = 0; i < 300; ++i) {
+            need(sd_bus_message_append(m, "(isuiay)", IN, "int", 1u, i, 0), "arg");
+        }
+        for (int i = 0; i < 4; ++i) need(sd_bus_message_close_container(m), "close");
+    });
+    u = p.wait_for("Updated", s);
+    EXPECT_EQ(u.message.at("id"), "f2 " + s);
+    EXPECT_EQ(u.message.at("state"), std::to_string(FAILED));
+    EXPECT_EQ(u.message.at("status"), "1055") << "TT_ERR_OVERFLOW";
+    // Notices, messages without an id, and messages that could not be read are only logged.
+    for (auto [cls, id] : {std::pair{NOTICE, "n1 " + s}, std::pair{REQUEST, std::string()}}) {
+        p.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
+            need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+            append_message(m, cls, "Nowhere", id, nullptr, 2);
+        });
+    }
+    p.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
+        need(sd_bus_message_append(m, "sa{sv}", s.c_str(), 2, "id", "s", ("f3 " + s).c_str(), "colour", "i", 1), "bad");
+    });
+    EXPECT_TRUE(p.quiet("Updated")) << "nothing to tell";
+    // On the bus alike.
+    Client c;
+    std::string b = c.open();
+    Dict bad = message(REQUEST, "Nowhere", "f4 " + b);
+    bad["scope"] = sdbus::Variant(std::int32_t{2});
+    send_one_way(c, b, bad);
+    Signal bu = c.wait_for("Updated", b);
+    EXPECT_EQ(get<std::string>(bu.message, "id"), "f4 " + b);
+    EXPECT_EQ(get<std::int32_t>(bu.message, "state"), FAILED);
+    EXPECT_EQ(get<std::int32_t>(bu.message, "status"), 1028);
+    // A one-way Send for a procid of another connection tells nobody.
+    send_one_way(c, s, message(REQUEST, "Spoof", "f5 " + s));
+    EXPECT_TRUE(p.quiet("Updated"));
+    EXPECT_EQ(p.string_call(broker_iface, "DefaultSession"), default_session(c)) << "the broker still serves";
+}
+
+TEST(Peer, ClientChosenIds) {
+    Client c;
+    std::string s = c.open();
+    for (const std::string& id : {"c1 " + s + "x", "c1" + s, " " + s, std::string("c1 other"), "c1  " + s}) {
+        EXPECT_EQ(error_of([&] { c.send(s, message(NOTICE, "Ids", id)); }), "org.ttbus.Error.Invalid") << "'" << id << "'";
+    }
+    std::string h = join_with(c, HANDLE, "Ids");
+    const std::string id = "c1 " + s;
+    EXPECT_EQ(c.send(s, message(REQUEST, "Ids", id)), id);
+    EXPECT_EQ(error_of([&] { c.send(s, message(REQUEST, "Ids", id)); }), "org.ttbus.Error.State") << "still live";
+    EXPECT_EQ(get<std::string>(c.wait_for("Delivered", h).message, "id"), id);
+    EXPECT_EQ(c.send(s, message(NOTICE, "Ids", "notice:2 " + s)), "notice:2 " + s);
+    // The same on a peer connection, where the answer is the call's.
+    Peer p(peer_address(c));
+    std::string ps = p.open();
+    EXPECT_EQ(p.call(procid_iface, "Send",
+                     [&](sd_bus_message* m) {
+                         need(sd_bus_message_append(m, "s", ps.c_str()), "procid");
+                         append_message(m, NOTICE, "Ids", "1 " + ps);
+                     }),
+              "org.ttbus.Error.Invalid")
+        << "the broker's own form";
+}
+
+// Only the broker's user may connect: another uid's connection is closed at once, and the broker
+// goes on serving.
+TEST(Peer, OtherUsersAreRefused) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to connect as another user";
+    Client c;
+    const std::string address = peer_address(c);
+    const std::string path = address.substr(std::strlen("unix:path="));
+    // Let uid 65534 reach the socket at all: the directories are the broker's user's only.
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    ASSERT_EQ(chmod(dir.parent_path().c_str(), 0711), 0);
+    ASSERT_EQ(chmod(dir.c_str(), 0711), 0);
+    ASSERT_EQ(chmod(path.c_str(), 0777), 0);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un sa{};
+        sa.sun_family = AF_UNIX;
+        std::strncpy(sa.sun_path, path.c_str(), sizeof sa.sun_path - 1);
+        if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) _exit(11);
+        // Start the D-Bus handshake; the broker must hang up instead of answering.
+        const char hello[] = "\0AUTH EXTERNAL 3635353334\r\n";
+        if (send(fd, hello, sizeof hello - 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) _exit(12);
+        timeval tv{5, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buf[256];
+        ssize_t n = read(fd, buf, sizeof buf);
+        _exit(n == 0 || (n < 0 && errno == ECONNRESET) ? 0 : 13);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10/11: set-up failed, 12: write, 13: the broker answered";
+    Peer p(address);
+    EXPECT_FALSE(p.open().empty()) << "still serving peers";
+    EXPECT_FALSE(c.open().empty()) << "still serving the bus";
+}
+
+// At most 256 peers at once: the next is closed at once; a place frees when one hangs up.
+TEST(Peer, PeerLimit) {
+    Client c;
+    const std::string address = peer_address(c);
+    std::vector<std::unique_ptr<Peer>> peers;
+    for (int i = 0; i < 256; ++i) {
+        peers.push_back(std::make_unique<Peer>(address));
+        ASSERT_EQ(peers.back()->call(broker_iface, "DefaultSession"), "") << "peer " << i;
+    }
+    Peer over(address);
+    EXPECT_NE(over.call(broker_iface, "DefaultSession"), "") << "the 257th is refused";
+    peers.front()->hang_up();
+    std::string error = "pending";
+    for (int i = 0; i < 100 && !error.empty(); ++i) {
+        Peer again(address);
+        error = again.call(broker_iface, "DefaultSession");
+        if (!error.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(error, "");
+}
+
+// Without XDG_RUNTIME_DIR the broker has no socket: PeerAddress fails with Unimp. This case runs
+// its own broker (busenv --no-broker).
+TEST(Peer, NoRuntimeDirectoryNoPeerAddress) {
+    const char* ttbusd = std::getenv("TTBUSD");
+    ASSERT_NE(ttbusd, nullptr);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        unsetenv("XDG_RUNTIME_DIR");
+        execl(ttbusd, ttbusd, static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::string error = "pending";
+    for (int i = 0; i < 300 && error == "pending"; ++i) {
+        try {
+            Client probe;
+            std::string address;
+            probe.proxy().callMethod("PeerAddress").onInterface(broker_iface).storeResultsTo(address);
+            error = "";
+        } catch (const sdbus::Error& e) {
+            if (e.getName() == "org.freedesktop.DBus.Error.ServiceUnknown") {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            } else {
+                error = e.getName();
+            }
+        }
+    }
+    EXPECT_EQ(error, "org.ttbus.Error.Unimp");
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+}  // namespace ttbus::test

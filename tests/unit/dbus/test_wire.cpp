@@ -1,0 +1,227 @@
+// The broker's reader and writer of the D-Bus form (src/broker/dbus/wire.h) on sd-bus messages
+// built here, without a bus: what is written reads back the same, and every malformed input is
+// refused with the status docs/dbus-api.md gives.
+#include "dbus/wire.h"
+
+#include <gtest/gtest.h>
+
+#include <systemd/sd-bus.h>
+
+#include <functional>
+#include <memory>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace ttbus::dbus {
+namespace {
+
+using core::Status;
+
+struct BusUnref {
+    void operator()(sd_bus* b) const { sd_bus_close_unref(b); }
+};
+struct MessageUnref {
+    void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
+};
+
+// A signal written by `write`, sealed and rewound for reading.
+class Built {
+public:
+    explicit Built(const std::function<void(sd_bus_message*)>& write) {
+        // sd-bus makes messages only for an open connection: one end of a socket pair will do.
+        sd_bus* bus = nullptr;
+        EXPECT_GE(sd_bus_new(&bus), 0);
+        bus_.reset(bus);
+        int fds[2];
+        EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+        other_end_ = fds[1];
+        EXPECT_GE(sd_bus_set_fd(bus, fds[0], fds[0]), 0);
+        EXPECT_GE(sd_bus_start(bus), 0);
+        sd_bus_message* m = nullptr;
+        EXPECT_GE(sd_bus_message_new_signal(bus, &m, "/t", "t.T", "M"), 0);
+        message_.reset(m);
+        write(m);
+        EXPECT_GE(sd_bus_message_seal(m, 1, 0), 0);
+        EXPECT_GE(sd_bus_message_rewind(m, 1), 0);
+    }
+    ~Built() { close(other_end_); }
+    Built(const Built&) = delete;
+    Built& operator=(const Built&) = delete;
+    sd_bus_message* get() const { return message_.get(); }
+
+private:
+    int other_end_ = -1;
+    std::unique_ptr<sd_bus, BusUnref> bus_;
+    std::unique_ptr<sd_bus_message, MessageUnref> message_;
+};
+
+// The status a read fails with (OK when it succeeds).
+std::int32_t failure_of(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const Failure& f) {
+        return f.status;
+    }
+    return 0;
+}
+
+std::int32_t message_failure(const std::function<void(sd_bus_message*)>& write) {
+    Built b(write);
+    core::Message m;
+    return failure_of([&] { read_message(b.get(), m); });
+}
+
+core::MessageView rich_message() {
+    auto body = std::make_shared<core::MessageBody>();
+    body->id = "c1 p";
+    body->cls = core::Class::OFFER;
+    body->address = core::Address::PROCEDURE;
+    body->op = "Rich";
+    body->args = {{core::Mode::IN, "int", std::int32_t{-5}},
+                  {core::Mode::INOUT, "bytes", std::string("a\0\xffz", 4)},
+                  {core::Mode::OUT, "string", core::Value{}}};
+    body->contexts = {{"$PROJECT", std::string("tt")}, {"n", std::int32_t{7}}};
+    body->file = "/tmp/rich";
+    body->sender = "p";
+    body->uid = 1000;
+    core::MessageView v{body, {}};
+    v.header.scope = core::Scope::FILE_IN_SESSION;
+    v.header.disposition = core::Disposition::QUEUE;
+    v.header.status = 1600;
+    v.header.status_string = "rich";
+    v.header.accepters = {"a1", "a2"};
+    return v;
+}
+
+TEST(Wire, AMessageReadsBackAsWritten) {
+    const core::MessageView sent = rich_message();
+    const DeliveryKeys keys{42, 2, true};
+    Built b([&](sd_bus_message* m) {
+        Writer w(m);
+        write_message(w, sent, &keys);
+    });
+    core::Message got;
+    ASSERT_EQ(failure_of([&] { read_message(b.get(), got); }), 0) << "every written key is accepted";
+    EXPECT_EQ(got.body.id, sent->id);
+    EXPECT_EQ(got.body.cls, sent->cls);
+    EXPECT_EQ(got.body.op, sent->op);
+    EXPECT_EQ(got.body.args, sent->args);
+    EXPECT_EQ(got.body.contexts, sent->contexts);
+    EXPECT_EQ(got.body.file, sent->file);
+    EXPECT_EQ(got.header.scope, sent.header.scope);
+    EXPECT_EQ(got.header.disposition, sent.header.disposition);
+    EXPECT_EQ(got.header.status, 1600);
+    EXPECT_EQ(got.header.status_string, "rich");
+    EXPECT_TRUE(got.body.sender.empty()) << "keys the broker sets are ignored on input";
+    EXPECT_EQ(got.body.uid, 0u);
+}
+
+TEST(Wire, APatternReadsBackAsWritten) {
+    core::Pattern p;
+    p.category = core::Category::HANDLE_PUSH;
+    p.scopes = {core::Scope::SESSION, core::Scope::FILE};
+    p.classes = {core::Class::REQUEST};
+    p.states = {core::State::HANDLED, core::State::FAILED};
+    p.ops = {"a", "b"};
+    p.opnums = {3};
+    p.senders = {"p1"};
+    p.args = {{core::Mode::UNDEFINED, "ALL", core::Value{}}, {core::Mode::IN, "int", std::int32_t{4}}};
+    p.contexts = {{"slot", {std::string("v"), std::int32_t{1}}}, {"any", {}}};
+    Built b([&](sd_bus_message* m) {
+        Writer w(m);
+        w.open('a', "{sv}");
+        write_pattern_entries(w, p);
+        w.close();
+    });
+    core::Pattern got;
+    ASSERT_EQ(failure_of([&] { read_pattern(b.get(), got); }), 0);
+    EXPECT_EQ(got, p);
+}
+
+TEST(Wire, MalformedMessagesAreRefused) {
+    auto entry = [](sd_bus_message* m, const char* key, const char* type, auto value) {
+        ASSERT_GE(sd_bus_message_append(m, "a{sv}", 1, key, type, value), 0);
+    };
+    const auto invalid = static_cast<std::int32_t>(Status::ERR_INVALID);
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "colour", "i", 1); }), invalid) << "unknown key";
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "class", "s", "request"); }), invalid) << "wrong type";
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "uid", "i", 1); }), invalid) << "ignored keys are typed";
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) {
+                  ASSERT_GE(sd_bus_message_append(m, "a{sv}", 2, "op", "s", "a", "op", "s", "b"), 0);
+              }),
+              invalid)
+        << "a key twice";
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "class", "i", 9); }),
+              static_cast<std::int32_t>(Status::ERR_CLASS));
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "scope", "i", -3); }),
+              static_cast<std::int32_t>(Status::ERR_SCOPE));
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "address", "i", 4); }),
+              static_cast<std::int32_t>(Status::ERR_ADDRESS));
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "disposition", "i", 4); }),
+              static_cast<std::int32_t>(Status::ERR_DISPOSITION));
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "file", "s", "rel/path"); }),
+              static_cast<std::int32_t>(Status::ERR_PATH));
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) {
+                  ASSERT_GE(sd_bus_message_append(m, "a{sv}", 1, "args", "a(isuiay)", 1, 7, "int", 1u, 1, 0), 0);
+              }),
+              static_cast<std::int32_t>(Status::ERR_MODE));
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) {
+                  ASSERT_GE(sd_bus_message_append(m, "a{sv}", 1, "args", "a(isuiay)", 1, 1, "int", 5u, 0, 0), 0);
+              }),
+              invalid)
+        << "value kind";
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) {
+                  ASSERT_GE(sd_bus_message_append(m, "a{sv}", 1, "args", "a(isuiay)", 1, 1, "int", 1u, 3, 1, 'x'), 0);
+              }),
+              invalid)
+        << "an int carrying bytes";
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) {
+                  ASSERT_GE(sd_bus_message_open_container(m, 'a', "{sv}"), 0);
+                  ASSERT_GE(sd_bus_message_open_container(m, 'e', "sv"), 0);
+                  ASSERT_GE(sd_bus_message_append(m, "s", "args"), 0);
+                  ASSERT_GE(sd_bus_message_open_container(m, 'v', "a(isuiay)"), 0);
+                  ASSERT_GE(sd_bus_message_open_container(m, 'a', "(isuiay)"), 0);
+                  for (std::size_t i = 0; i <= max_args; ++i) {
+                      ASSERT_GE(sd_bus_message_append(m, "(isuiay)", 1, "int", 1u, 1, 0), 0);
+                  }
+                  for (int i = 0; i < 4; ++i) ASSERT_GE(sd_bus_message_close_container(m), 0);
+              }),
+              static_cast<std::int32_t>(Status::ERR_OVERFLOW))
+        << "too many args";
+    const std::string huge(max_message_bytes + 1, 'x');
+    EXPECT_EQ(message_failure([&](sd_bus_message* m) { entry(m, "op", "s", huge.c_str()); }),
+              static_cast<std::int32_t>(Status::ERR_OVERFLOW))
+        << "too big";
+}
+
+TEST(Wire, MalformedPatternsAndAnswersAreRefused) {
+    auto pattern_failure = [](const std::function<void(sd_bus_message*)>& write) {
+        Built b(write);
+        core::Pattern p;
+        return failure_of([&] { read_pattern(b.get(), p); });
+    };
+    EXPECT_EQ(pattern_failure([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "category", "i", 5); }),
+              static_cast<std::int32_t>(Status::ERR_CATEGORY));
+    EXPECT_EQ(pattern_failure([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "scopes", "ai", 1, 40); }),
+              static_cast<std::int32_t>(Status::ERR_SCOPE));
+    EXPECT_EQ(pattern_failure([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "ops", "s", "x"); }),
+              static_cast<std::int32_t>(Status::ERR_INVALID));
+    Built b([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "state", "i", 2); });
+    core::Answer a;
+    EXPECT_EQ(failure_of([&] { read_answer(b.get(), a); }), static_cast<std::int32_t>(Status::ERR_INVALID));
+}
+
+TEST(Wire, StringOptions) {
+    Built b([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "token", "s", "t1"); });
+    std::string values[2] = {"default", ""};
+    ASSERT_EQ(failure_of([&] { read_string_options(b.get(), {"session", "token"}, values); }), 0);
+    EXPECT_EQ(values[0], "default") << "absent keys keep their value";
+    EXPECT_EQ(values[1], "t1");
+    Built bad([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "", "s", "x"); });
+    EXPECT_EQ(failure_of([&] { read_string_options(bad.get(), {"session"}, values); }),
+              static_cast<std::int32_t>(Status::ERR_INVALID))
+        << "an empty key is no key";
+}
+
+}  // namespace
+}  // namespace ttbus::dbus
