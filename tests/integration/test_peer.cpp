@@ -506,10 +506,10 @@ TEST(Peer, ClientChosenIds) {
     EXPECT_EQ(p.call(procid_iface, "Send",
                      [&](sd_bus_message* m) {
                          need(sd_bus_message_append(m, "s", ps.c_str()), "procid");
-                         append_message(m, NOTICE, "Ids", "1 " + ps);
+                         append_message(m, NOTICE, "Ids", "1 " + s);
                      }),
               "org.ttbus.Error.Invalid")
-        << "the broker's own form";
+        << "an id of another procid";
 }
 
 // Only the broker's user may connect: another uid's connection is closed at once, and the broker
