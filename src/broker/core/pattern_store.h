@@ -53,6 +53,7 @@ public:
     // Replaces the lists (after a join or a context change); the ops must stay the same.
     void set_lists(Slot slot, const Pattern& pattern);
     std::string_view ptype(Slot slot) const { return atoms_.text(records_[slot].ptype); }
+    const Atoms& atoms() const { return atoms_; }  // what is interned, for tests
 
     int score(Slot slot, const MessageBody& body, const MessageHeader& header) const;
 
