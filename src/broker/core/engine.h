@@ -121,6 +121,7 @@ public:
     std::vector<std::string> procids() const;
     // A copy rebuilt from the compact store, null for an unknown id. It does not follow later
     // changes, and stays valid until pattern() has been called shown_count more times.
+    static constexpr std::size_t shown_count = 4;
     const Pattern* pattern(PatternId id) const;
     // The ptype whose declaration generated the pattern, "" for a registered one.
     std::string pattern_ptype(PatternId id) const;
@@ -130,8 +131,6 @@ public:
     std::vector<Queued> queued() const;
     // Puts back a queued message kept across a restart (as the Queued effect described it).
     Status queue_restore(const Queued& q);
-
-    static constexpr std::size_t shown_count = 4;
 
 private:
     struct ProcidState;
