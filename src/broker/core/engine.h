@@ -10,8 +10,10 @@
 #include "enums.h"
 #include "message.h"
 #include "pattern.h"
+#include "pattern_store.h"
 #include "typedb.h"
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -120,6 +122,9 @@ public:
     // Introspection.
     std::optional<ProcidInfo> procid_info(const std::string& procid) const;
     std::vector<std::string> procids() const;
+    // A copy rebuilt from the compact store, null for an unknown id. It does not follow later
+    // changes, and stays valid until pattern() has been called shown_count more times.
+    static constexpr std::size_t shown_count = 4;
     const Pattern* pattern(PatternId id) const;
     // The ptype whose declaration generated the pattern, "" for a registered one.
     std::string pattern_ptype(PatternId id) const;
@@ -131,7 +136,6 @@ public:
     Status queue_restore(const Queued& q);
 
 private:
-    struct RegisteredPattern;
     struct ProcidState;
     struct LiveMessage;
     struct Waiting;
@@ -146,9 +150,6 @@ private:
 
     void set_membership(ProcidState& p, Scope kind, const std::string& value, bool join);
     PatternId add_pattern(ProcidState& owner, Pattern pattern, const std::string& ptype);
-    void remove_pattern(PatternId id);
-    template <typename F>
-    void for_each_candidate(const std::string& op, F&& f) const;
 
     // Dispatch.
     Status match_signatures(MessageBody& body, MessageHeader& header, std::vector<Promise>& promises) const;
@@ -158,7 +159,7 @@ private:
     std::size_t deliver_votes(LiveMessage& live, Effects& out);
     void deliver_promise(const MessageView& view, const Promise& promise, Effects& out);
     std::size_t deliver_static_observers(const MessageView& view, const std::string& ptype, Effects& out);
-    const RegisteredPattern* find_handler(const MessageView& view, const std::vector<std::string>& tried);
+    PatternStore::Slot find_handler(const MessageView& view, const std::vector<std::string>& tried);
     void deliver_to(const std::string& procid, LiveMessage* live, MessageView view, PatternId pattern,
                     bool start_message, Effects& out);
     void no_handler(LiveMessage* live, MessageView view, Effects& out);
@@ -197,9 +198,9 @@ private:
     std::vector<std::string> sessions_;
     std::unordered_map<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>> props_;
     std::unordered_map<std::string, std::unique_ptr<ProcidState>> procids_;
-    std::unordered_map<PatternId, std::unique_ptr<RegisteredPattern>> patterns_;
-    std::unordered_map<std::string, std::vector<RegisteredPattern*>> by_op_;
-    std::vector<RegisteredPattern*> opless_;
+    PatternStore patterns_;
+    mutable std::array<Pattern, shown_count> shown_;  // what pattern() returned last
+    mutable std::size_t shown_next_ = 0;
     std::unordered_map<std::string, std::unique_ptr<LiveMessage>> live_;
     std::unordered_map<std::string, std::unique_ptr<PtypeStart>> starts_;
     struct QueueEntry;

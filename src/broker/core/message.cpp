@@ -20,9 +20,9 @@ void normalize_contexts(std::vector<Context>& contexts) {
     contexts = std::move(out);
 }
 
-const Context* find_context(const std::vector<Context>& contexts, const std::string& slot) {
+const Context* find_context(const std::vector<Context>& contexts, std::string_view slot) {
     auto it = std::lower_bound(contexts.begin(), contexts.end(), slot,
-                               [](const Context& c, const std::string& s) { return c.slot < s; });
+                               [](const Context& c, std::string_view s) { return c.slot < s; });
     return (it != contexts.end() && it->slot == slot) ? &*it : nullptr;
 }
 

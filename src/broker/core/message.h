@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ttbus::core {
@@ -78,6 +79,6 @@ struct MessageView {
 
 // Puts contexts in slot order, keeping the last value given for a slot.
 void normalize_contexts(std::vector<Context>& contexts);
-const Context* find_context(const std::vector<Context>& contexts, const std::string& slot);
+const Context* find_context(const std::vector<Context>& contexts, std::string_view slot);
 
 }  // namespace ttbus::core
