@@ -504,7 +504,7 @@ void Service::one_way_send_failed(Connection* owner, const std::string& procid, 
     monitor_event("updated", &failed, procid, [](Writer&) {});
     emit(*owner, procid_interface, "Updated", [&](Writer& w) {
         w.string(procid);
-        write_message(w, failed);
+        write_message(w, failed, nullptr, Defaults::omit);
     });
 }
 
@@ -547,7 +547,7 @@ void Service::apply(core::Effects& fx) {
             const DeliveryKeys keys{d->pattern, static_cast<std::uint32_t>(d->kind), d->start_message};
             emit(*c, procid_interface, "Delivered", [&](Writer& w) {
                 w.string(d->procid);
-                write_message(w, d->message, &keys);
+                write_message(w, d->message, &keys, Defaults::omit);
             });
         } else if (auto* u = std::get_if<core::Update>(&effect)) {
             Connection* c = connections_.owner(u->procid);
@@ -574,7 +574,7 @@ void Service::apply(core::Effects& fx) {
             }
             emit(*c, procid_interface, "Updated", [&](Writer& w) {
                 w.string(u->procid);
-                write_message(w, u->message);
+                write_message(w, u->message, nullptr, Defaults::omit);
             });
         } else if (auto* s = std::get_if<core::StartPtype>(&effect)) {
             monitor_event("started", nullptr, {}, [&](Writer& w) {

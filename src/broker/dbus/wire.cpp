@@ -493,55 +493,62 @@ std::vector<std::int32_t> enum_list(const core::EnumSet<E>& set, int count) {
 
 }  // namespace
 
-void write_message_entries(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery) {
+void write_message_entries(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery, Defaults defaults) {
     const auto& b = *m.body;
     const auto& h = m.header;
+    const bool all = defaults == Defaults::keep;
+    auto text = [&](const char* key, const std::string& v) {
+        if (all || !v.empty()) w.entry(key, v);
+    };
     w.entry("id", b.id);
     w.entry("class", static_cast<std::int32_t>(b.cls));
     w.entry("address", static_cast<std::int32_t>(b.address));
     w.entry("scope", static_cast<std::int32_t>(h.scope));
     w.entry("disposition", static_cast<std::int32_t>(h.disposition));
     w.entry("op", b.op);
-    w.entry_with("args", "a(isuiay)", [&] { write_args(w, b.args); });
-    w.entry_with("contexts", "a(suiay)", [&] {
-        w.open('a', "(suiay)");
-        for (const auto& c : b.contexts) {
-            w.open('r', "suiay");
-            w.string(c.slot);
-            w.value(c.value);
+    if (all || !b.args.empty()) w.entry_with("args", "a(isuiay)", [&] { write_args(w, b.args); });
+    if (all || !b.contexts.empty()) {
+        w.entry_with("contexts", "a(suiay)", [&] {
+            w.open('a', "(suiay)");
+            for (const auto& c : b.contexts) {
+                w.open('r', "suiay");
+                w.string(c.slot);
+                w.value(c.value);
+                w.close();
+            }
             w.close();
-        }
-        w.close();
-    });
-    w.entry("file", b.file);
-    w.entry("object", b.object);
-    w.entry("otype", b.otype);
-    w.entry("session", b.session);
-    w.entry("sender", b.sender);
-    w.entry("sender_ptype", b.sender_ptype);
+        });
+    }
+    text("file", b.file);
+    text("object", b.object);
+    text("otype", b.otype);
+    text("session", b.session);
+    text("sender", b.sender);
+    text("sender_ptype", b.sender_ptype);
     w.entry("uid", b.uid);
     w.entry("gid", b.gid);
     w.entry("state", static_cast<std::int32_t>(h.state));
     w.entry("opnum", h.opnum);
-    w.entry("handler", h.handler);
-    w.entry("handler_ptype", h.handler_ptype);
-    w.entry("status", h.status);
-    w.entry("status_string", h.status_string);
+    text("handler", h.handler);
+    text("handler_ptype", h.handler_ptype);
+    if (all || h.status != 0) w.entry("status", h.status);
+    text("status_string", h.status_string);
     if (b.cls == core::Class::OFFER) {
-        w.entry("accepters", h.accepters);
-        w.entry("rejecters", h.rejecters);
-        w.entry("abstainers", h.abstainers);
+        for (const auto& [key, list] : {std::pair{"accepters", &h.accepters}, std::pair{"rejecters", &h.rejecters},
+                                        std::pair{"abstainers", &h.abstainers}}) {
+            if (all || !list->empty()) w.entry(key, *list);
+        }
     }
     if (delivery != nullptr) {
         w.entry("pattern", delivery->pattern);
         w.entry("delivery", delivery->delivery);
-        w.entry("start_message", delivery->start_message);
+        if (all || delivery->start_message) w.entry("start_message", delivery->start_message);
     }
 }
 
-void write_message(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery) {
+void write_message(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery, Defaults defaults) {
     w.open('a', "{sv}");
-    write_message_entries(w, m, delivery);
+    write_message_entries(w, m, delivery, defaults);
     w.close();
 }
 

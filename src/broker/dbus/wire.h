@@ -93,10 +93,17 @@ struct DeliveryKeys {
     bool start_message = false;
 };
 
+// Whether keys holding their default (an empty string or list, status 0, start_message false) are
+// written. The Delivered and Updated signals leave them out: every entry costs the writer and each
+// reader a container walk, and about half of a typical message's keys hold defaults.
+enum class Defaults { keep, omit };
+
 // The entries of a message's a{sv} (docs/dbus-api.md), plus `delivery`'s when given, into an open a{sv}.
-void write_message_entries(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery = nullptr);
+void write_message_entries(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery = nullptr,
+                           Defaults defaults = Defaults::keep);
 // A whole a{sv}.
-void write_message(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery = nullptr);
+void write_message(Writer& w, const core::MessageView& m, const DeliveryKeys* delivery = nullptr,
+                   Defaults defaults = Defaults::keep);
 // The entries of a pattern's a{sv}, into an open a{sv}.
 void write_pattern_entries(Writer& w, const core::Pattern& p);
 

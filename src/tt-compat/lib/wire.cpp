@@ -235,15 +235,15 @@ int append_message(sd_bus_message* m, const WireMessage& w) {
             return q >= 0 ? sd_bus_message_close_container(m) : q;
         });
     }
-    if (r >= 0) r = put_string(m, "file", w.file);
-    if (r >= 0) r = put_string(m, "object", w.object);
-    if (r >= 0) r = put_string(m, "otype", w.otype);
-    if (r >= 0) r = put_string(m, "session", w.session);
-    if (r >= 0) r = put_string(m, "handler", w.handler);
-    if (r >= 0) r = put_string(m, "handler_ptype", w.handler_ptype);
-    if (r >= 0) r = put_string(m, "sender_ptype", w.sender_ptype);
-    if (r >= 0) r = put_int(m, "status", w.status);
-    if (r >= 0) r = put_string(m, "status_string", w.status_string);
+    // Keys holding their defaults are left out: each entry costs both ends a container walk.
+    for (const auto& [key, value] : {std::pair{"file", &w.file}, std::pair{"object", &w.object},
+                                     std::pair{"otype", &w.otype}, std::pair{"session", &w.session},
+                                     std::pair{"handler", &w.handler}, std::pair{"handler_ptype", &w.handler_ptype},
+                                     std::pair{"sender_ptype", &w.sender_ptype},
+                                     std::pair{"status_string", &w.status_string}}) {
+        if (r >= 0 && !value->empty()) r = put_string(m, key, *value);
+    }
+    if (r >= 0 && w.status != 0) r = put_int(m, "status", w.status);
     if (r >= 0 && w.super) {
         r = entry(m, "super", "b", [&] {
             int b = 1;
