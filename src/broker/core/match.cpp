@@ -10,7 +10,7 @@ constexpr std::string_view any_vtype = "ALL";
 
 }  // namespace
 
-int arg_score(Mode mode, std::string_view vtype, ValueRef value, const Arg& m) {
+int arg_score(Mode mode, std::string_view vtype, const ValueRef& value, const Arg& m) {
     int score = 0;
     if (mode != Mode::UNDEFINED) {
         if (mode != m.mode) return 0;

@@ -13,7 +13,7 @@ namespace ttbus::core {
 
 // One argument: mode equal (+1) or pattern mode undefined; vtype equal (+1) or "ALL" on either
 // side; value unset in the pattern, or same kind and equal (+1). At least 1 when it matches.
-int arg_score(Mode mode, std::string_view vtype, ValueRef value, const Arg& message_arg);
+int arg_score(Mode mode, std::string_view vtype, const ValueRef& value, const Arg& message_arg);
 
 // Pattern args are a prefix of the message args.
 int pattern_args_score(const std::vector<PatternArg>& args, const std::vector<Arg>& message_args);

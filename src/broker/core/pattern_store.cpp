@@ -35,14 +35,19 @@ constexpr std::uint32_t value_words = 2;
 
 using Words = std::unique_ptr<std::uint32_t[]>;
 
-// What the matching rules read: a stored pattern with Pattern's member names.
-struct AtomList {
+// What the matching rules read: a stored pattern with Pattern's member names. The lists point
+// at their count words in place; building one per candidate must cost next to nothing.
+constexpr std::uint32_t no_entries = 0;  // the count word of every empty list
+
+struct ListAt {
+    const std::uint32_t* at = &no_entries;
     const Atoms* atoms = nullptr;
-    const std::uint32_t* ids = nullptr;
-    std::uint32_t count = 0;
-    std::size_t size() const { return count; }
-    bool empty() const { return count == 0; }
-    std::string_view operator[](std::size_t i) const { return atoms->text(ids[i]); }
+    std::size_t size() const { return at[0]; }
+    bool empty() const { return at[0] == 0; }
+};
+
+struct AtomList : ListAt {
+    std::string_view operator[](std::size_t i) const { return atoms->text(at[1 + i]); }
 };
 
 ValueRef value_ref(const Atoms& atoms, std::uint32_t kind, std::uint32_t payload) {
@@ -58,14 +63,9 @@ struct ArgRef {
     ValueRef value;
 };
 
-struct ArgList {
-    const Atoms* atoms = nullptr;
-    const std::uint32_t* words = nullptr;
-    std::uint32_t count = 0;
-    std::size_t size() const { return count; }
-    bool empty() const { return count == 0; }
+struct ArgList : ListAt {
     ArgRef operator[](std::size_t i) const {
-        const std::uint32_t* w = words + i * arg_words;
+        const std::uint32_t* w = at + 1 + i * arg_words;
         return {static_cast<Mode>(w[0]), atoms->text(w[2]), value_ref(*atoms, w[1], w[3])};
     }
 };
@@ -86,15 +86,10 @@ struct ContextRef {
     ValueList values;
 };
 
-struct ContextList {
-    const Atoms* atoms = nullptr;
-    const std::uint32_t* section = nullptr;  // at the count word
-    std::uint32_t count = 0;
-    std::size_t size() const { return count; }
-    bool empty() const { return count == 0; }
+struct ContextList : ListAt {
     ContextRef operator[](std::size_t i) const {
-        const std::uint32_t* w = section + 1 + i * context_words;
-        return {atoms->text(w[0]), ValueList{atoms, section + w[2], w[1]}};
+        const std::uint32_t* w = at + 1 + i * context_words;
+        return {atoms->text(w[0]), ValueList{atoms, at + w[2], w[1]}};
     }
 };
 
@@ -235,18 +230,19 @@ View view(const PatternStore::Record& r, const Atoms& atoms) {
     v.dispositions = r.dispositions;
     if (r.lists == nullptr) return v;
     const std::uint32_t* w = r.lists.get() + 1;
-    for (std::uint32_t present = r.lists[0]; present != 0; present &= present - 1) {
+    for (std::uint32_t present = r.lists[0];;) {
         const int k = std::countr_zero(present);
         if (k < string_sections) {
-            v.*view_strings[k] = AtomList{&atoms, w + 1, w[0]};
+            v.*view_strings[k] = AtomList{{w, &atoms}};
         } else if (k == ARGS) {
-            v.args = ArgList{&atoms, w + 1, w[0]};
+            v.args = ArgList{{w, &atoms}};
         } else if (k == CONTEXTS) {
-            v.contexts = ContextList{&atoms, w, w[0]};
+            v.contexts = ContextList{{w, &atoms}};
         }
+        present &= present - 1;
+        if (present == 0) return v;
         w += 1 + payload_words(k, w);
     }
-    return v;
 }
 
 std::size_t id_hash(PatternId id) {
