@@ -11,6 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -570,6 +573,63 @@ TEST(Peer, PeerLimit) {
         if (!error.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_EQ(error, "");
+}
+
+// Out of file descriptors, the broker neither spins on the readable listening socket nor stops
+// listening: it rests, and accepts again once descriptors are free.
+TEST(Peer, OutOfDescriptorsTheBrokerRestsAndRecovers) {
+    Client c;
+    const std::string address = peer_address(c);
+    const std::string path = address.substr(std::strlen("unix:path="));
+    sd_bus* bus = nullptr;
+    ASSERT_GE(sd_bus_open_user(&bus), 0);
+    sd_bus_message* reply = nullptr;
+    ASSERT_GE(sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                 "GetConnectionUnixProcessID", nullptr, &reply, "s", "org.ttbus.Broker1"),
+              0);
+    std::uint32_t pid = 0;
+    ASSERT_GE(sd_bus_message_read_basic(reply, 'u', &pid), 0);
+    sd_bus_message_unref(reply);
+    sd_bus_flush_close_unref(bus);
+    auto open_fds = [&] {
+        auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd");
+        return static_cast<rlim_t>(std::distance(it, std::filesystem::directory_iterator()));
+    };
+    auto cpu_ticks = [&] {
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        std::istringstream fields(text.substr(text.rfind(')') + 2));
+        std::string skip;
+        for (int i = 0; i < 11; ++i) fields >> skip;  // state .. cmajflt
+        long utime = 0, stime = 0;
+        fields >> utime >> stime;
+        return utime + stime;
+    };
+    rlimit saved{};
+    ASSERT_EQ(prlimit(static_cast<pid_t>(pid), RLIMIT_NOFILE, nullptr, &saved), 0);
+    const rlimit tight{open_fds(), saved.rlim_max};
+    ASSERT_EQ(prlimit(static_cast<pid_t>(pid), RLIMIT_NOFILE, &tight, nullptr), 0);
+    std::vector<int> waiting;
+    for (int i = 0; i < 3; ++i) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un sa{};
+        sa.sun_family = AF_UNIX;
+        std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+        ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);  // queued by the kernel
+        waiting.push_back(fd);
+    }
+    const long before = cpu_ticks();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_LT(cpu_ticks() - before, 15) << "the broker spins on a socket it cannot accept from";
+    ASSERT_EQ(prlimit(static_cast<pid_t>(pid), RLIMIT_NOFILE, &saved, nullptr), 0);
+    for (int fd : waiting) close(fd);
+    std::string error = "pending";
+    for (int i = 0; i < 100 && !error.empty(); ++i) {
+        Peer again(address);
+        error = again.call(broker_iface, "DefaultSession");
+        if (!error.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(error, "") << "accepting again";
 }
 
 // Without XDG_RUNTIME_DIR the broker has no socket: PeerAddress fails with Unimp. This case runs

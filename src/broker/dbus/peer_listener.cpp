@@ -89,9 +89,33 @@ std::unique_ptr<PeerListener> PeerListener::open(sd_event* event, const std::str
 }
 
 PeerListener::~PeerListener() {
+    resume_.reset();
     source_.reset();
     if (fd_ >= 0) close(fd_);
     if (!path_.empty()) unlink(path_.c_str());
+}
+
+void PeerListener::pause() {
+    constexpr std::uint64_t rest_usec = 100000;
+    sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
+    if (!resume_) {
+        sd_event_source* timer = nullptr;
+        if (sd_event_add_time_relative(sd_event_source_get_event(source_.get()), &timer, CLOCK_MONOTONIC, rest_usec,
+                                       0, resume, this) < 0) {
+            sd_event_source_set_enabled(source_.get(), SD_EVENT_ON);  // no timer: better to spin than to stop
+            return;
+        }
+        resume_.reset(timer);
+        return;
+    }
+    sd_event_source_set_time_relative(resume_.get(), rest_usec);
+    sd_event_source_set_enabled(resume_.get(), SD_EVENT_ONESHOT);
+}
+
+int PeerListener::resume(sd_event_source*, std::uint64_t, void* userdata) {
+    auto* self = static_cast<PeerListener*>(userdata);
+    sd_event_source_set_enabled(self->source_.get(), SD_EVENT_ON);
+    return 0;
 }
 
 int PeerListener::on_ready(sd_event_source*, int, std::uint32_t, void* userdata) {
@@ -100,7 +124,13 @@ int PeerListener::on_ready(sd_event_source*, int, std::uint32_t, void* userdata)
         int fd = accept4(self->fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
-            if (errno != EAGAIN) log(errno_text("accept on " + self->path_));
+            if (errno == EMFILE || errno == ENFILE) {
+                // The pending connection keeps the socket readable: rest a moment instead of spinning.
+                log(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
+                self->pause();
+            } else if (errno != EAGAIN) {
+                log(errno_text("accept on " + self->path_));
+            }
             return 0;
         }
         ucred peer{};

@@ -37,6 +37,10 @@ public:
 private:
     PeerListener() = default;
     static int on_ready(sd_event_source* source, int fd, std::uint32_t events, void* userdata);
+    static int resume(sd_event_source* source, std::uint64_t usec, void* userdata);
+    // Out of descriptors: stop watching the socket for a moment (the pending connection would keep
+    // it readable and the loop spinning).
+    void pause();
 
     int fd_ = -1;
     uid_t uid_ = 0;
@@ -44,6 +48,7 @@ private:
     std::string address_;
     Accepted accepted_;
     SourcePtr source_;
+    SourcePtr resume_;
 };
 
 // D-Bus address escaping: bytes outside [-0-9A-Za-z_/.\*] become %XX.
