@@ -287,10 +287,8 @@ PatternStore::Slot PatternStore::add(PatternId id, const std::string* owner, std
     by_id_.insert(slot, [this](Slot s) { return hash_of(s); });
     const std::vector<AtomId> ops = distinct_ops(r);
     if (ops.empty()) opless_.push_back(slot);
-    for (AtomId op : ops) {
-        by_op_.grow_to(atoms_.id_limit());
-        by_op_[op].push_back(slot);
-    }
+    by_op_.grow_to(atoms_.id_limit());
+    for (AtomId op : ops) by_op_[op].push_back(slot);
     return slot;
 }
 
