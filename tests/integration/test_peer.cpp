@@ -110,6 +110,18 @@ Fields read_fields(sd_bus_message* m) {
     return f;
 }
 
+// The entry "args" = one inout string arg with this value, into an open a{sv}.
+void append_inout_string_arg(sd_bus_message* m, const char* value) {
+    need(sd_bus_message_open_container(m, 'e', "sv"), "e");
+    need(sd_bus_message_append(m, "s", "args"), "args");
+    need(sd_bus_message_open_container(m, 'v', "a(isuiay)"), "v");
+    need(sd_bus_message_open_container(m, 'a', "(isuiay)"), "a");
+    need(sd_bus_message_open_container(m, 'r', "isuiay"), "r");
+    need(sd_bus_message_append(m, "isui", INOUT, "string", 2u, 0), "arg");
+    need(sd_bus_message_append_array(m, 'y', value, std::strlen(value)), "bytes");
+    for (int i = 0; i < 4; ++i) need(sd_bus_message_close_container(m), "close");
+}
+
 // An a{sv} message: class, address procedure, scope session, op, an optional id, and one inout
 // string arg when `arg` is given.
 void append_message(sd_bus_message* m, std::int32_t cls, const std::string& op, const std::string& id = {},
@@ -120,16 +132,7 @@ void append_message(sd_bus_message* m, std::int32_t cls, const std::string& op, 
     need(sd_bus_message_append(m, "{sv}", "scope", "i", scope), "scope");
     need(sd_bus_message_append(m, "{sv}", "op", "s", op.c_str()), "op");
     if (!id.empty()) need(sd_bus_message_append(m, "{sv}", "id", "s", id.c_str()), "id");
-    if (arg != nullptr) {
-        need(sd_bus_message_open_container(m, 'e', "sv"), "e");
-        need(sd_bus_message_append(m, "s", "args"), "args");
-        need(sd_bus_message_open_container(m, 'v', "a(isuiay)"), "v");
-        need(sd_bus_message_open_container(m, 'a', "(isuiay)"), "a");
-        need(sd_bus_message_open_container(m, 'r', "isuiay"), "r");
-        need(sd_bus_message_append(m, "isui", INOUT, "string", 2u, 0), "arg");
-        need(sd_bus_message_append_array(m, 'y', arg, std::strlen(arg)), "bytes");
-        for (int i = 0; i < 4; ++i) need(sd_bus_message_close_container(m), "close");
-    }
+    if (arg != nullptr) append_inout_string_arg(m, arg);
     need(sd_bus_message_close_container(m), "close");
 }
 
@@ -318,14 +321,8 @@ void peer_reply(Peer& p, const std::string& procid, const std::string& id, const
     p.one_way(procid_iface, "Reply", [&](sd_bus_message* m) {
         need(sd_bus_message_append(m, "ss", procid.c_str(), id.c_str()), "reply");
         need(sd_bus_message_open_container(m, 'a', "{sv}"), "a");
-        need(sd_bus_message_open_container(m, 'e', "sv"), "e");
-        need(sd_bus_message_append(m, "s", "args"), "key");
-        need(sd_bus_message_open_container(m, 'v', "a(isuiay)"), "v");
-        need(sd_bus_message_open_container(m, 'a', "(isuiay)"), "a");
-        need(sd_bus_message_open_container(m, 'r', "isuiay"), "r");
-        need(sd_bus_message_append(m, "isui", INOUT, "string", 2u, 0), "arg");
-        need(sd_bus_message_append_array(m, 'y', value, std::strlen(value)), "bytes");
-        for (int i = 0; i < 5; ++i) need(sd_bus_message_close_container(m), "close");
+        append_inout_string_arg(m, value);
+        need(sd_bus_message_close_container(m), "close");
     });
 }
 

@@ -1248,27 +1248,27 @@ int Service::SendOnExit(sd_bus_message* m) {
     return reply_empty(m);
 }
 
-int Service::Reply(sd_bus_message* m) {
+void Service::answer(sd_bus_message* m,
+                     core::Status (core::Engine::*event)(const std::string&, const std::string&, const core::Answer&,
+                                                         core::Effects&),
+                     const char* what) {
     const std::string procid = read_string(m);
     const std::string id = read_string(m);
     own(procid, caller(m));
     core::Answer a;
     read_answer(m, a);
     core::Effects fx;
-    check(engine_.reply(procid, id, a, fx), "reply to " + id);
+    check((engine_.*event)(procid, id, a, fx), std::string(what) + " " + id);
     apply(fx);
+}
+
+int Service::Reply(sd_bus_message* m) {
+    answer(m, &core::Engine::reply, "reply to");
     return reply_empty(m);
 }
 
 int Service::Fail(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string id = read_string(m);
-    own(procid, caller(m));
-    core::Answer a;
-    read_answer(m, a);
-    core::Effects fx;
-    check(engine_.fail(procid, id, a, fx), "fail " + id);
-    apply(fx);
+    answer(m, &core::Engine::fail, "fail");
     return reply_empty(m);
 }
 

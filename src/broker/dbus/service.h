@@ -145,6 +145,12 @@ private:
                          const std::function<void(const std::string&)>& before_effects);
     void one_way_send_failed(Connection* owner, const std::string& procid, const core::Message* m,
                              const Failure& f);
+    // Reply and Fail: procid, message id and an answer, then the engine's event.
+    void answer(sd_bus_message* m,
+                core::Status (core::Engine::*event)(const std::string&, const std::string&, const core::Answer&,
+                                                    core::Effects&),
+                const char* what);
+    // Reject, Accept and Abstain: procid and message id, then the engine's event.
     void conclude(sd_bus_message* m, core::Status (core::Engine::*event)(const std::string&, const std::string&,
                                                                        core::Effects&),
                   const char* what);
