@@ -154,22 +154,24 @@ void read_dict(sd_bus_message* m, const Key* keys, std::size_t n, F&& f) {
         const std::uint64_t bit = std::uint64_t{1} << i;
         if (seen & bit) throw Failure(Status::ERR_INVALID, std::string("key '") + key + "' appears twice");
         seen |= bit;
-        char type = 0;
-        const char* contents = nullptr;
-        int r = sd_bus_message_peek_type(m, &type, &contents);
-        if (r <= 0 || type != 'v' || contents == nullptr) malformed(r <= 0 ? -EBADMSG : r, "a{sv}");
-        if (std::strcmp(contents, keys[i].signature) != 0) {
+        // Entering with the expected signature checks the type; only a mismatch pays for a peek.
+        int r = sd_bus_message_enter_container(m, 'v', keys[i].signature);
+        if (r <= 0) {
+            char type = 0;
+            const char* contents = nullptr;
+            if (sd_bus_message_peek_type(m, &type, &contents) <= 0 || type != 'v' || contents == nullptr) {
+                malformed(r < 0 ? r : -EBADMSG, "a{sv}");
+            }
             throw Failure(Status::ERR_INVALID, std::string("key '") + key + "' has type " + contents + ", expected " +
                                                    keys[i].signature);
         }
         if (keys[i].ignored) {
-            r = sd_bus_message_skip(m, "v");
+            r = sd_bus_message_skip(m, keys[i].signature);
             if (r < 0) malformed(r, key);
         } else {
-            enter(m, 'v', contents);
             f(i);
-            leave(m);
         }
+        leave(m);
         leave(m);
     }
     leave(m);
