@@ -13,9 +13,11 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 from gi.repository import Gio, GLib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import busenv  # noqa: E402  (its wait_for)
 
 TEST_DIR = os.environ["TTBUS_TEST_DIR"]
 BUS = os.environ["TTBUS_TEST_BUS"]
@@ -53,13 +55,11 @@ def expect(cond, why):
         fail(why)
 
 
-def wait_until(predicate, what, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    fail(f"timed out waiting for {what}")
+def wait_until(predicate, what):
+    try:
+        busenv.wait_for(predicate, what)
+    except TimeoutError as e:
+        fail(str(e))
 
 
 def start_ready(argv):

@@ -3,6 +3,8 @@
 // its start message, writes what it saw to the file named by the message's `$TTBUS_OUT` context
 // (which reaches it as the environment variable TTBUS_OUT), replies "ok" and exits — after the
 // file named by `$TTBUS_LINGER` appears, when there is one, so tests can look at it running.
+#include "clock_env.h"
+
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <chrono>
@@ -22,16 +24,8 @@ namespace {
 using Dict = std::map<std::string, sdbus::Variant>;
 using WireArg = sdbus::Struct<std::int32_t, std::string, std::uint32_t, std::int32_t, std::vector<std::uint8_t>>;
 
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
-
-long long now_usec() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<long long>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
+using ttbus::test::env;
+using ttbus::test::now_usec;
 
 }  // namespace
 

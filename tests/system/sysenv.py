@@ -15,37 +15,25 @@ import argparse
 import ctypes
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
 CLONE_NEWNS, CLONE_NEWCGROUP = 0x00020000, 0x02000000
 MS_REC, MS_PRIVATE = 0x4000, 1 << 18
 libc = ctypes.CDLL(None, use_errno=True)
+sys.path.insert(0, os.path.join(SOURCE, "tests", "integration"))
+from busenv import die_with_parent, wait_for  # noqa: E402  (the private bus's helpers serve here too)
+STARTUP_TIMEOUT = 15.0  # a user manager takes longer to come up than a bus
 
 
 def check(rc, what):
     if rc != 0:
         raise OSError(ctypes.get_errno(), what)
-
-
-def die_with_parent():
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def wait_for(predicate, what, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"timed out waiting for {what}")
 
 
 def install_broker_files(ttbusd, env):
@@ -112,7 +100,7 @@ def inside(args, directory):
         ctl = ["systemctl", "--user", "--no-pager"]
         wait_for(lambda: manager.poll() is not None or subprocess.run(
             ctl + ["is-system-running"], env=env, capture_output=True, text=True).stdout.strip() in ("running", "degraded"),
-            "the user manager")
+            "the user manager", STARTUP_TIMEOUT)
         if manager.poll() is not None:
             raise RuntimeError("systemd --user exited:\n" + open(os.path.join(directory, "manager.log")).read())
 
@@ -122,7 +110,7 @@ def inside(args, directory):
                                env=env, capture_output=True, text=True)
             return "boolean true" in r.stdout
 
-        wait_for(systemd_on_bus, "org.freedesktop.systemd1 on the user bus")
+        wait_for(systemd_on_bus, "org.freedesktop.systemd1 on the user bus", STARTUP_TIMEOUT)
         status = subprocess.call(args.command, env=env, preexec_fn=die_with_parent)
     finally:
         subprocess.run(["systemctl", "--user", "exit"], env=env, capture_output=True)

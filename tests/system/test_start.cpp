@@ -2,6 +2,7 @@
 // app-ttbus-<ptype>@<token>.service units; on a bus without one (busenv.py) ttbusd forks. The
 // same cases run both ways; what differs is checked against the launcher ttbusd reports.
 #include "client.h"
+#include "clock_env.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -20,16 +21,6 @@ namespace fs = std::filesystem;
 
 using WireContext = sdbus::Struct<std::string, std::uint32_t, std::int32_t, std::vector<std::uint8_t>>;
 
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
-
-long long now_usec() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<long long>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
 
 WireContext text_context(const std::string& slot, const std::string& v) {
     return {slot, 2u, 0, std::vector<std::uint8_t>(v.begin(), v.end())};
