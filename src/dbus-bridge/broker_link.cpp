@@ -51,12 +51,13 @@ std::uint64_t BrokerLink::register_pattern(const Dict& pattern) { return proxy_-
 void BrokerLink::join_session() { proxy_->SessionJoin(procid_, session_); }
 
 void BrokerLink::reply(const std::string& id, const std::vector<WireArg>& args) {
-    const Dict body{{"args", sdbus::Variant(args)}};
+    const Dict body{{key(protocol::answer_key::args), sdbus::Variant(args)}};
     answer("Reply", id, &body);
 }
 
 void BrokerLink::fail(const std::string& id, std::int32_t status, const std::string& text) {
-    const Dict body{{"status", sdbus::Variant(status)}, {"status_string", sdbus::Variant(text)}};
+    const Dict body{{key(protocol::answer_key::status), sdbus::Variant(status)},
+                    {key(protocol::answer_key::status_string), sdbus::Variant(text)}};
     answer("Fail", id, &body);
 }
 

@@ -1,6 +1,7 @@
 #include "dbus_status.h"
 
-#include <cstdlib>
+#include "protocol/errors.h"
+
 #include <optional>
 #include <string_view>
 
@@ -28,14 +29,6 @@ std::optional<std::int32_t> standard_status(std::string_view name) {
     return std::nullopt;
 }
 
-// "1053 TT_ERR_NO_MATCH: …" → 1053.
-std::optional<std::int32_t> leading_status(const std::string& message) {
-    char* end = nullptr;
-    const long n = std::strtol(message.c_str(), &end, 10);
-    if (end == message.c_str() || n < 1 || n > 2047 || std::string_view(end).substr(0, 4) != " TT_") return std::nullopt;
-    return static_cast<std::int32_t>(n);
-}
-
 }  // namespace
 
 Failure failure_from_error(const GError* error, const std::map<std::string, std::int32_t>& overrides) {
@@ -54,7 +47,7 @@ Failure failure_from_error(const GError* error, const std::map<std::string, std:
     }
     const std::string text = name + ": " + message;
     if (auto it = overrides.find(name); it != overrides.end()) return {it->second, text};
-    if (auto s = leading_status(message)) return {*s, text};
+    if (auto s = protocol::error_status(name, message)) return {*s, text};
     if (auto s = standard_status(name)) return {*s, text};
     return {status_eproto, text};
 }

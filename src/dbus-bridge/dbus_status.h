@@ -1,6 +1,8 @@
 // Which ToolTalk status a failed D-Bus call gives the request it served, and the status text.
 #pragma once
 
+#include "protocol/enums.h"
+
 #include <gio/gio.h>
 
 #include <cstdint>
@@ -10,8 +12,8 @@
 namespace ttbus::bridge {
 
 // The tttk statuses (1100 + Solaris errno, facts §1) the bridge fails requests with.
-inline constexpr std::int32_t status_no_match = 1053;      // TT_ERR_NO_MATCH
-inline constexpr std::int32_t status_ptype_start = 1056;   // TT_ERR_PTYPE_START
+inline constexpr auto status_no_match = static_cast<std::int32_t>(protocol::Status::ERR_NO_MATCH);
+inline constexpr auto status_ptype_start = static_cast<std::int32_t>(protocol::Status::ERR_PTYPE_START);
 inline constexpr std::int32_t status_enoent = 1102;        // TT_DESKTOP_ENOENT
 inline constexpr std::int32_t status_eacces = 1113;        // TT_DESKTOP_EACCES
 inline constexpr std::int32_t status_enomem = 1112;        // TT_DESKTOP_ENOMEM

@@ -4,15 +4,6 @@
 
 namespace ttbus::bridge {
 
-namespace {
-
-constexpr std::int32_t category_handle = 2;
-constexpr std::int32_t scope_session = 1;
-constexpr std::int32_t scope_both = 3;
-constexpr std::int32_t scope_file_in_session = 4;
-
-}  // namespace
-
 struct MediaHandler::Lookup {
     MediaHandler* self;
     TtMessage message;
@@ -22,9 +13,10 @@ struct MediaHandler::Lookup {
 std::vector<Dict> MediaHandler::patterns() const {
     std::vector<Dict> out;
     for (const auto& op : config_.media_ops) {
-        out.push_back({{"category", sdbus::Variant(category_handle)},
-                       {"scopes", sdbus::Variant(std::vector<std::int32_t>{scope_session, scope_both, scope_file_in_session})},
-                       {"ops", sdbus::Variant(std::vector<std::string>{op})}});
+        using namespace protocol::pattern_key;
+        out.push_back({{key(category), sdbus::Variant(wire(protocol::Category::HANDLE))},
+                       {key(scopes), sdbus::Variant(session_scopes)},
+                       {key(ops), sdbus::Variant(std::vector<std::string>{op})}});
     }
     return out;
 }

@@ -5,8 +5,8 @@ namespace ttbus::bridge {
 namespace {
 
 template <typename T>
-void take(const Dict& message, const char* key, T& into) {
-    auto it = message.find(key);
+void take(const Dict& message, protocol::message_key::Index k, T& into) {
+    auto it = message.find(key(k));
     if (it != message.end() && it->second.containsValueOfType<T>()) into = it->second.get<T>();
 }
 
@@ -14,17 +14,18 @@ void take(const Dict& message, const char* key, T& into) {
 
 TtMessage parse_message(const Dict& message) {
     TtMessage m;
-    take(message, "id", m.id);
-    take(message, "op", m.op);
-    take(message, "class", m.cls);
-    take(message, "file", m.file);
-    take(message, "session", m.session);
-    take(message, "sender", m.sender);
-    take(message, "sender_ptype", m.sender_ptype);
-    take(message, "handler_ptype", m.handler_ptype);
-    take(message, "args", m.args);
-    take(message, "pattern", m.pattern);
-    take(message, "delivery", m.delivery);
+    using namespace protocol::message_key;
+    take(message, id, m.id);
+    take(message, op, m.op);
+    take(message, cls, m.cls);
+    take(message, file, m.file);
+    take(message, session, m.session);
+    take(message, sender, m.sender);
+    take(message, sender_ptype, m.sender_ptype);
+    take(message, handler_ptype, m.handler_ptype);
+    take(message, args, m.args);
+    take(message, pattern, m.pattern);
+    take(message, protocol::message_key::delivery, m.delivery);
     m.raw = message;
     return m;
 }

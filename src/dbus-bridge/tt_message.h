@@ -2,6 +2,10 @@
 // and the answers it sends back, in the broker's wire shapes.
 #pragma once
 
+#include "protocol/enums.h"
+#include "protocol/keys.h"
+#include "protocol/wire.h"
+
 #include <sdbus-c++/Types.h>
 
 #include <cstdint>
@@ -17,21 +21,33 @@ using Bytes = std::vector<std::uint8_t>;
 // (i mode, s vtype, u kind, i int, ay bytes): docs/dbus-api.md "Values".
 using WireArg = sdbus::Struct<std::int32_t, std::string, std::uint32_t, std::int32_t, Bytes>;
 
+// The protocol's numbers and keys (src/protocol), in the plain types sdbus-c++ dictionaries hold.
+template <typename E>
+constexpr auto wire(E v) {
+    return static_cast<std::underlying_type_t<E>>(v);
+}
+inline std::string key(protocol::message_key::Index k) { return std::string(protocol::message_keys[k].name); }
+inline std::string key(protocol::pattern_key::Index k) { return std::string(protocol::pattern_keys[k].name); }
+inline std::string key(protocol::answer_key::Index k) { return std::string(protocol::answer_keys[k].name); }
+
+// A value's kind: 0 unset, 1 int, 2 bytes (docs/dbus-api.md "Values").
 inline constexpr std::uint32_t kind_unset = 0;
 inline constexpr std::uint32_t kind_int = 1;
 inline constexpr std::uint32_t kind_bytes = 2;
 
-inline constexpr std::int32_t mode_in = 1;
-inline constexpr std::int32_t mode_out = 2;
-inline constexpr std::int32_t mode_inout = 3;
+inline constexpr std::int32_t mode_in = wire(protocol::Mode::IN);
+inline constexpr std::int32_t mode_out = wire(protocol::Mode::OUT);
+inline constexpr std::int32_t mode_inout = wire(protocol::Mode::INOUT);
 
-inline constexpr std::int32_t class_notice = 1;
-inline constexpr std::int32_t class_request = 2;
-inline constexpr std::int32_t class_offer = 3;
+inline constexpr std::int32_t class_notice = wire(protocol::Class::NOTICE);
+inline constexpr std::int32_t class_request = wire(protocol::Class::REQUEST);
 
-inline constexpr std::uint32_t delivery_handle = 0;
-inline constexpr std::uint32_t delivery_observe = 1;
-inline constexpr std::uint32_t delivery_vote = 2;
+inline constexpr std::uint32_t delivery_handle = wire(protocol::Delivery::handle);
+inline constexpr std::uint32_t delivery_vote = wire(protocol::Delivery::vote);
+
+// The scopes a session-wide pattern of the bridge covers.
+inline const std::vector<std::int32_t> session_scopes{
+    wire(protocol::Scope::SESSION), wire(protocol::Scope::BOTH), wire(protocol::Scope::FILE_IN_SESSION)};
 
 struct TtMessage {
     std::string id;

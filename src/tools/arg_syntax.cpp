@@ -1,6 +1,6 @@
 #include "arg_syntax.h"
 
-#include "core/enums.h"
+#include "protocol/enums.h"
 
 #include <charconv>
 #include <string>
@@ -9,7 +9,7 @@ namespace ttbus::tools {
 
 namespace {
 
-using core::Mode;
+using protocol::Mode;
 
 Mode parse_mode(std::string_view text) {
     if (text == "in") return Mode::IN;

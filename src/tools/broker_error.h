@@ -5,13 +5,14 @@
 
 #include <sdbus-c++/Error.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace ttbus::tools {
 
 struct BrokerFailure {
-    std::optional<int> status;  // the ToolTalk status, for org.ttbus.Error.* errors
+    std::optional<std::int32_t> status;  // the ToolTalk status, for org.ttbus.Error.* errors
     std::string text;           // one line for a person
 };
 

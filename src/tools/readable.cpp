@@ -1,6 +1,6 @@
 #include "readable.h"
 
-#include "core/enums.h"
+#include "protocol/enums.h"
 
 #include <functional>
 #include <map>
@@ -11,12 +11,12 @@ namespace ttbus::tools {
 namespace {
 
 using json = nlohmann::json;
-namespace core = ttbus::core;
+namespace protocol = ttbus::protocol;
 
 template <typename Enum>
 std::function<std::string(std::int64_t)> enum_namer() {
     return [](std::int64_t v) {
-        std::string_view n = core::name(static_cast<Enum>(v));
+        std::string_view n = protocol::name(static_cast<Enum>(v));
         return n.empty() ? std::to_string(v) : std::string(n);
     };
 }
@@ -31,20 +31,20 @@ std::string delivery_name(std::int64_t v) {
 }
 
 std::string status_name(std::int64_t v) {
-    std::string_view n = core::status_name(static_cast<core::Status>(v));
+    std::string_view n = protocol::status_name(static_cast<protocol::Status>(v));
     return n.empty() ? std::to_string(v) : std::string(n) + " (" + std::to_string(v) + ")";
 }
 
 // Keys whose integers (or arrays of integers) are ToolTalk enumerations.
 const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>>& enum_keys() {
     static const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>> table{
-        {"class", enum_namer<core::Class>()},       {"classes", enum_namer<core::Class>()},
-        {"address", enum_namer<core::Address>()},   {"addresses", enum_namer<core::Address>()},
-        {"scope", enum_namer<core::Scope>()},       {"scopes", enum_namer<core::Scope>()},
-        {"queue_scope", enum_namer<core::Scope>()}, {"disposition", enum_namer<core::Disposition>()},
-        {"dispositions", enum_namer<core::Disposition>()},
-        {"state", enum_namer<core::State>()},       {"states", enum_namer<core::State>()},
-        {"category", enum_namer<core::Category>()}, {"mode", enum_namer<core::Mode>()},
+        {"class", enum_namer<protocol::Class>()},       {"classes", enum_namer<protocol::Class>()},
+        {"address", enum_namer<protocol::Address>()},   {"addresses", enum_namer<protocol::Address>()},
+        {"scope", enum_namer<protocol::Scope>()},       {"scopes", enum_namer<protocol::Scope>()},
+        {"queue_scope", enum_namer<protocol::Scope>()}, {"disposition", enum_namer<protocol::Disposition>()},
+        {"dispositions", enum_namer<protocol::Disposition>()},
+        {"state", enum_namer<protocol::State>()},       {"states", enum_namer<protocol::State>()},
+        {"category", enum_namer<protocol::Category>()}, {"mode", enum_namer<protocol::Mode>()},
         {"status", status_name},                    {"delivery", delivery_name},
     };
     return table;

@@ -9,7 +9,7 @@
 #include "readable.h"
 #include "ttbusctl_monitor.h"
 
-#include "core/enums.h"
+#include "protocol/enums.h"
 
 #include <charconv>
 #include <functional>
@@ -24,7 +24,7 @@ namespace {
 
 using namespace ttbus::tools;
 using json = nlohmann::json;
-namespace core = ttbus::core;
+namespace protocol = ttbus::protocol;
 
 constexpr int exit_error = 1;
 constexpr int exit_refused = 2;
@@ -95,10 +95,10 @@ Dict parse_message(Words& words) {
         } else if (option == "--file") {
             message["file"] = words.value_of(option);
         } else if (option == "--scope") {
-            static const std::map<std::string_view, core::Scope> scopes{{"session", core::Scope::SESSION},
-                                                                         {"file", core::Scope::FILE},
-                                                                         {"both", core::Scope::BOTH},
-                                                                         {"file_in_session", core::Scope::FILE_IN_SESSION}};
+            static const std::map<std::string_view, protocol::Scope> scopes{{"session", protocol::Scope::SESSION},
+                                                                         {"file", protocol::Scope::FILE},
+                                                                         {"both", protocol::Scope::BOTH},
+                                                                         {"file_in_session", protocol::Scope::FILE_IN_SESSION}};
             message["scope"] = enum_value(words.value_of(option), scopes, option);
         } else if (option == "--disposition") {
             static const std::map<std::string_view, std::int32_t> dispositions{

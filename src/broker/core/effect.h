@@ -2,8 +2,7 @@
 // the demo) carries the effects out in the order given.
 #pragma once
 
-#include "message.h"
-#include "pattern.h"
+#include "wire_types.h"
 
 #include <string>
 #include <utility>

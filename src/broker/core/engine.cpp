@@ -1,7 +1,6 @@
 #include "engine.h"
 
 #include "match.h"
-#include "send_form.h"
 #include "start_env.h"
 
 #include <algorithm>
@@ -1182,6 +1181,17 @@ std::vector<std::string> Engine::procids() const {
     for (const auto& [id, p] : procids_) out.push_back(id);
     std::sort(out.begin(), out.end());
     return out;
+}
+
+// What reply() accepts from the procid: a live request whose handler it is.
+Status Engine::handling(const std::string& procid, std::vector<std::string>* ret_ids) const {
+    if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
+    ret_ids->clear();
+    for (const auto& [id, live] : live_) {
+        if (live->header.handler == procid && live->body->cls == Class::REQUEST) ret_ids->push_back(id);
+    }
+    std::sort(ret_ids->begin(), ret_ids->end());
+    return Status::OK;
 }
 
 std::string Engine::pattern_ptype(PatternId id) const {

@@ -7,9 +7,7 @@
 #pragma once
 
 #include "effect.h"
-#include "enums.h"
-#include "message.h"
-#include "pattern.h"
+#include "wire_types.h"
 #include "pattern_store.h"
 #include "typedb.h"
 
@@ -34,14 +32,6 @@ struct OpenRequest {
     std::uint32_t uid = 0;  // the connection's credentials: stamped on every message it sends
     std::uint32_t gid = 0;
     std::string token;  // TT_TOKEN of a started process, if any
-};
-
-// What a handler sends back with a reply: the values of the args (only OUT/INOUT ones are
-// taken), its status and status string.
-struct Answer {
-    std::vector<Value> args;  // empty: leave the args as they are
-    std::int32_t status = 0;
-    std::string status_string;
 };
 
 enum class CloseReason {
@@ -122,6 +112,9 @@ public:
     // Introspection.
     std::optional<ProcidInfo> procid_info(const std::string& procid) const;
     std::vector<std::string> procids() const;
+    // The requests the procid holds as their handler and has yet to answer (reply, fail or
+    // reject), in id order.
+    Status handling(const std::string& procid, std::vector<std::string>* ret_ids) const;
     // A copy rebuilt from the compact store, null for an unknown id. It does not follow later
     // changes, and stays valid until pattern() has been called shown_count more times.
     static constexpr std::size_t shown_count = 4;

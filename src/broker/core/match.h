@@ -2,8 +2,7 @@
 // A score of 0 means "no match"; higher means more specific.
 #pragma once
 
-#include "message.h"
-#include "pattern.h"
+#include "wire_types.h"
 #include "typedb.h"
 
 #include <cstddef>

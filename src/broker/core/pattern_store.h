@@ -9,8 +9,7 @@
 #include "atoms.h"
 #include "chunked.h"
 #include "flat_index.h"
-#include "message.h"
-#include "pattern.h"
+#include "wire_types.h"
 
 #include <cstdint>
 #include <memory>

@@ -2,7 +2,7 @@
 // (TT_SESSION), what file the message is about (TT_FILE), and the message's `$` contexts.
 #pragma once
 
-#include "message.h"
+#include "wire_types.h"
 
 #include <string>
 #include <utility>

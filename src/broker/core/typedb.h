@@ -2,8 +2,7 @@
 // A TypeDb is an immutable snapshot; reloading types builds a new one and hands it to the engine.
 #pragma once
 
-#include "enums.h"
-#include "value.h"
+#include "wire_types.h"
 
 #include <cstdint>
 #include <map>

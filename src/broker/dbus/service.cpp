@@ -1,7 +1,5 @@
 #include "service.h"
 
-#include "errors.h"
-
 #include "launch/fork_launcher.h"
 #include "launch/systemd_launcher.h"
 
@@ -16,10 +14,12 @@
 
 namespace ttbus::dbus {
 
+// The face reads and writes the protocol's forms (src/protocol/wire.h) throughout.
+using namespace ttbus::protocol;
+
 namespace {
 
 constexpr const char* object_path = "/org/ttbus/Broker1";
-constexpr const char* broker_interface = "org.ttbus.Broker1";
 constexpr const char* procid_interface = "org.ttbus.Procid1";
 constexpr const char* monitor_interface = "org.ttbus.Monitor1";
 constexpr const char* peer_address_variable = "TTBUS_PEER_ADDRESS";
@@ -180,103 +180,14 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     }
 }
 
-// The same objects on the bus and on every peer connection. The vtables are the introspection
-// data too: tests/integration/test_introspection.py checks them against org.ttbus.Broker1.xml.
+// The same objects on the bus and on every peer connection. The vtables are generated from
+// data/dbus-1/org.ttbus.Broker1.xml at build time (method_tables.py): each method calls the
+// handler of its name, with the XML's signatures and argument names.
 void Service::register_objects(sd_bus* bus, std::vector<SlotPtr>& slots) {
-    constexpr std::uint64_t any = SD_BUS_VTABLE_UNPRIVILEGED;
-    static const sd_bus_vtable broker[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD_WITH_NAMES("Open", "a{sv}", SD_BUS_PARAM(options), "ss",
-                                 SD_BUS_PARAM(procid) SD_BUS_PARAM(session), &method<&Service::Open>, any),
-        SD_BUS_METHOD_WITH_NAMES("Close", "s", SD_BUS_PARAM(procid), "", "", &method<&Service::Close>, any),
-        SD_BUS_METHOD_WITH_NAMES("DefaultSession", "", "", "s", SD_BUS_PARAM(session),
-                                 &method<&Service::DefaultSession>, any),
-        SD_BUS_METHOD_WITH_NAMES("CreateSession", "", "", "s", SD_BUS_PARAM(session),
-                                 &method<&Service::CreateSession>, any),
-        SD_BUS_METHOD_WITH_NAMES("Sessions", "", "", "as", SD_BUS_PARAM(sessions), &method<&Service::Sessions>, any),
-        SD_BUS_METHOD_WITH_NAMES("SessionProperty", "ss", SD_BUS_PARAM(session) SD_BUS_PARAM(name), "aay",
-                                 SD_BUS_PARAM(values), &method<&Service::SessionProperty>, any),
-        SD_BUS_METHOD_WITH_NAMES("SetSessionProperty", "ssayu",
-                                 SD_BUS_PARAM(session) SD_BUS_PARAM(name) SD_BUS_PARAM(value) SD_BUS_PARAM(mode), "",
-                                 "", &method<&Service::SetSessionProperty>, any),
-        SD_BUS_METHOD_WITH_NAMES("SessionPropertyNames", "s", SD_BUS_PARAM(session), "as", SD_BUS_PARAM(names),
-                                 &method<&Service::SessionPropertyNames>, any),
-        SD_BUS_METHOD_WITH_NAMES("ReloadTypes", "", "", "uu", SD_BUS_PARAM(ptypes) SD_BUS_PARAM(otypes),
-                                 &method<&Service::ReloadTypes>, any),
-        SD_BUS_METHOD_WITH_NAMES("LoadTypes", "ay", SD_BUS_PARAM(xdr), "", "", &method<&Service::LoadTypes>, any),
-        SD_BUS_METHOD_WITH_NAMES("PtypeExists", "s", SD_BUS_PARAM(ptype), "", "", &method<&Service::PtypeExists>, any),
-        SD_BUS_METHOD_WITH_NAMES("Ptypes", "", "", "as", SD_BUS_PARAM(ptypes), &method<&Service::Ptypes>, any),
-        SD_BUS_METHOD_WITH_NAMES("Otype", "s", SD_BUS_PARAM(otype), "a{sv}", SD_BUS_PARAM(info),
-                                 &method<&Service::Otype>, any),
-        SD_BUS_METHOD_WITH_NAMES("ProcidInfo", "s", SD_BUS_PARAM(procid), "a{sv}", SD_BUS_PARAM(info),
-                                 &method<&Service::ProcidInfo>, any),
-        SD_BUS_METHOD_WITH_NAMES("Status", "", "", "a{sv}", SD_BUS_PARAM(status), &method<&Service::Status>, any),
-        SD_BUS_METHOD_WITH_NAMES("Procids", "", "", "aa{sv}", SD_BUS_PARAM(procids), &method<&Service::Procids>, any),
-        SD_BUS_METHOD_WITH_NAMES("Patterns", "", "", "aa{sv}", SD_BUS_PARAM(patterns), &method<&Service::Patterns>,
-                                 any),
-        SD_BUS_METHOD_WITH_NAMES("Queue", "", "", "aa{sv}", SD_BUS_PARAM(messages), &method<&Service::Queue>, any),
-        SD_BUS_METHOD_WITH_NAMES("Launches", "", "", "aa{sv}", SD_BUS_PARAM(launches), &method<&Service::Launches>,
-                                 any),
-        SD_BUS_METHOD_WITH_NAMES("Call", "a{sv}", SD_BUS_PARAM(message), "a{sv}", SD_BUS_PARAM(reply),
-                                 &method<&Service::Call>, any),
-        SD_BUS_METHOD_WITH_NAMES("Notify", "a{sv}", SD_BUS_PARAM(message), "s", SD_BUS_PARAM(id),
-                                 &method<&Service::Notify>, any),
-        SD_BUS_METHOD_WITH_NAMES("PeerAddress", "", "", "s", SD_BUS_PARAM(address), &method<&Service::PeerAddress>,
-                                 any),
-        SD_BUS_VTABLE_END,
-    };
-    static const sd_bus_vtable procid[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD_WITH_NAMES("SessionJoin", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(session), "", "",
-                                 &method<&Service::SessionJoin>, any),
-        SD_BUS_METHOD_WITH_NAMES("SessionQuit", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(session), "", "",
-                                 &method<&Service::SessionQuit>, any),
-        SD_BUS_METHOD_WITH_NAMES("FileJoin", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(file), "", "",
-                                 &method<&Service::FileJoin>, any),
-        SD_BUS_METHOD_WITH_NAMES("FileQuit", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(file), "", "",
-                                 &method<&Service::FileQuit>, any),
-        SD_BUS_METHOD_WITH_NAMES("PtypeDeclare", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(ptype), "", "",
-                                 &method<&Service::PtypeDeclare>, any),
-        SD_BUS_METHOD_WITH_NAMES("PtypeUndeclare", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(ptype), "", "",
-                                 &method<&Service::PtypeUndeclare>, any),
-        SD_BUS_METHOD_WITH_NAMES("DefaultPtypeSet", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(ptype), "", "",
-                                 &method<&Service::DefaultPtypeSet>, any),
-        SD_BUS_METHOD_WITH_NAMES("PatternRegister", "sa{sv}", SD_BUS_PARAM(procid) SD_BUS_PARAM(pattern), "t",
-                                 SD_BUS_PARAM(id), &method<&Service::PatternRegister>, any),
-        SD_BUS_METHOD_WITH_NAMES("PatternUnregister", "st", SD_BUS_PARAM(procid) SD_BUS_PARAM(id), "", "",
-                                 &method<&Service::PatternUnregister>, any),
-        SD_BUS_METHOD_WITH_NAMES("ContextJoin", "ss(uiay)", SD_BUS_PARAM(procid) SD_BUS_PARAM(slot) SD_BUS_PARAM(value),
-                                 "", "", &method<&Service::ContextJoin>, any),
-        SD_BUS_METHOD_WITH_NAMES("ContextQuit", "ss(uiay)", SD_BUS_PARAM(procid) SD_BUS_PARAM(slot) SD_BUS_PARAM(value),
-                                 "", "", &method<&Service::ContextQuit>, any),
-        SD_BUS_METHOD_WITH_NAMES("Send", "sa{sv}", SD_BUS_PARAM(procid) SD_BUS_PARAM(message), "s", SD_BUS_PARAM(id),
-                                 &method<&Service::Send>, any),
-        SD_BUS_METHOD_WITH_NAMES("SendOnExit", "sa{sv}", SD_BUS_PARAM(procid) SD_BUS_PARAM(message), "", "",
-                                 &method<&Service::SendOnExit>, any),
-        SD_BUS_METHOD_WITH_NAMES("Reply", "ssa{sv}", SD_BUS_PARAM(procid) SD_BUS_PARAM(id) SD_BUS_PARAM(answer), "", "",
-                                 &method<&Service::Reply>, any),
-        SD_BUS_METHOD_WITH_NAMES("Fail", "ssa{sv}", SD_BUS_PARAM(procid) SD_BUS_PARAM(id) SD_BUS_PARAM(answer), "", "",
-                                 &method<&Service::Fail>, any),
-        SD_BUS_METHOD_WITH_NAMES("Reject", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(id), "", "",
-                                 &method<&Service::Reject>, any),
-        SD_BUS_METHOD_WITH_NAMES("Accept", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(id), "", "",
-                                 &method<&Service::Accept>, any),
-        SD_BUS_METHOD_WITH_NAMES("Abstain", "ss", SD_BUS_PARAM(procid) SD_BUS_PARAM(id), "", "",
-                                 &method<&Service::Abstain>, any),
-        SD_BUS_SIGNAL_WITH_NAMES("Delivered", "sa{sv}", SD_BUS_PARAM(procid) SD_BUS_PARAM(message), 0),
-        SD_BUS_SIGNAL_WITH_NAMES("Updated", "sa{sv}", SD_BUS_PARAM(procid) SD_BUS_PARAM(message), 0),
-        SD_BUS_VTABLE_END,
-    };
-    static const sd_bus_vtable monitor[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD_WITH_NAMES("Subscribe", "a{sv}", SD_BUS_PARAM(filter), "", "", &method<&Service::Subscribe>, any),
-        SD_BUS_METHOD_WITH_NAMES("Unsubscribe", "", "", "", "", &method<&Service::Unsubscribe>, any),
-        SD_BUS_SIGNAL_WITH_NAMES("Event", "sa{sv}", SD_BUS_PARAM(kind) SD_BUS_PARAM(details), 0),
-        SD_BUS_VTABLE_END,
-    };
-    const std::pair<const char*, const sd_bus_vtable*> objects[] = {
-        {broker_interface, broker}, {procid_interface, procid}, {monitor_interface, monitor}};
-    for (const auto& [interface, vtable] : objects) {
+#define TTBUS_HANDLER(member) &method<&Service::member>
+#include "broker_vtables.inc"
+#undef TTBUS_HANDLER
+    for (const auto& [interface, vtable] : interfaces) {
         sd_bus_slot* slot = nullptr;
         int r = sd_bus_add_object_vtable(bus, &slot, object_path, interface, vtable, this);
         if (r < 0) bus_failure(r, interface);
@@ -1296,6 +1207,14 @@ int Service::Accept(sd_bus_message* m) {
 int Service::Abstain(sd_bus_message* m) {
     conclude(m, &core::Engine::abstain, "abstain");
     return reply_empty(m);
+}
+
+int Service::Handling(sd_bus_message* m) {
+    const std::string procid = read_string(m);
+    own(procid, caller(m));
+    std::vector<std::string> ids;
+    check(engine_.handling(procid, &ids), "procid " + procid);
+    return reply(m, [&](Writer& w) { w.strings(ids); });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "message_codec.h"
 
+#include "protocol/keys.h"
+
 #include <nlohmann/json.hpp>
 
 namespace ttbus::store {
@@ -30,10 +32,15 @@ core::Value value_of(const json& j) {
     return bytes;
 }
 
+// A stored message is a JSON object with the message keys of the D-Bus form (protocol/keys.h).
+using namespace protocol::message_key;
+std::string key(Index k) { return std::string(protocol::message_keys[k].name); }
+const json& at(const json& j, Index k) { return j.at(key(k)); }
+
 template <typename E>
-E enum_of(const json& j, const char* key) {
-    auto v = static_cast<E>(j.at(key).get<std::int32_t>());
-    if (!core::valid(v)) throw std::invalid_argument(std::string(key) + " out of range");
+E enum_of(const json& j, Index k) {
+    auto v = static_cast<E>(at(j, k).get<std::int32_t>());
+    if (!core::valid(v)) throw std::invalid_argument(key(k) + " out of range");
     return v;
 }
 
@@ -42,16 +49,16 @@ E enum_of(const json& j, const char* key) {
 std::string encode_message(const core::MessageView& m) {
     const auto& b = *m.body;
     const auto& h = m.header;
-    json args = json::array(), contexts = json::array();
-    for (const auto& a : b.args) args.push_back({static_cast<int>(a.mode), a.vtype, value_json(a.value)});
-    for (const auto& c : b.contexts) contexts.push_back({c.slot, value_json(c.value)});
-    json j = {{"id", b.id}, {"class", static_cast<int>(b.cls)}, {"address", static_cast<int>(b.address)},
-              {"op", b.op}, {"args", args}, {"contexts", contexts}, {"file", b.file}, {"object", b.object},
-              {"otype", b.otype}, {"session", b.session}, {"sender", b.sender}, {"sender_ptype", b.sender_ptype},
-              {"uid", b.uid}, {"gid", b.gid}, {"super", b.super}, {"state", static_cast<int>(h.state)},
-              {"scope", static_cast<int>(h.scope)}, {"disposition", static_cast<int>(h.disposition)},
-              {"opnum", h.opnum}, {"handler", h.handler}, {"handler_ptype", h.handler_ptype}, {"status", h.status},
-              {"status_string", h.status_string}};
+    json arg_list = json::array(), context_list = json::array();
+    for (const auto& a : b.args) arg_list.push_back({static_cast<int>(a.mode), a.vtype, value_json(a.value)});
+    for (const auto& c : b.contexts) context_list.push_back({c.slot, value_json(c.value)});
+    json j = {{key(id), b.id}, {key(cls), static_cast<int>(b.cls)}, {key(address), static_cast<int>(b.address)},
+              {key(op), b.op}, {key(args), arg_list}, {key(contexts), context_list}, {key(file), b.file}, {key(object), b.object},
+              {key(otype), b.otype}, {key(session), b.session}, {key(sender), b.sender}, {key(sender_ptype), b.sender_ptype},
+              {key(uid), b.uid}, {key(gid), b.gid}, {key(super), b.super}, {key(state), static_cast<int>(h.state)},
+              {key(scope), static_cast<int>(h.scope)}, {key(disposition), static_cast<int>(h.disposition)},
+              {key(opnum), h.opnum}, {key(handler), h.handler}, {key(handler_ptype), h.handler_ptype}, {key(status), h.status},
+              {key(status_string), h.status_string}};
     return j.dump();
 }
 
@@ -60,33 +67,33 @@ std::optional<core::MessageView> decode_message(const std::string& text, std::st
         json j = json::parse(text);
         auto body = std::make_shared<core::MessageBody>();
         core::MessageHeader h;
-        body->id = j.at("id").get<std::string>();
-        body->cls = enum_of<core::Class>(j, "class");
-        body->address = enum_of<core::Address>(j, "address");
-        body->op = j.at("op").get<std::string>();
-        for (const auto& a : j.at("args")) {
+        body->id = at(j, id).get<std::string>();
+        body->cls = enum_of<core::Class>(j, cls);
+        body->address = enum_of<core::Address>(j, address);
+        body->op = at(j, op).get<std::string>();
+        for (const auto& a : at(j, args)) {
             auto mode = static_cast<core::Mode>(a.at(0).get<int>());
             if (!core::valid(mode)) throw std::invalid_argument("arg mode out of range");
             body->args.push_back({mode, a.at(1).get<std::string>(), value_of(a.at(2))});
         }
-        for (const auto& c : j.at("contexts")) body->contexts.push_back({c.at(0).get<std::string>(), value_of(c.at(1))});
-        body->file = j.at("file").get<std::string>();
-        body->object = j.at("object").get<std::string>();
-        body->otype = j.at("otype").get<std::string>();
-        body->session = j.at("session").get<std::string>();
-        body->sender = j.at("sender").get<std::string>();
-        body->sender_ptype = j.at("sender_ptype").get<std::string>();
-        body->uid = j.at("uid").get<std::uint32_t>();
-        body->gid = j.at("gid").get<std::uint32_t>();
-        body->super = j.at("super").get<bool>();
-        h.state = enum_of<core::State>(j, "state");
-        h.scope = enum_of<core::Scope>(j, "scope");
-        h.disposition = enum_of<core::Disposition>(j, "disposition");
-        h.opnum = j.at("opnum").get<std::int32_t>();
-        h.handler = j.at("handler").get<std::string>();
-        h.handler_ptype = j.at("handler_ptype").get<std::string>();
-        h.status = j.at("status").get<std::int32_t>();
-        h.status_string = j.at("status_string").get<std::string>();
+        for (const auto& c : at(j, contexts)) body->contexts.push_back({c.at(0).get<std::string>(), value_of(c.at(1))});
+        body->file = at(j, file).get<std::string>();
+        body->object = at(j, object).get<std::string>();
+        body->otype = at(j, otype).get<std::string>();
+        body->session = at(j, session).get<std::string>();
+        body->sender = at(j, sender).get<std::string>();
+        body->sender_ptype = at(j, sender_ptype).get<std::string>();
+        body->uid = at(j, uid).get<std::uint32_t>();
+        body->gid = at(j, gid).get<std::uint32_t>();
+        body->super = at(j, super).get<bool>();
+        h.state = enum_of<core::State>(j, state);
+        h.scope = enum_of<core::Scope>(j, scope);
+        h.disposition = enum_of<core::Disposition>(j, disposition);
+        h.opnum = at(j, opnum).get<std::int32_t>();
+        h.handler = at(j, handler).get<std::string>();
+        h.handler_ptype = at(j, handler_ptype).get<std::string>();
+        h.status = at(j, status).get<std::int32_t>();
+        h.status_string = at(j, status_string).get<std::string>();
         return core::MessageView{std::move(body), std::move(h)};
     } catch (const std::exception& e) {
         if (error != nullptr) *error = e.what();

@@ -2,7 +2,7 @@
 // byte survives; decoding checks every field and fails rather than guess.
 #pragma once
 
-#include "core/message.h"
+#include "core/wire_types.h"
 
 #include <optional>
 #include <string>

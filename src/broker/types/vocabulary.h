@@ -2,7 +2,7 @@
 // scopes, categories and modes. Shared by the parser, the printer and the JSON reader and writer.
 #pragma once
 
-#include "core/enums.h"
+#include "core/wire_types.h"
 
 #include <optional>
 #include <string_view>

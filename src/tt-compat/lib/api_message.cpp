@@ -6,7 +6,7 @@
 #include "trace.h"
 #include "wire.h"
 
-#include "core/send_form.h"
+#include "protocol/send_form.h"
 
 #include <unistd.h>
 
@@ -24,7 +24,7 @@ Procid* acting_procid(const Message& m) {
 }
 
 Tt_status send_form(const WireMessage& w) {
-    using namespace ttbus::core;
+    using namespace ttbus::protocol;
     const SendForm form{static_cast<Class>(w.cls), static_cast<Address>(w.address), static_cast<Scope>(w.scope),
                         static_cast<Disposition>(w.disposition), static_cast<State>(w.state), !w.handler.empty(),
                         !w.file.empty(), !w.object.empty(), !w.otype.empty()};

@@ -1,5 +1,7 @@
 #include "bus.h"
 
+#include "protocol/errors.h"
+
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -7,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 namespace ttc {
 
@@ -16,14 +19,14 @@ namespace {
 constexpr const char* MATCH_RULE =
     "type='signal',sender='org.ttbus.Broker1',interface='org.ttbus.Procid1',path='/org/ttbus/Broker1'";
 
-// A ttbus error message starts with the status number ("1053 TT_ERR_NO_MATCH: ...").
+// A ttbus error carries its status (protocol/errors.h); one that carries none, or a number that
+// is no Tt_status, is the broker's internal trouble.
 Tt_status status_of(const sd_bus_error& e) {
-    if (e.name != nullptr && std::strncmp(e.name, "org.ttbus.Error.", 16) == 0) {
-        if (e.message == nullptr) return TT_ERR_INTERNAL;
-        char* end = nullptr;
-        long n = std::strtol(e.message, &end, 10);
-        if (end == e.message || n <= 0 || n >= TT_STATUS_LAST) return TT_ERR_INTERNAL;
-        return static_cast<Tt_status>(n);
+    namespace protocol = ttbus::protocol;
+    if (e.name != nullptr && std::string_view(e.name).starts_with(protocol::error_prefix)) {
+        const auto n = protocol::error_status(e.name, e.message != nullptr ? e.message : "");
+        if (!n || *n <= 0 || *n >= TT_STATUS_LAST) return TT_ERR_INTERNAL;
+        return static_cast<Tt_status>(*n);
     }
     // No broker, no activation, a dead connection, a timeout: no message server to talk to.
     return TT_ERR_NOMP;

@@ -1,321 +1,180 @@
 #include "wire.h"
 
-#include <cstring>
-#include <string_view>
+#include "protocol/wire.h"
+
+#include <cerrno>
+#include <utility>
 
 namespace ttc {
 
+namespace protocol = ttbus::protocol;
+
 namespace {
 
-// One "{sv}" entry: the key, then the variant built by body.
-template <typename Body>
-int entry(sd_bus_message* m, const char* key, const char* sig, Body body) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
-    if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, key);
-    if (r >= 0) r = sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, sig);
-    if (r >= 0) r = body();
-    if (r >= 0) r = sd_bus_message_close_container(m);
-    if (r >= 0) r = sd_bus_message_close_container(m);
-    return r;
-}
-
-int put_int(sd_bus_message* m, const char* key, std::int32_t v) {
-    return entry(m, key, "i", [&] { return sd_bus_message_append_basic(m, SD_BUS_TYPE_INT32, &v); });
-}
-
-// Empty strings are left out: on the wire an absent key and an empty one mean the same.
-int put_string(sd_bus_message* m, const char* key, const std::string& v) {
-    if (v.empty()) return 0;
-    return entry(m, key, "s", [&] { return sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, v.c_str()); });
-}
-
-int put_strings(sd_bus_message* m, const char* key, const std::vector<std::string>& v) {
-    if (v.empty()) return 0;
-    return entry(m, key, "as", [&] {
-        int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "s");
-        for (const auto& s : v) {
-            if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, s.c_str());
-        }
-        return r >= 0 ? sd_bus_message_close_container(m) : r;
-    });
-}
-
-int put_ints(sd_bus_message* m, const char* key, const std::vector<std::int32_t>& v) {
-    if (v.empty()) return 0;
-    return entry(m, key, "ai", [&] {
-        return sd_bus_message_append_array(m, SD_BUS_TYPE_INT32, v.data(), v.size() * sizeof(std::int32_t));
-    });
-}
-
-int append_bytes(sd_bus_message* m, const std::string& bytes) {
-    return sd_bus_message_append_array(m, SD_BUS_TYPE_BYTE, bytes.data(), bytes.size());
-}
-
-// The value fields (u kind, i int, ay bytes) inside an already open struct.
-int append_value_fields(sd_bus_message* m, const Value& v) {
-    std::uint32_t kind = v.kind;
-    std::int32_t i = v.kind == Value::INT ? v.i : 0;
-    int r = sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &kind);
-    if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_INT32, &i);
-    if (r >= 0) r = append_bytes(m, v.kind == Value::BYTES ? v.bytes : std::string());
-    return r;
-}
-
-int read_value_fields(sd_bus_message* m, Value& v) {
-    std::uint32_t kind = 0;
-    std::int32_t i = 0;
-    const void* p = nullptr;
-    std::size_t n = 0;
-    int r = sd_bus_message_read_basic(m, SD_BUS_TYPE_UINT32, &kind);
-    if (r >= 0) r = sd_bus_message_read_basic(m, SD_BUS_TYPE_INT32, &i);
-    if (r >= 0) r = sd_bus_message_read_array(m, SD_BUS_TYPE_BYTE, &p, &n);
-    if (r < 0) return r;
-    v = Value{};
-    if (kind == Value::INT) {
-        v.kind = Value::INT;
-        v.i = i;
-    } else if (kind == Value::BYTES) {
-        v.kind = Value::BYTES;
-        v.bytes.assign(static_cast<const char*>(p), n);
+// The client's view and the protocol's types hold the same fields; only their C++ shapes differ
+// (Tt_* enums and a flat struct here, for the C API's accessors).
+protocol::Value to_protocol(const Value& v) {
+    switch (v.kind) {
+    case Value::INT: return v.i;
+    case Value::BYTES: return v.bytes;
+    case Value::UNSET: break;
     }
-    return 0;
+    return {};
 }
 
-int read_string(sd_bus_message* m, std::string& out) {
-    const char* s = nullptr;
-    int r = sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &s);
-    if (r >= 0) out = s;
-    return r;
-}
-
-int read_strings(sd_bus_message* m, std::vector<std::string>& out) {
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "s");
-    if (r < 0) return r;
-    out.clear();
-    const char* s = nullptr;
-    while ((r = sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &s)) > 0) out.emplace_back(s);
-    return r < 0 ? r : sd_bus_message_exit_container(m);
-}
-
-int read_args(sd_bus_message* m, std::vector<Arg>& out) {
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "(isuiay)");
-    if (r < 0) return r;
-    out.clear();
-    while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_STRUCT, "isuiay")) > 0) {
-        Arg a;
-        std::int32_t mode = 0;
-        r = sd_bus_message_read_basic(m, SD_BUS_TYPE_INT32, &mode);
-        if (r >= 0) r = read_string(m, a.vtype);
-        if (r >= 0) r = read_value_fields(m, a.value);
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-        if (r < 0) return r;
-        a.mode = static_cast<Tt_mode>(mode);
-        out.push_back(std::move(a));
+Value from_protocol(protocol::Value&& v) {
+    Value out;
+    if (const auto* i = std::get_if<std::int32_t>(&v)) {
+        out.kind = Value::INT;
+        out.i = *i;
+    } else if (auto* b = std::get_if<std::string>(&v)) {
+        out.kind = Value::BYTES;
+        out.bytes = std::move(*b);
     }
-    return r < 0 ? r : sd_bus_message_exit_container(m);
+    return out;
 }
 
-int read_contexts(sd_bus_message* m, std::vector<Context>& out) {
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "(suiay)");
-    if (r < 0) return r;
-    out.clear();
-    while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_STRUCT, "suiay")) > 0) {
-        Context c;
-        r = read_string(m, c.slot);
-        if (r >= 0) r = read_value_fields(m, c.value);
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-        if (r < 0) return r;
-        out.push_back(std::move(c));
+std::vector<protocol::Arg> to_protocol(const std::vector<Arg>& args) {
+    std::vector<protocol::Arg> out;
+    out.reserve(args.size());
+    for (const auto& a : args) out.push_back({static_cast<protocol::Mode>(a.mode), a.vtype, to_protocol(a.value)});
+    return out;
+}
+
+template <typename E>
+protocol::EnumSet<E> to_set(const std::vector<std::int32_t>& values) {
+    protocol::EnumSet<E> set;
+    for (std::int32_t v : values) set.add(static_cast<E>(v));
+    return set;
+}
+
+// The protocol throws (errors.h); this library answers with statuses. A message the writer cannot
+// build (a string that is not UTF-8) or the reader refuses is unusable all the same: -EINVAL, which
+// the callers turn into TT_ERR_INTERNAL or a dropped signal as before.
+template <typename F>
+int guarded(F&& f) {
+    try {
+        f();
+        return 0;
+    } catch (const protocol::Failure&) {
+        return -EINVAL;
     }
-    return r < 0 ? r : sd_bus_message_exit_container(m);
-}
-
-template <typename T>
-int read_basic(sd_bus_message* m, char type, T& out) {
-    return sd_bus_message_read_basic(m, type, &out);
-}
-
-int read_enum(sd_bus_message* m, int& out) {
-    std::int32_t v = 0;
-    int r = sd_bus_message_read_basic(m, SD_BUS_TYPE_INT32, &v);
-    out = v;
-    return r;
-}
-
-// Reads the variant contents of one key; sets known to false when the key is not one of ours.
-int read_known_field(sd_bus_message* m, std::string_view key, WireMessage& w, bool& known) {
-    known = true;
-    int e = 0;
-    int r = 0;
-    if (key == "id") return read_string(m, w.id);
-    if (key == "class") { r = read_enum(m, e); w.cls = static_cast<Tt_class>(e); return r; }
-    if (key == "address") { r = read_enum(m, e); w.address = static_cast<Tt_address>(e); return r; }
-    if (key == "scope") { r = read_enum(m, e); w.scope = static_cast<Tt_scope>(e); return r; }
-    if (key == "disposition") { r = read_enum(m, e); w.disposition = static_cast<Tt_disposition>(e); return r; }
-    if (key == "state") { r = read_enum(m, e); w.state = static_cast<Tt_state>(e); return r; }
-    if (key == "op") return read_string(m, w.op);
-    if (key == "args") return read_args(m, w.args);
-    if (key == "contexts") return read_contexts(m, w.contexts);
-    if (key == "file") return read_string(m, w.file);
-    if (key == "object") return read_string(m, w.object);
-    if (key == "otype") return read_string(m, w.otype);
-    if (key == "session") return read_string(m, w.session);
-    if (key == "handler") return read_string(m, w.handler);
-    if (key == "handler_ptype") return read_string(m, w.handler_ptype);
-    if (key == "sender_ptype") return read_string(m, w.sender_ptype);
-    if (key == "sender") return read_string(m, w.sender);
-    if (key == "status") return read_basic(m, SD_BUS_TYPE_INT32, w.status);
-    if (key == "status_string") return read_string(m, w.status_string);
-    if (key == "opnum") return read_basic(m, SD_BUS_TYPE_INT32, w.opnum);
-    if (key == "uid") return read_basic(m, SD_BUS_TYPE_UINT32, w.uid);
-    if (key == "gid") return read_basic(m, SD_BUS_TYPE_UINT32, w.gid);
-    if (key == "accepters") return read_strings(m, w.accepters);
-    if (key == "rejecters") return read_strings(m, w.rejecters);
-    if (key == "abstainers") return read_strings(m, w.abstainers);
-    if (key == "pattern") return read_basic(m, SD_BUS_TYPE_UINT64, w.pattern);
-    if (key == "delivery") return read_basic(m, SD_BUS_TYPE_UINT32, w.delivery);
-    if (key == "super" || key == "start_message") {
-        int b = 0;
-        r = sd_bus_message_read_basic(m, SD_BUS_TYPE_BOOLEAN, &b);
-        (key == "super" ? w.super : w.start_message) = b != 0;
-        return r;
-    }
-    known = false;
-    return 0;
-}
-
-// Reads the variant of one entry; a key we do not know (from a newer broker) is skipped.
-int read_field(sd_bus_message* m, std::string_view key, const char* sig, WireMessage& w) {
-    bool known = false;
-    int r = read_known_field(m, key, w, known);
-    if (r >= 0 && !known) r = sd_bus_message_skip(m, sig);
-    return r;
 }
 
 }  // namespace
 
 int append_value(sd_bus_message* m, const Value& v) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "uiay");
-    if (r >= 0) r = append_value_fields(m, v);
-    return r >= 0 ? sd_bus_message_close_container(m) : r;
+    return guarded([&] {
+        protocol::Writer w(m);
+        w.open('r', "uiay");
+        w.value(to_protocol(v));
+        w.close();
+    });
 }
 
-int append_args(sd_bus_message* m, const std::vector<Arg>& args) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "(isuiay)");
-    for (const auto& a : args) {
-        std::int32_t mode = a.mode;
-        if (r >= 0) r = sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "isuiay");
-        if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_INT32, &mode);
-        if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, a.vtype.c_str());
-        if (r >= 0) r = append_value_fields(m, a.value);
-        if (r >= 0) r = sd_bus_message_close_container(m);
-    }
-    return r >= 0 ? sd_bus_message_close_container(m) : r;
+int append_message(sd_bus_message* m, const WireMessage& x) {
+    protocol::MessageBody b;
+    b.id = x.id;
+    b.cls = static_cast<protocol::Class>(x.cls);
+    b.address = static_cast<protocol::Address>(x.address);
+    b.op = x.op;
+    b.args = to_protocol(x.args);
+    for (const auto& c : x.contexts) b.contexts.push_back({c.slot, to_protocol(c.value)});
+    b.file = x.file;
+    b.object = x.object;
+    b.otype = x.otype;
+    b.session = x.session;
+    b.sender_ptype = x.sender_ptype;
+    b.super = x.super;
+    protocol::MessageHeader h;
+    h.scope = static_cast<protocol::Scope>(x.scope);
+    h.disposition = static_cast<protocol::Disposition>(x.disposition);
+    h.handler = x.handler;
+    h.handler_ptype = x.handler_ptype;
+    h.status = x.status;
+    h.status_string = x.status_string;
+    return guarded([&] {
+        protocol::Writer w(m);
+        protocol::write_message(w, b, h, protocol::Party::client, nullptr, protocol::Defaults::omit);
+    });
 }
 
-int append_message(sd_bus_message* m, const WireMessage& w) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
-    if (r >= 0) r = put_string(m, "id", w.id);
-    if (r >= 0) r = put_int(m, "class", w.cls);
-    // An unset address is left out: the broker then fails the send with TT_ERR_ADDRESS.
-    if (r >= 0 && w.address != TT_ADDRESS_LAST) r = put_int(m, "address", w.address);
-    if (r >= 0) r = put_int(m, "scope", w.scope);
-    if (r >= 0) r = put_int(m, "disposition", w.disposition);
-    if (r >= 0) r = put_string(m, "op", w.op);
-    if (r >= 0 && !w.args.empty()) r = entry(m, "args", "a(isuiay)", [&] { return append_args(m, w.args); });
-    if (r >= 0 && !w.contexts.empty()) {
-        r = entry(m, "contexts", "a(suiay)", [&] {
-            int q = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "(suiay)");
-            for (const auto& c : w.contexts) {
-                if (q >= 0) q = sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "suiay");
-                if (q >= 0) q = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, c.slot.c_str());
-                if (q >= 0) q = append_value_fields(m, c.value);
-                if (q >= 0) q = sd_bus_message_close_container(m);
-            }
-            return q >= 0 ? sd_bus_message_close_container(m) : q;
-        });
+int append_pattern(sd_bus_message* m, const WirePattern& x) {
+    protocol::Pattern p;
+    p.category = static_cast<protocol::Category>(x.category);
+    p.scopes = to_set<protocol::Scope>(x.scopes);
+    p.classes = to_set<protocol::Class>(x.classes);
+    p.states = to_set<protocol::State>(x.states);
+    p.addresses = to_set<protocol::Address>(x.addresses);
+    p.dispositions = to_set<protocol::Disposition>(x.dispositions);
+    p.ops = x.ops;
+    p.opnums = x.opnums;
+    p.sessions = x.sessions;
+    p.files = x.files;
+    p.objects = x.objects;
+    p.otypes = x.otypes;
+    p.senders = x.senders;
+    p.sender_ptypes = x.sender_ptypes;
+    p.handlers = x.handlers;
+    p.handler_ptypes = x.handler_ptypes;
+    for (const auto& a : x.args) p.args.push_back({static_cast<protocol::Mode>(a.mode), a.vtype, to_protocol(a.value)});
+    for (const auto& c : x.contexts) {
+        protocol::PatternContext pc{c.slot, {}};
+        for (const auto& v : c.values) pc.values.push_back(to_protocol(v));
+        p.contexts.push_back(std::move(pc));
     }
-    // Keys holding their defaults are left out: each entry costs both ends a container walk.
-    for (const auto& [key, value] : {std::pair{"file", &w.file}, std::pair{"object", &w.object},
-                                     std::pair{"otype", &w.otype}, std::pair{"session", &w.session},
-                                     std::pair{"handler", &w.handler}, std::pair{"handler_ptype", &w.handler_ptype},
-                                     std::pair{"sender_ptype", &w.sender_ptype},
-                                     std::pair{"status_string", &w.status_string}}) {
-        if (r >= 0 && !value->empty()) r = put_string(m, key, *value);
-    }
-    if (r >= 0 && w.status != 0) r = put_int(m, "status", w.status);
-    if (r >= 0 && w.super) {
-        r = entry(m, "super", "b", [&] {
-            int b = 1;
-            return sd_bus_message_append_basic(m, SD_BUS_TYPE_BOOLEAN, &b);
-        });
-    }
-    return r >= 0 ? sd_bus_message_close_container(m) : r;
+    return guarded([&] {
+        protocol::Writer w(m);
+        protocol::write_pattern(w, p, protocol::Defaults::omit);
+    });
 }
 
-int append_pattern(sd_bus_message* m, const WirePattern& p) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
-    if (r >= 0) r = put_int(m, "category", p.category);
-    if (r >= 0) r = put_ints(m, "scopes", p.scopes);
-    if (r >= 0) r = put_ints(m, "classes", p.classes);
-    if (r >= 0) r = put_ints(m, "states", p.states);
-    if (r >= 0) r = put_ints(m, "addresses", p.addresses);
-    if (r >= 0) r = put_ints(m, "dispositions", p.dispositions);
-    if (r >= 0) r = put_ints(m, "opnums", p.opnums);
-    if (r >= 0) r = put_strings(m, "ops", p.ops);
-    if (r >= 0) r = put_strings(m, "sessions", p.sessions);
-    if (r >= 0) r = put_strings(m, "files", p.files);
-    if (r >= 0) r = put_strings(m, "objects", p.objects);
-    if (r >= 0) r = put_strings(m, "otypes", p.otypes);
-    if (r >= 0) r = put_strings(m, "senders", p.senders);
-    if (r >= 0) r = put_strings(m, "sender_ptypes", p.sender_ptypes);
-    if (r >= 0) r = put_strings(m, "handlers", p.handlers);
-    if (r >= 0) r = put_strings(m, "handler_ptypes", p.handler_ptypes);
-    if (r >= 0 && !p.args.empty()) r = entry(m, "args", "a(isuiay)", [&] { return append_args(m, p.args); });
-    if (r >= 0 && !p.contexts.empty()) {
-        r = entry(m, "contexts", "a(sa(uiay))", [&] {
-            int q = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "(sa(uiay))");
-            for (const auto& c : p.contexts) {
-                if (q >= 0) q = sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "sa(uiay)");
-                if (q >= 0) q = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, c.slot.c_str());
-                if (q >= 0) q = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "(uiay)");
-                for (const auto& v : c.values) {
-                    if (q >= 0) q = append_value(m, v);
-                }
-                if (q >= 0) q = sd_bus_message_close_container(m);
-                if (q >= 0) q = sd_bus_message_close_container(m);
-            }
-            return q >= 0 ? sd_bus_message_close_container(m) : q;
-        });
-    }
-    return r >= 0 ? sd_bus_message_close_container(m) : r;
-}
-
-int append_answer(sd_bus_message* m, const WireMessage& w) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
-    if (r >= 0 && !w.args.empty()) r = entry(m, "args", "a(isuiay)", [&] { return append_args(m, w.args); });
-    if (r >= 0) r = put_int(m, "status", w.status);
-    if (r >= 0) r = put_string(m, "status_string", w.status_string);
-    return r >= 0 ? sd_bus_message_close_container(m) : r;
+int append_answer(sd_bus_message* m, const WireMessage& x) {
+    return guarded([&] {
+        protocol::Writer w(m);
+        protocol::write_answer(w, to_protocol(x.args), x.status, x.status_string);
+    });
 }
 
 int read_message(sd_bus_message* m, WireMessage& out) {
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
+    protocol::Message in;
+    protocol::DeliveryKeys delivery;
+    const int r = guarded([&] { protocol::read_message(m, in, protocol::Party::broker, &delivery); });
     if (r < 0) return r;
-    while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv")) > 0) {
-        const char* key = nullptr;
-        const char* sig = nullptr;
-        r = sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &key);
-        if (r >= 0) r = sd_bus_message_peek_type(m, nullptr, &sig);
-        if (r < 0) return r;
-        const std::string name = key;
-        r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, sig);
-        if (r >= 0) r = read_field(m, name, sig, out);
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-        if (r < 0) return r;
-    }
-    return r < 0 ? r : sd_bus_message_exit_container(m);
+    auto& b = in.body;
+    auto& h = in.header;
+    out.id = std::move(b.id);
+    out.cls = static_cast<Tt_class>(b.cls);
+    out.address = static_cast<Tt_address>(b.address);
+    out.scope = static_cast<Tt_scope>(h.scope);
+    out.disposition = static_cast<Tt_disposition>(h.disposition);
+    out.op = std::move(b.op);
+    out.args.clear();
+    for (auto& a : b.args) out.args.push_back({static_cast<Tt_mode>(a.mode), std::move(a.vtype), from_protocol(std::move(a.value))});
+    out.contexts.clear();
+    for (auto& c : b.contexts) out.contexts.push_back({std::move(c.slot), from_protocol(std::move(c.value))});
+    out.file = std::move(b.file);
+    out.object = std::move(b.object);
+    out.otype = std::move(b.otype);
+    out.session = std::move(b.session);
+    out.handler = std::move(h.handler);
+    out.handler_ptype = std::move(h.handler_ptype);
+    out.sender_ptype = std::move(b.sender_ptype);
+    out.status = h.status;
+    out.status_string = std::move(h.status_string);
+    out.super = b.super;
+    out.opnum = h.opnum;
+    out.state = static_cast<Tt_state>(h.state);
+    out.sender = std::move(b.sender);
+    out.uid = b.uid;
+    out.gid = b.gid;
+    out.accepters = std::move(h.accepters);
+    out.rejecters = std::move(h.rejecters);
+    out.abstainers = std::move(h.abstainers);
+    out.pattern = delivery.pattern;
+    out.delivery = delivery.delivery;
+    out.start_message = delivery.start_message;
+    return 0;
 }
 
 }  // namespace ttc

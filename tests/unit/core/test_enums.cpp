@@ -1,5 +1,5 @@
 // The numeric values of every ToolTalk enumeration, as in the classic <Tt/tt_c.h>.
-#include "core/enums.h"
+#include "core/wire_types.h"
 
 #include <gtest/gtest.h>
 

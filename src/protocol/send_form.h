@@ -5,7 +5,7 @@
 
 #include "enums.h"
 
-namespace ttbus::core {
+namespace ttbus::protocol {
 
 struct SendForm {
     Class cls = Class::UNDEFINED;
@@ -39,4 +39,4 @@ constexpr Status check_send_form(const SendForm& f) {
     return Status::OK;
 }
 
-}  // namespace ttbus::core
+}  // namespace ttbus::protocol

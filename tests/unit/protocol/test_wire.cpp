@@ -1,59 +1,16 @@
-// The broker's reader and writer of the D-Bus form (src/broker/dbus/wire.h) on sd-bus messages
+// The reader and writer of the D-Bus form (src/protocol/wire.h) on sd-bus messages
 // built here, without a bus: what is written reads back the same, and every malformed input is
 // refused with the status docs/dbus-api.md gives.
-#include "dbus/wire.h"
+#include "built.h"
+
+#include "protocol/wire.h"
 
 #include <gtest/gtest.h>
 
-#include <systemd/sd-bus.h>
-
 #include <functional>
-#include <memory>
-#include <sys/socket.h>
-#include <unistd.h>
 
-namespace ttbus::dbus {
+namespace ttbus::protocol {
 namespace {
-
-using core::Status;
-
-struct BusUnref {
-    void operator()(sd_bus* b) const { sd_bus_close_unref(b); }
-};
-struct MessageUnref {
-    void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
-};
-
-// A signal written by `write`, sealed and rewound for reading.
-class Built {
-public:
-    explicit Built(const std::function<void(sd_bus_message*)>& write) {
-        // sd-bus makes messages only for an open connection: one end of a socket pair will do.
-        sd_bus* bus = nullptr;
-        EXPECT_GE(sd_bus_new(&bus), 0);
-        bus_.reset(bus);
-        int fds[2];
-        EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-        other_end_ = fds[1];
-        EXPECT_GE(sd_bus_set_fd(bus, fds[0], fds[0]), 0);
-        EXPECT_GE(sd_bus_start(bus), 0);
-        sd_bus_message* m = nullptr;
-        EXPECT_GE(sd_bus_message_new_signal(bus, &m, "/t", "t.T", "M"), 0);
-        message_.reset(m);
-        write(m);
-        EXPECT_GE(sd_bus_message_seal(m, 1, 0), 0);
-        EXPECT_GE(sd_bus_message_rewind(m, 1), 0);
-    }
-    ~Built() { close(other_end_); }
-    Built(const Built&) = delete;
-    Built& operator=(const Built&) = delete;
-    sd_bus_message* get() const { return message_.get(); }
-
-private:
-    int other_end_ = -1;
-    std::unique_ptr<sd_bus, BusUnref> bus_;
-    std::unique_ptr<sd_bus_message, MessageUnref> message_;
-};
 
 // The status a read fails with (OK when it succeeds).
 std::int32_t failure_of(const std::function<void()>& read) {
@@ -67,26 +24,26 @@ std::int32_t failure_of(const std::function<void()>& read) {
 
 std::int32_t message_failure(const std::function<void(sd_bus_message*)>& write) {
     Built b(write);
-    core::Message m;
+    Message m;
     return failure_of([&] { read_message(b.get(), m); });
 }
 
-core::MessageView rich_message() {
-    auto body = std::make_shared<core::MessageBody>();
+MessageView rich_message() {
+    auto body = std::make_shared<MessageBody>();
     body->id = "c1 p";
-    body->cls = core::Class::OFFER;
-    body->address = core::Address::PROCEDURE;
+    body->cls = Class::OFFER;
+    body->address = Address::PROCEDURE;
     body->op = "Rich";
-    body->args = {{core::Mode::IN, "int", std::int32_t{-5}},
-                  {core::Mode::INOUT, "bytes", std::string("a\0\xffz", 4)},
-                  {core::Mode::OUT, "string", core::Value{}}};
+    body->args = {{Mode::IN, "int", std::int32_t{-5}},
+                  {Mode::INOUT, "bytes", std::string("a\0\xffz", 4)},
+                  {Mode::OUT, "string", Value{}}};
     body->contexts = {{"$PROJECT", std::string("tt")}, {"n", std::int32_t{7}}};
     body->file = "/tmp/rich";
     body->sender = "p";
     body->uid = 1000;
-    core::MessageView v{body, {}};
-    v.header.scope = core::Scope::FILE_IN_SESSION;
-    v.header.disposition = core::Disposition::QUEUE;
+    MessageView v{body, {}};
+    v.header.scope = Scope::FILE_IN_SESSION;
+    v.header.disposition = Disposition::QUEUE;
     v.header.status = 1600;
     v.header.status_string = "rich";
     v.header.accepters = {"a1", "a2"};
@@ -94,13 +51,13 @@ core::MessageView rich_message() {
 }
 
 TEST(Wire, AMessageReadsBackAsWritten) {
-    const core::MessageView sent = rich_message();
+    const MessageView sent = rich_message();
     const DeliveryKeys keys{42, 2, true};
     Built b([&](sd_bus_message* m) {
         Writer w(m);
         write_message(w, sent, &keys);
     });
-    core::Message got;
+    Message got;
     ASSERT_EQ(failure_of([&] { read_message(b.get(), got); }), 0) << "every written key is accepted";
     EXPECT_EQ(got.body.id, sent->id);
     EXPECT_EQ(got.body.cls, sent->cls);
@@ -117,15 +74,15 @@ TEST(Wire, AMessageReadsBackAsWritten) {
 }
 
 TEST(Wire, APatternReadsBackAsWritten) {
-    core::Pattern p;
-    p.category = core::Category::HANDLE_PUSH;
-    p.scopes = {core::Scope::SESSION, core::Scope::FILE};
-    p.classes = {core::Class::REQUEST};
-    p.states = {core::State::HANDLED, core::State::FAILED};
+    Pattern p;
+    p.category = Category::HANDLE_PUSH;
+    p.scopes = {Scope::SESSION, Scope::FILE};
+    p.classes = {Class::REQUEST};
+    p.states = {State::HANDLED, State::FAILED};
     p.ops = {"a", "b"};
     p.opnums = {3};
     p.senders = {"p1"};
-    p.args = {{core::Mode::UNDEFINED, "ALL", core::Value{}}, {core::Mode::IN, "int", std::int32_t{4}}};
+    p.args = {{Mode::UNDEFINED, "ALL", Value{}}, {Mode::IN, "int", std::int32_t{4}}};
     p.contexts = {{"slot", {std::string("v"), std::int32_t{1}}}, {"any", {}}};
     Built b([&](sd_bus_message* m) {
         Writer w(m);
@@ -133,7 +90,7 @@ TEST(Wire, APatternReadsBackAsWritten) {
         write_pattern_entries(w, p);
         w.close();
     });
-    core::Pattern got;
+    Pattern got;
     ASSERT_EQ(failure_of([&] { read_pattern(b.get(), got); }), 0);
     EXPECT_EQ(got, p);
 }
@@ -197,7 +154,7 @@ TEST(Wire, MalformedMessagesAreRefused) {
 TEST(Wire, MalformedPatternsAndAnswersAreRefused) {
     auto pattern_failure = [](const std::function<void(sd_bus_message*)>& write) {
         Built b(write);
-        core::Pattern p;
+        Pattern p;
         return failure_of([&] { read_pattern(b.get(), p); });
     };
     EXPECT_EQ(pattern_failure([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "category", "i", 5); }),
@@ -207,7 +164,7 @@ TEST(Wire, MalformedPatternsAndAnswersAreRefused) {
     EXPECT_EQ(pattern_failure([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "ops", "s", "x"); }),
               static_cast<std::int32_t>(Status::ERR_INVALID));
     Built b([](sd_bus_message* m) { sd_bus_message_append(m, "a{sv}", 1, "state", "i", 2); });
-    core::Answer a;
+    Answer a;
     EXPECT_EQ(failure_of([&] { read_answer(b.get(), a); }), static_cast<std::int32_t>(Status::ERR_INVALID));
 }
 
@@ -224,4 +181,4 @@ TEST(Wire, StringOptions) {
 }
 
 }  // namespace
-}  // namespace ttbus::dbus
+}  // namespace ttbus::protocol

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace ttbus::core {
+namespace ttbus::protocol {
 
 // A set of enum values, stored as 1 << value like the classic server.
 template <typename E>
@@ -69,4 +69,4 @@ struct Pattern {
     bool operator==(const Pattern&) const = default;
 };
 
-}  // namespace ttbus::core
+}  // namespace ttbus::protocol

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace ttbus::core {
+namespace ttbus::protocol {
 
 void normalize_contexts(std::vector<Context>& contexts) {
     // Stable sort then keep the last value given for each slot, as a setter would.
@@ -26,4 +26,4 @@ const Context* find_context(const std::vector<Context>& contexts, std::string_vi
     return (it != contexts.end() && it->slot == slot) ? &*it : nullptr;
 }
 
-}  // namespace ttbus::core
+}  // namespace ttbus::protocol

@@ -4,7 +4,7 @@
 #include <array>
 #include <utility>
 
-namespace ttbus::core {
+namespace ttbus::protocol {
 
 std::string_view status_name(Status s) {
     static constexpr std::array<std::pair<Status, std::string_view>, 55> names{{
@@ -120,4 +120,4 @@ std::string to_display(const Value& v) {
     return "(unset)";
 }
 
-}  // namespace ttbus::core
+}  // namespace ttbus::protocol

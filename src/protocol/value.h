@@ -7,7 +7,7 @@
 #include <string_view>
 #include <variant>
 
-namespace ttbus::core {
+namespace ttbus::protocol {
 
 using Value = std::variant<std::monostate, std::int32_t, std::string>;
 
@@ -42,4 +42,4 @@ struct ValueRef {
 
 inline bool is_unset(const ValueRef& v) { return v.kind == ValueRef::Kind::UNSET; }
 
-}  // namespace ttbus::core
+}  // namespace ttbus::protocol

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ttbus::core {
+namespace ttbus::protocol {
 
 struct Arg {
     Mode mode = Mode::IN;
@@ -77,8 +77,16 @@ struct MessageView {
     const MessageBody* operator->() const { return body.get(); }
 };
 
+// A handler's answer to a request (Procid1.Reply, Procid1.Fail): the values of the args (only
+// OUT/INOUT ones are taken), its status and status string.
+struct Answer {
+    std::vector<Value> args;  // empty: leave the args as they are
+    std::int32_t status = 0;
+    std::string status_string;
+};
+
 // Puts contexts in slot order, keeping the last value given for a slot.
 void normalize_contexts(std::vector<Context>& contexts);
 const Context* find_context(const std::vector<Context>& contexts, std::string_view slot);
 
-}  // namespace ttbus::core
+}  // namespace ttbus::protocol

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace ttbus::core {
+namespace ttbus::protocol {
 
 enum class Status : std::int32_t {
     OK = 0,
@@ -114,4 +114,4 @@ std::string_view name(Disposition d);
 std::string_view name(State s);
 std::string_view name(Mode m);
 
-}  // namespace ttbus::core
+}  // namespace ttbus::protocol

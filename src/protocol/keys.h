@@ -1,0 +1,99 @@
+// The keys of the a{sv} dictionaries that carry messages, patterns and answers (docs/dbus-api.md
+// "Messages", "Patterns"): the one place a key is spelt, with its D-Bus signature, who writes it,
+// and whether a writer may leave it out while it holds its default. The defaults themselves are
+// the initial values of the fields in message.h and pattern.h: an absent key reads as that value.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace ttbus::protocol {
+
+// Which way a key travels (the "in" column of docs/dbus-api.md).
+enum class Direction : std::uint8_t {
+    in,       // set by the sender, sent back by the broker
+    out,      // set by the broker; accepted and skipped on input (a received message may be sent back)
+    in_only,  // set by the sender; the broker acts on it and does not send it back
+};
+
+struct Key {
+    std::string_view name;
+    const char* signature;
+    Direction direction = Direction::in;
+    bool optional = true;  // may be left out while it holds its default (Defaults::omit)
+};
+
+namespace message_key {
+// Indexes into message_keys, in the order messages most often carry them (the reader searches
+// the table in this order).
+enum Index : std::uint8_t {
+    id, cls, address, scope, disposition, op, args, contexts, file, object, otype, session, handler,
+    handler_ptype, sender_ptype, status, status_string, super, sender, uid, gid, state, opnum, accepters,
+    rejecters, abstainers, pattern, delivery, start_message, count
+};
+}  // namespace message_key
+
+inline constexpr Key message_keys[] = {
+    {"id", "s"},
+    {"class", "i", Direction::in, false},
+    {"address", "i"},  // optional: an unset address (LAST) is left out and the send fails for it
+    {"scope", "i", Direction::in, false},
+    {"disposition", "i", Direction::in, false},
+    {"op", "s"},
+    {"args", "a(isuiay)"},
+    {"contexts", "a(suiay)"},
+    {"file", "s"},
+    {"object", "s"},
+    {"otype", "s"},
+    {"session", "s"},
+    {"handler", "s"},
+    {"handler_ptype", "s"},
+    {"sender_ptype", "s"},
+    {"status", "i"},
+    {"status_string", "s"},
+    {"super", "b", Direction::in_only},
+    {"sender", "s", Direction::out},
+    {"uid", "u", Direction::out, false},
+    {"gid", "u", Direction::out, false},
+    {"state", "i", Direction::out, false},
+    {"opnum", "i", Direction::out, false},
+    {"accepters", "as", Direction::out},  // offers only
+    {"rejecters", "as", Direction::out},
+    {"abstainers", "as", Direction::out},
+    // A delivery's own keys (Procid1.Delivered).
+    {"pattern", "t", Direction::out, false},
+    {"delivery", "u", Direction::out, false},
+    {"start_message", "b", Direction::out},
+};
+static_assert(std::size(message_keys) == message_key::count);
+
+namespace pattern_key {
+enum Index : std::uint8_t {
+    category, scopes, classes, states, addresses, dispositions, ops, opnums, sessions, files, objects, otypes,
+    senders, sender_ptypes, handlers, handler_ptypes, args, contexts, count
+};
+}  // namespace pattern_key
+
+inline constexpr Key pattern_keys[] = {
+    {"category", "i", Direction::in, false},
+    {"scopes", "ai"}, {"classes", "ai"}, {"states", "ai"}, {"addresses", "ai"}, {"dispositions", "ai"},
+    {"ops", "as"}, {"opnums", "ai"}, {"sessions", "as"}, {"files", "as"}, {"objects", "as"}, {"otypes", "as"},
+    {"senders", "as"}, {"sender_ptypes", "as"}, {"handlers", "as"}, {"handler_ptypes", "as"},
+    {"args", "a(isuiay)"}, {"contexts", "a(sa(uiay))"},
+};
+static_assert(std::size(pattern_keys) == pattern_key::count);
+
+// A handler's answer (Procid1.Reply, Procid1.Fail).
+namespace answer_key {
+enum Index : std::uint8_t { args, status, status_string, count };
+}  // namespace answer_key
+
+inline constexpr Key answer_keys[] = {{"args", "a(isuiay)"}, {"status", "i"}, {"status_string", "s"}};
+static_assert(std::size(answer_keys) == answer_key::count);
+
+// The signatures of the values inside those keys.
+inline constexpr const char* value_signature = "(uiay)";      // kind u (0 unset, 1 int, 2 bytes), int i, bytes ay
+inline constexpr const char* dictionary_signature = "a{sv}";
+
+}  // namespace ttbus::protocol
