@@ -160,6 +160,25 @@ TEST(Broker, OnlyTheOwnerActsForAProcid) {
     EXPECT_EQ(get<std::int32_t>(sender.wait_for("Updated", s).message, "state"), HANDLED);
 }
 
+TEST(Broker, HandlingListsTheRequestsAHandlerHolds) {
+    Client handler, sender, intruder;
+    std::string h = join_with(handler, pattern(HANDLE, "Hold"));
+    std::string s = sender.open();
+    auto handling = [&](Client& who, const std::string& procid) {
+        std::vector<std::string> ids;
+        who.proxy().callMethod("Handling").onInterface(procid_iface).withArguments(procid).storeResultsTo(ids);
+        return ids;
+    };
+    EXPECT_TRUE(handling(handler, h).empty());
+    std::string id = sender.send(s, message(REQUEST, "Hold"));
+    handler.wait_for("Delivered", h);
+    EXPECT_EQ(handling(handler, h), std::vector<std::string>{id});
+    EXPECT_TRUE(handling(sender, s).empty()) << "the sender handles nothing";
+    EXPECT_EQ(error_of([&] { handling(intruder, h); }), "org.ttbus.Error.Access");
+    handler.procid_call("Reply", h, id, Dict{});
+    EXPECT_TRUE(handling(handler, h).empty());
+}
+
 struct BadInput {
     const char* what;
     Dict message;

@@ -80,6 +80,39 @@ TEST_F(Lifecycle, OnlyTheHandlerAnswers) {
     EXPECT_EQ(engine.live_message_count(), 1u) << "nothing changed";
 }
 
+TEST_F(Lifecycle, HandlingListsWhatTheHandlerHasYetToAnswer) {
+    std::string h1 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
+    std::string h2 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
+    std::string tx = open();
+    std::vector<std::string> ids{"stale"};
+    EXPECT_EQ(engine.handling(h1, &ids), Status::OK);
+    EXPECT_TRUE(ids.empty());
+    const std::string a = send(tx, three_args());
+    const std::string b = send(tx, three_args());
+    send(tx, make_message(Class::NOTICE, Scope::SESSION, "op"));  // a notice is nobody's to answer
+    const std::string first = all<Delivery>().at(0).procid;
+    const std::string second = first == h1 ? h2 : h1;
+    std::vector<std::string> held, other;
+    ASSERT_EQ(engine.handling(first, &held), Status::OK);
+    ASSERT_EQ(engine.handling(second, &other), Status::OK);
+    held.insert(held.end(), other.begin(), other.end());
+    std::sort(held.begin(), held.end());
+    EXPECT_EQ(held, (std::vector<std::string>{std::min(a, b), std::max(a, b)})) << "each request, once";
+    // Rejected, a request moves to the next handler; answered, it leaves the list.
+    ASSERT_EQ(engine.handling(first, &held), Status::OK);
+    for (const auto& id : held) ASSERT_EQ(engine.reject(first, id, fx), Status::OK);
+    EXPECT_EQ(engine.handling(first, &ids), Status::OK);
+    EXPECT_TRUE(ids.empty());
+    ASSERT_EQ(engine.handling(second, &ids), Status::OK);
+    EXPECT_EQ(ids.size(), 2u);
+    ASSERT_EQ(engine.reply(second, ids[0], {}, fx), Status::OK);
+    EXPECT_EQ(engine.handling(second, &ids), Status::OK);
+    EXPECT_EQ(ids.size(), 1u);
+    EXPECT_EQ(engine.handling(tx, &ids), Status::OK);
+    EXPECT_TRUE(ids.empty()) << "the sender handles nothing";
+    EXPECT_EQ(engine.handling("no such procid", &ids), Status::ERR_PROCID);
+}
+
 TEST_F(Lifecycle, RejectPassesToTheNextHandlerAndFinallyFails) {
     std::string h1 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
     std::string h2 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
