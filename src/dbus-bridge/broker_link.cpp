@@ -4,31 +4,14 @@
 
 namespace ttbus::bridge {
 
-class BrokerLink::Proxy final : public sdbus::ProxyInterfaces<org::ttbus::Broker1_proxy, org::ttbus::Procid1_proxy> {
-public:
-    Proxy(sdbus::IConnection& connection, DeliveredHandler on_delivered, const std::string& procid)
-        : ProxyInterfaces(connection, broker_bus_name, broker_object_path),
-          on_delivered_(std::move(on_delivered)),
-          procid_(procid) {
-        registerProxy();
-    }
-    ~Proxy() { unregisterProxy(); }
-
-    sdbus::IProxy& raw() { return getProxy(); }
-
-private:
-    void onDelivered(const std::string& procid, const Dict& message) override {
-        if (procid == procid_) on_delivered_(parse_message(message));
-    }
-    // State changes of sent messages: the bridge sends nothing of its own.
-    void onUpdated(const std::string&, const Dict&) override {}
-
-    DeliveredHandler on_delivered_;
-    const std::string& procid_;
-};
-
 BrokerLink::BrokerLink(sdbus::IConnection& connection, DeliveredHandler on_delivered)
-    : proxy_(std::make_unique<Proxy>(connection, std::move(on_delivered), procid_)) {}
+    : proxy_(std::make_unique<client::ProcidProxy>(
+          connection,
+          [this, on_delivered = std::move(on_delivered)](const std::string& procid, const Dict& message) {
+              if (procid == procid_) on_delivered(parse_message(message));
+          },
+          // State changes of sent messages: the bridge sends nothing of its own.
+          [](const std::string&, const Dict&) {})) {}
 
 BrokerLink::~BrokerLink() = default;
 

@@ -3,8 +3,9 @@
 // messages are asynchronous calls, so the event loop never waits for the broker while serving.
 #pragma once
 
-#include "bridge_broker1_proxy.h"
 #include "tt_message.h"
+
+#include "broker_proxies.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -14,9 +15,6 @@
 #include <vector>
 
 namespace ttbus::bridge {
-
-inline constexpr const char* broker_bus_name = "org.ttbus.Broker1";
-inline constexpr const char* broker_object_path = "/org/ttbus/Broker1";
 
 class BrokerLink {
 public:
@@ -44,12 +42,11 @@ public:
     void abstain(const std::string& id);
 
 private:
-    class Proxy;
     void answer(const char* method, const std::string& id, const Dict* body);
 
     std::string procid_;
     std::string session_;
-    std::unique_ptr<Proxy> proxy_;  // after procid_: its signal handler reads it
+    std::unique_ptr<client::ProcidProxy> proxy_;  // after procid_: its signal handler reads it
 };
 
 }  // namespace ttbus::bridge

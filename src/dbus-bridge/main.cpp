@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
             g_warning("connection to ttbusd: %s", why);
             stop(run, 1);
         });
-        const guint watch = g_bus_watch_name_on_connection(bus, broker_bus_name, G_BUS_NAME_WATCHER_FLAGS_NONE,
+        const guint watch = g_bus_watch_name_on_connection(bus, ttbus::client::broker_bus_name, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                                            on_broker_appeared, on_broker_vanished, &run, nullptr);
         g_unix_signal_add(SIGTERM, on_terminate, &run);
         g_unix_signal_add(SIGINT, on_terminate, &run);

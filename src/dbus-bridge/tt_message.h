@@ -6,6 +6,8 @@
 #include "protocol/keys.h"
 #include "protocol/wire.h"
 
+#include "broker_proxies.h"
+
 #include <sdbus-c++/Types.h>
 
 #include <cstdint>
@@ -15,7 +17,7 @@
 
 namespace ttbus::bridge {
 
-using Dict = std::map<std::string, sdbus::Variant>;
+using client::Dict;
 using Bytes = std::vector<std::uint8_t>;
 
 // (i mode, s vtype, u kind, i int, ay bytes): docs/dbus-api.md "Values".

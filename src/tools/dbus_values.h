@@ -16,6 +16,8 @@
 
 namespace ttbus::tools {
 
+using client::Dict;
+
 using Bytes = std::vector<std::uint8_t>;
 
 // (u kind, i int, ay bytes)

@@ -23,6 +23,7 @@
 namespace {
 
 using namespace ttbus::tools;
+using namespace ttbus::client;
 using json = nlohmann::json;
 namespace protocol = ttbus::protocol;
 

@@ -9,6 +9,8 @@
 
 namespace ttbus::tools {
 
+using namespace client;
+
 namespace {
 
 std::string header(const std::string& kind, const nlohmann::json& details) {

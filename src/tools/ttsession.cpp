@@ -30,6 +30,7 @@ extern char** environ;
 namespace {
 
 using namespace ttbus::tools;
+using namespace ttbus::client;
 
 constexpr int exit_error = 1;
 constexpr int exit_already_served = 2;

@@ -27,6 +27,7 @@
 namespace {
 
 using namespace ttbus::tools;
+using ttbus::client::ProcidProxy;
 
 constexpr std::int32_t mode_out = 2;
 constexpr std::int32_t mode_inout = 3;

@@ -1,7 +1,8 @@
-// Client-side proxies for ttbusd, built on the classes sdbus-c++-xml2cpp generates from
-// data/dbus-1/org.ttbus.Broker1.xml. Every proxy uses a connection the caller owns and drives:
-// no proxy starts an event-loop thread of its own, so one-shot tools stay single-threaded and
-// signals are only dispatched where a tool runs the connection's processing loop (bus_loop.h).
+// The one sdbus-c++ client of ttbusd, for the tools and the bridge: proxies built on the classes
+// sdbus-c++-xml2cpp generates (once, here) from data/dbus-1/org.ttbus.Broker1.xml, so a change of
+// the XML shows up in every client at compile time. Every proxy uses a connection the caller owns
+// and drives: no proxy starts an event-loop thread of its own, so one-shot tools stay
+// single-threaded and signals are only dispatched where the program runs the connection's loop.
 #pragma once
 
 #include "org_ttbus_broker1_proxy.h"
@@ -12,7 +13,7 @@
 #include <map>
 #include <string>
 
-namespace ttbus::tools {
+namespace ttbus::client {
 
 inline constexpr const char* broker_bus_name = "org.ttbus.Broker1";
 inline constexpr const char* broker_object_path = "/org/ttbus/Broker1";
@@ -59,6 +60,9 @@ public:
     }
     ~ProcidProxy() { unregisterProxy(); }
 
+    // For calls made by hand (asynchronous ones, with optional arguments).
+    sdbus::IProxy& raw() { return getProxy(); }
+
 private:
     void onDelivered(const std::string& procid, const Dict& message) override { on_delivered_(procid, message); }
     void onUpdated(const std::string& procid, const Dict& message) override { on_updated_(procid, message); }
@@ -67,4 +71,4 @@ private:
     MessageHandler on_updated_;
 };
 
-}  // namespace ttbus::tools
+}  // namespace ttbus::client
