@@ -2,7 +2,10 @@
 // served with sd-bus on the user bus and on every peer-to-peer connection to the broker's socket.
 // Calls are decoded, checked for ownership and limits, and turned into engine events; the
 // engine's effects are carried out here (signals to the owning connection, monitor events,
-// launches).
+// launches). One class, its parts in one file each: service.cpp (set-up, vtables generated from
+// the XML, the method trampoline), credentials.cpp (credentials and ownership), peers.cpp (the bus
+// and peer connections), effect_sink.cpp (carrying out effects), monitor.cpp, and the handlers of
+// each interface (broker1_methods.cpp, procid1_methods.cpp); service_parts.h holds what they share.
 #pragma once
 
 #include "connections.h"

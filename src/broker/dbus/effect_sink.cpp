@@ -1,0 +1,102 @@
+// The effect sink: carries out what the engine decided (deliveries and updates as unicast signals,
+// replies to waiting one-call requests, launches, the queue store, monitor events), and feeds it
+// the events that come from outside a method call (type reloads, launches that ended).
+#include "service_parts.h"
+
+namespace ttbus::dbus {
+
+// ---------------------------------------------------------------------------------------------
+// Effects
+
+void Service::apply(core::Effects& fx) {
+    for (std::size_t i = 0; i < fx.size(); ++i) {
+        core::Effect effect = std::move(fx[i]);
+        if (auto* d = std::get_if<core::Delivery>(&effect)) {
+            Connection* c = connections_.owner(d->procid);
+            if (c == nullptr) continue;
+            monitor_event("delivered", &d->message, d->procid,
+                          [&](Writer& w) { w.entry("delivery", static_cast<std::uint32_t>(d->kind)); });
+            if (d->procid == c->call_procid) continue;  // the one-call procid handles nothing
+            const DeliveryKeys keys{d->pattern, static_cast<std::uint32_t>(d->kind), d->start_message};
+            emit(*c, procid_interface, "Delivered", [&](Writer& w) {
+                w.string(d->procid);
+                write_message(w, d->message, &keys, Defaults::omit);
+            });
+        } else if (auto* u = std::get_if<core::Update>(&effect)) {
+            Connection* c = connections_.owner(u->procid);
+            if (c == nullptr) continue;
+            monitor_event("updated", &u->message, u->procid, [](Writer&) {});
+            const bool final = is_final(u->message.header.state);
+            if (final) c->outstanding.erase(u->message->id);
+            if (u->procid == c->call_procid) {
+                auto call = c->calls.find(u->message->id);
+                if (!final || call == c->calls.end()) continue;
+                const auto& h = u->message.header;
+                if (h.state == core::State::FAILED) {
+                    reply_failure(call->second.get(),
+                                  Failure(h.status, h.status_string.empty() ? "the request failed" : h.status_string));
+                } else {
+                    try {
+                        reply(call->second.get(), [&](Writer& w) { write_message(w, u->message); });
+                    } catch (const Failure& f) {
+                        reply_failure(call->second.get(), f);
+                    }
+                }
+                c->calls.erase(call);
+                continue;
+            }
+            emit(*c, procid_interface, "Updated", [&](Writer& w) {
+                w.string(u->procid);
+                write_message(w, u->message, nullptr, Defaults::omit);
+            });
+        } else if (auto* s = std::get_if<core::StartPtype>(&effect)) {
+            monitor_event("started", nullptr, {}, [&](Writer& w) {
+                w.entry("ptype", s->ptype);
+                w.entry("token", s->token);
+            });
+            // The started process may reach the broker straight through its socket; only the
+            // broker says where that is (a message's $TTBUS_PEER_ADDRESS context does not).
+            auto& env = s->environment;
+            env.erase(std::remove_if(env.begin(), env.end(), [](const auto& e) { return e.first == peer_address_variable; }),
+                      env.end());
+            if (listener_) env.emplace_back(peer_address_variable, listener_->address());
+            log("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind());
+            launcher_->start(*s);
+        } else if (auto* q = std::get_if<core::Queued>(&effect)) {
+            if (Connection* c = connections_.owner(q->message->sender)) c->queued.insert(q->message->id);
+            if (std::string error; store_ && !store_->put(*q, &error)) log("cannot keep a queued message: " + error);
+            monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry("ptype", q->ptype); });
+        } else if (auto* dq = std::get_if<core::Dequeued>(&effect)) {
+            connections_.for_each([&](Connection& c) { c.queued.erase(dq->message_id); });
+            if (std::string error; store_ && !store_->remove(*dq, &error)) log("cannot forget a queued message: " + error);
+            monitor_event("dequeued", nullptr, {}, [&](Writer& w) {
+                w.entry("id", dq->message_id);
+                w.entry("ptype", dq->ptype);
+            });
+        }
+    }
+    fx.clear();
+}
+
+std::pair<std::uint32_t, std::uint32_t> Service::reload_types() {
+    std::string problems;
+    auto types = options_.load_types ? options_.load_types(problems) : core::TypeDb::build({}, {});
+    if (!problems.empty()) log(problems);
+    engine_.set_types(types);
+    return {static_cast<std::uint32_t>(engine_.types().ptypes().size()),
+            static_cast<std::uint32_t>(engine_.types().otypes().size())};
+}
+
+void Service::reap_children() { launcher_->reap(); }
+
+// A launch is over: it never started, or its process exited. The engine fails what still waited
+// for it (and ignores it when the started process already took its start message).
+void Service::launch_ended(const std::string& token, const std::string& reason) {
+    core::Effects fx;
+    if (engine_.launch_ended(token, fx) == core::Status::OK && !fx.empty()) {
+        log("launch " + token + " ended before its start message was taken: " + reason);
+    }
+    apply(fx);
+}
+
+}  // namespace ttbus::dbus
