@@ -1,6 +1,8 @@
-// A D-Bus message built in a test, without a bus daemon: sd-bus makes messages only for an open
-// connection, and one end of a socket pair will do.
+// A D-Bus message built in a test, without a bus daemon (sd-bus makes messages only for an open
+// connection, and one end of a socket pair will do), and the status a read of it fails with.
 #pragma once
+
+#include "protocol/errors.h"
 
 #include <gtest/gtest.h>
 
@@ -50,5 +52,15 @@ private:
     std::unique_ptr<sd_bus, BusUnref> bus_;
     std::unique_ptr<sd_bus_message, MessageUnref> message_;
 };
+
+// The status a read fails with (OK when it succeeds).
+inline std::int32_t failure_of(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const Failure& f) {
+        return f.status;
+    }
+    return 0;
+}
 
 }  // namespace ttbus::protocol

@@ -71,15 +71,6 @@ std::set<std::string> names(const Key* keys, std::size_t n, auto&& wanted) {
     return out;
 }
 
-std::int32_t failure_of(const std::function<void()>& read) {
-    try {
-        read();
-    } catch (const Failure& f) {
-        return f.status;
-    }
-    return 0;
-}
-
 // A one-entry a{sv}: `key` holding a value of `signature` written by `value`.
 Built one_entry(const char* key, const char* signature, const std::function<void(sd_bus_message*)>& value) {
     return Built([&](sd_bus_message* m) {

@@ -12,16 +12,6 @@
 namespace ttbus::protocol {
 namespace {
 
-// The status a read fails with (OK when it succeeds).
-std::int32_t failure_of(const std::function<void()>& read) {
-    try {
-        read();
-    } catch (const Failure& f) {
-        return f.status;
-    }
-    return 0;
-}
-
 std::int32_t message_failure(const std::function<void(sd_bus_message*)>& write) {
     Built b(write);
     Message m;
