@@ -37,7 +37,7 @@ enum Index : std::uint8_t {
 inline constexpr Key message_keys[] = {
     {"id", "s"},
     {"class", "i", Direction::in, false},
-    {"address", "i"},  // optional: an unset address (LAST) is left out and the send fails for it
+    {"address", "i"},  // an unset address (LAST) is never written: the send fails for it
     {"scope", "i", Direction::in, false},
     {"disposition", "i", Direction::in, false},
     {"op", "s"},
@@ -76,7 +76,7 @@ enum Index : std::uint8_t {
 }  // namespace pattern_key
 
 inline constexpr Key pattern_keys[] = {
-    {"category", "i", Direction::in, false},
+    {"category", "i", Direction::in, false},  // unset (LAST) is never written: registering fails
     {"scopes", "ai"}, {"classes", "ai"}, {"states", "ai"}, {"addresses", "ai"}, {"dispositions", "ai"},
     {"ops", "as"}, {"opnums", "ai"}, {"sessions", "as"}, {"files", "as"}, {"objects", "as"}, {"otypes", "as"},
     {"senders", "as"}, {"sender_ptypes", "as"}, {"handlers", "as"}, {"handler_ptypes", "as"},

@@ -145,7 +145,8 @@ void write_message_entries(Writer& w, const MessageBody& b, const MessageHeader&
     Entries e{w, message_keys, by, defaults};
     e.text(id, b.id);
     e.enumeration(cls, b.cls, b.cls == Class::UNDEFINED);
-    e.enumeration(address, b.address, b.address == Address::LAST);
+    // Unset (LAST) is no value: it is what an absent key reads as, and is never written.
+    if (b.address != Address::LAST) e.enumeration(address, b.address, false);
     e.enumeration(scope, h.scope, h.scope == Scope::NONE);
     e.enumeration(disposition, h.disposition, h.disposition == Disposition::DISCARD);
     e.text(op, b.op);
@@ -206,7 +207,7 @@ void write_pattern_entries(Writer& w, const Pattern& p, Defaults defaults) {
     using namespace pattern_key;
     Entries e{w, pattern_keys, Party::client, defaults};
     auto enums = [&](std::size_t k, const std::vector<std::int32_t>& v) { e.put(k, v, v.empty()); };
-    e.enumeration(category, p.category, p.category == Category::LAST);
+    if (p.category != Category::LAST) e.enumeration(category, p.category, false);  // as address above
     enums(scopes, enum_list(p.scopes, scope_count));
     enums(classes, enum_list(p.classes, 4));
     enums(states, enum_list(p.states, 10));

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -271,12 +272,22 @@ TEST(Keys, EveryPatternKeyTravels) {
         read_pattern(b.get(), got);
         EXPECT_EQ(got, p);
     }
-    // An empty pattern: kept, every key; omitted, only the category.
+    // An empty pattern, omitting defaults: only the category; an unset one is no value and is
+    // never written (absent, it reads as unset again, and registering fails for it).
+    Pattern empty;
+    empty.category = Category::OBSERVE;
     Built omitted([&](sd_bus_message* m) {
         Writer w(m);
-        write_pattern(w, Pattern{}, Defaults::omit);
+        write_pattern(w, empty, Defaults::omit);
     });
     EXPECT_EQ(keys_of(omitted.get()), std::vector<std::string>{"category"});
+    Built unset([&](sd_bus_message* m) {
+        Writer w(m);
+        write_pattern(w, Pattern{}, Defaults::keep);
+    });
+    const auto kept = keys_of(unset.get());
+    EXPECT_EQ(std::count(kept.begin(), kept.end(), "category"), 0);
+    EXPECT_EQ(kept.size(), std::size(pattern_keys) - 1);
 }
 
 TEST(Keys, EveryAnswerKeyTravels) {
