@@ -109,10 +109,13 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
         if (restored > 0) log("restored " + std::to_string(restored) + " queued messages from " + options_.queue_store);
     }
 
-    // Clients that leave the bus. The match is installed before the broker's name is requested
-    // (the bus handles one connection's messages in order), so no client can leave unseen.
-    sd_bus_slot* slot = nullptr;
-    int r = sd_bus_match_signal_async(bus_, &slot, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+    // Without a session bus (started by a legacy program where there is none) only peers come.
+    int r = 0;
+    if (bus_ != nullptr) {
+        // Clients that leave the bus. The match is installed before the broker's name is requested
+        // (the bus handles one connection's messages in order), so no client can leave unseen.
+        sd_bus_slot* slot = nullptr;
+        r = sd_bus_match_signal_async(bus_, &slot, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                       "org.freedesktop.DBus", "NameOwnerChanged", on_name_owner_changed,
                                       [](sd_bus_message* m, void*, sd_bus_error*) {
                                           if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
@@ -121,9 +124,10 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
                                           return 0;
                                       },
                                       this);
-    if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("NameOwnerChanged match: ") + std::strerror(-r));
-    bus_slots_.emplace_back(slot);
-    register_objects(bus_, bus_slots_);
+        if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("NameOwnerChanged match: ") + std::strerror(-r));
+        bus_slots_.emplace_back(slot);
+        register_objects(bus_, bus_slots_);
+    }
 
     // The peer transport.
     sd_event_source* source = nullptr;
