@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 constexpr std::uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_DELETE_SELF |
                                IN_MOVE_SELF | IN_ONLYDIR;
 
-bool is_directory(const fs::path& p) {
+bool directory_exists(const fs::path& p) {
     std::error_code ec;
     return fs::is_directory(p, ec);
 }
@@ -54,7 +54,7 @@ bool TypeWatch::arm() {
         fs::path dir(w);
         // A relative path (TTPATH=.) is watched where it is now; a missing one through the
         // nearest ancestor that exists, which tells when the next directory down appears.
-        while (!is_directory(dir) && dir.has_relative_path() && dir != dir.parent_path()) dir = dir.parent_path();
+        while (!directory_exists(dir) && dir.has_relative_path() && dir != dir.parent_path()) dir = dir.parent_path();
         if (dir.empty()) dir = ".";
         int wd = inotify_add_watch(fd_, dir.c_str(), mask);
         if (wd < 0) continue;
