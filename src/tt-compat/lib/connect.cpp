@@ -90,7 +90,8 @@ long now_ms() {
 }
 
 // In the grandchild, before exec: a clean slate of signals (a program may ignore or block
-// SIGTERM; the broker relies on both) and no terminal.
+// SIGTERM; the broker relies on both), no terminal, and none of the program's descriptors (a
+// pipe the broker kept open would never see its end).
 [[noreturn]] void exec_broker(char* const argv[], char* const envp[]) {
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
@@ -101,14 +102,14 @@ long now_ms() {
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
         for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
-        if (null > 2) close(null);
     }
+    close_range(3, ~0U, 0);
     execve(argv[0], argv, envp);
     _exit(127);
 }
 
 // In the intermediate child: waits for READY=1 on `notify` or the broker's end, whichever comes
-// first. Only async-signal-safe calls: the program may have threads.
+// first. No allocation and no locks: the program may have threads, and this is a copy of it.
 [[noreturn]] void await_broker(int notify, pid_t broker) {
     int pidfd = static_cast<int>(syscall(SYS_pidfd_open, broker, 0));
     const long deadline = now_ms() + start_timeout_ms;
