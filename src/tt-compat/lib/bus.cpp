@@ -86,7 +86,7 @@ Tt_status Connection::open(std::unique_ptr<Connection>& out) {
     if (!c->peer_ && !broker_on_bus) {
         c->bus_ = sd_bus_flush_close_unref(c->bus_);
         c->broken_ = false;
-        int fd = peer_wanted && start_broker() ? connect_broker_socket() : -1;
+        int fd = peer_wanted ? start_broker() : -1;
         if (fd < 0 || c->connect_peer(nullptr, fd) < 0) return TT_ERR_NOMP;
     }
     if (!c->peer_) {

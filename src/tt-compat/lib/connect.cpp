@@ -50,13 +50,6 @@ int connect_to(const std::string& path) {
     return fd;
 }
 
-bool answers(const std::string& path) {
-    int fd = connect_to(path);
-    if (fd < 0) return false;
-    close(fd);
-    return true;
-}
-
 // The start command as classic ran it (TTSESSION_CMD through the shell), else the broker itself.
 std::vector<std::string> start_command() {
     for (const char* name : {"TTSESSION_CMD", "SUN_TTSESSION_CMD"}) {
@@ -176,23 +169,23 @@ int connect_broker_socket() {
     return dir ? connect_to(*dir + "/socket") : -1;
 }
 
-bool start_broker() {
+int start_broker() {
     auto dir = broker_directory();
-    if (!dir) return false;
-    if (mkdir(dir->c_str(), 0700) != 0 && errno != EEXIST) return false;
+    if (!dir) return -1;
+    if (mkdir(dir->c_str(), 0700) != 0 && errno != EEXIST) return -1;
     const std::string socket_path = *dir + "/socket";
     int lock = open((*dir + "/start.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (lock < 0) return false;
+    if (lock < 0) return -1;
     while (flock(lock, LOCK_EX) != 0 && errno == EINTR) {
     }
     // Whoever held the lock before us may have started it.
-    bool up = answers(socket_path);
-    if (!up) {
+    int fd = connect_to(socket_path);
+    if (fd < 0) {
         spawn_broker();
-        up = answers(socket_path);
+        fd = connect_to(socket_path);
     }
     close(lock);
-    return up;
+    return fd;
 }
 
 }  // namespace ttc

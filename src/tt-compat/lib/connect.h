@@ -12,7 +12,7 @@ int connect_broker_socket();
 // Starts the broker unless one answers on its socket, and waits until it serves (at most a few
 // seconds). One start per user at a time: starters queue on a lock beside the socket, and the
 // later ones find the broker the first one started. The broker is no child of this process: it
-// outlives the program. True when a broker answers on the socket.
-bool start_broker();
+// outlives the program. Returns a socket connected to the broker (the caller owns it), or -1.
+int start_broker();
 
 }  // namespace ttc
