@@ -41,7 +41,8 @@ struct ServiceOptions {
 
 class Service {
 public:
-    // `bus` is attached to `event`; both outlive the service.
+    // `bus` is attached to `event`; both outlive the service. Without a session bus `bus` is null
+    // and only peers come.
     Service(sd_bus* bus, sd_event* event, ServiceOptions options);
     ~Service();
     Service(const Service&) = delete;
