@@ -88,6 +88,12 @@ def main():
 
     status = 1
     try:
+        # A start command that fails: tt_open says TT_ERR_NOMP as soon as it has ended.
+        began = time.monotonic()
+        r = subprocess.run([args.program, "request", directory], env=dict(env, TTSESSION_CMD="exit 3"),
+                           capture_output=True, text=True, timeout=TIMEOUT)
+        if r.returncode != 1 or "TT_ERR_NOMP" not in r.stderr or time.monotonic() - began > 5:
+            raise RuntimeError(f"with a failing TTSESSION_CMD: {r}, after {time.monotonic() - began:.1f} s")
         run_pair(args.program, directory, env)
         started = brokers(args.ttbusd)
         if len(started) != 1:
@@ -103,7 +109,8 @@ def main():
             raise RuntimeError(f"brokers {brokers(args.ttbusd)} after the second pair, not {started}")
         status = 0
     finally:
-        for pid in brokers(args.ttbusd):
+        running = brokers(args.ttbusd)
+        for pid in running:
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -112,8 +119,8 @@ def main():
             except ChildProcessError:
                 break
             code = os.waitstatus_to_exitcode(wstatus)
-            if code != 0:  # a broker that does not exit cleanly on SIGTERM (a sanitizer report)
-                print(f"autostart: process {pid} exited {code}", file=sys.stderr)
+            if pid in running and code != 0:  # a broker that does not exit cleanly on SIGTERM (a sanitizer report)
+                print(f"autostart: broker {pid} exited {code}", file=sys.stderr)
                 status = 1
         if status != 0 and os.path.exists(log):
             sys.stderr.write("---- ttbusd log ----\n" + open(log).read())

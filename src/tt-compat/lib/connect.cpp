@@ -111,7 +111,10 @@ long now_ms() {
         int n = poll(fds, pidfd >= 0 ? 2 : 1, static_cast<int>(left));
         if (n < 0 && errno != EINTR) break;
         if (n <= 0) continue;
-        if (fds[1].revents != 0) _exit(1);  // the broker ended before it served
+        if (fds[1].revents != 0) {  // the broker ended before it served
+            waitpid(broker, nullptr, WNOHANG);
+            _exit(1);
+        }
         char buf[512];
         ssize_t len = recv(notify, buf, sizeof buf - 1, 0);
         if (len <= 0) continue;
