@@ -140,6 +140,8 @@ def main():
                    XDG_RUNTIME_DIR=directory, TTPATH=os.path.join(directory, "classic", "types.xdr"))
         env.pop("TT_SESSION", None)
         env.pop("_SUN_TT_SESSION", None)
+        # Where libtt finds no broker it would start one: never the installed ttbusd from a test.
+        env.setdefault("TTSESSION_CMD", "echo 'no broker to start in a test' >&2; exit 1")
         types_dir = os.path.join(directory, "data", "ttbus", "types")
         if args.types:
             shutil.copytree(args.types, types_dir)

@@ -82,6 +82,8 @@ def inside(args, directory):
                TTPATH=os.path.join(directory, "classic", "types.xdr"))
     for name in ("TT_SESSION", "_SUN_TT_SESSION", "TT_TOKEN", "DISPLAY"):
         env.pop(name, None)
+    # Where libtt finds no broker it would start one: never the installed ttbusd from a test.
+    env.setdefault("TTSESSION_CMD", "echo 'no broker to start in a test' >&2; exit 1")
     os.makedirs(os.path.join(env["XDG_DATA_HOME"], "ttbus", "types"))
     if args.types:
         for f in os.listdir(args.types):
