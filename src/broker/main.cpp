@@ -5,6 +5,7 @@
 // (SIGUSR2 and SIGHUP reload types, SIGCHLD reaps started handlers, SIGTERM/SIGINT stop) and an
 // inotify descriptor on the type directories.
 #include "dbus/service.h"
+#include "log.h"
 
 #include "types/database.h"
 #include "types/xdr_types.h"
@@ -90,14 +91,14 @@ std::string session_prefix() {
 int on_type_files(sd_event_source*, int fd, std::uint32_t, void* userdata) {
     if (type_file_changed(fd)) {
         auto [p, o] = static_cast<dbus::Service*>(userdata)->reload_types();
-        std::fprintf(stderr, "ttbusd: type files changed; %u ptypes, %u otypes\n", p, o);
+        log::info("type files changed; " + std::to_string(p) + " ptypes, " + std::to_string(o) + " otypes");
     }
     return 0;
 }
 
 int on_reload_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
     auto [p, o] = static_cast<dbus::Service*>(userdata)->reload_types();
-    std::fprintf(stderr, "ttbusd: types reloaded: %u ptypes, %u otypes\n", p, o);
+    log::info("types reloaded: " + std::to_string(p) + " ptypes, " + std::to_string(o) + " otypes");
     return 0;
 }
 
@@ -107,7 +108,7 @@ int on_child_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
 }
 
 int on_stop_signal(sd_event_source* source, const signalfd_siginfo* si, void*) {
-    std::fprintf(stderr, "ttbusd: exiting on signal %u\n", si->ssi_signo);
+    log::info("exiting on signal " + std::to_string(si->ssi_signo));
     return sd_event_exit(sd_event_source_get_event(source), 0);
 }
 
@@ -130,7 +131,7 @@ int serve() {
     sd_event* raw_event = nullptr;
     int r = sd_event_new(&raw_event);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: sd_event_new: %s\n", std::strerror(-r));
+        log::error(std::string("sd_event_new: ") + std::strerror(-r));
         return 1;
     }
     std::unique_ptr<sd_event, EventUnref> event(raw_event);
@@ -141,7 +142,7 @@ int serve() {
     if (r >= 0) r = sd_bus_attach_event(raw_bus, raw_event, SD_EVENT_PRIORITY_NORMAL);
     std::unique_ptr<sd_bus, BusFlushClose> bus(raw_bus);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: cannot connect to the session bus: %s\n", std::strerror(-r));
+        log::error(std::string("cannot connect to the session bus: ") + std::strerror(-r));
         return 1;
     }
 
@@ -173,23 +174,23 @@ int serve() {
     try {
         service = std::make_unique<dbus::Service>(raw_bus, raw_event, options);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ttbusd: %s\n", e.what());
+        log::error(e.what());
         return 1;
     }
 
     r = sd_bus_request_name(raw_bus, bus_name, 0);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: %s is already served: %s\n", bus_name, std::strerror(-r));
+        log::error(std::string(bus_name) + " is already served: " + std::strerror(-r));
         return 2;
     }
-    std::fprintf(stderr, "ttbusd: serving %s, default session %s\n", bus_name, service->default_session().c_str());
+    log::info(std::string("serving ") + bus_name + ", default session " + service->default_session());
 
     dbus::Service* s = service.get();
     for (int sig : {SIGUSR2, SIGHUP}) r = r < 0 ? r : sd_event_add_signal(raw_event, nullptr, sig, on_reload_signal, s);
     if (r >= 0) r = sd_event_add_signal(raw_event, nullptr, SIGCHLD, on_child_signal, s);
     for (int sig : {SIGTERM, SIGINT}) r = r < 0 ? r : sd_event_add_signal(raw_event, nullptr, sig, on_stop_signal, s);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: cannot watch signals: %s\n", std::strerror(-r));
+        log::error(std::string("cannot watch signals: ") + std::strerror(-r));
         return 1;
     }
     int inotify = watch_type_files();
@@ -207,7 +208,7 @@ int serve() {
     r = sd_event_loop(raw_event);
     service.reset();
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: event loop: %s\n", std::strerror(-r));
+        log::error(std::string("event loop: ") + std::strerror(-r));
         return 1;
     }
     return r;

@@ -532,6 +532,33 @@ TEST(Broker, StartStringThatExitsAtOnce) {
     EXPECT_EQ(get<std::int32_t>(f.message, "status"), 1056);
 }
 
+// A start string that names no program: the shell says 127; ttbusd logs it once, as a warning, with
+// one "ttbusd:" prefix (busenv.py keeps its stderr in $TTBUS_TEST_DIR/ttbusd.log).
+TEST(Broker, StartCommandNotFoundIsLoggedOnceAsAWarning) {
+    const char* data = std::getenv("XDG_DATA_HOME");
+    const char* test_dir = std::getenv("TTBUS_TEST_DIR");
+    ASSERT_NE(data, nullptr);
+    ASSERT_NE(test_dir, nullptr);
+    std::ofstream(std::filesystem::path(data) / "ttbus" / "types" / "missing.types")
+        << "ptype Missing { start \"ttbus-no-such-program --tt\"; handle: session Work() => start; };\n";
+    Client c;
+    std::uint32_t p = 0, o = 0;
+    c.proxy().callMethod("ReloadTypes").onInterface(broker_iface).storeResultsTo(p, o);
+    std::string s = c.open();
+    c.send(s, message(REQUEST, "Work"));
+    EXPECT_EQ(get<std::int32_t>(c.wait_for("Updated", s).message, "state"), STARTED);
+    EXPECT_EQ(get<std::int32_t>(c.wait_for("Updated", s).message, "state"), FAILED);
+    std::ifstream log(std::filesystem::path(test_dir) / "ttbusd.log");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(log, line);) {
+        EXPECT_EQ(line.find("ttbusd: ttbusd:"), std::string::npos) << line;
+        if (line.find("status 127") != std::string::npos) lines.push_back(line);
+    }
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].rfind("ttbusd: warning: ptype Missing ", 0), 0u) << lines[0];
+    EXPECT_NE(lines[0].find("not found"), std::string::npos) << lines[0];
+}
+
 TEST(Broker, OfferVotes) {
     Client voter, sender;
     std::string v = join_with(voter, pattern(HANDLE, "Offer"));

@@ -1,7 +1,8 @@
 #include "peer_listener.h"
 
+#include "log.h"
+
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,8 +12,6 @@
 namespace ttbus::dbus {
 
 namespace {
-
-void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -67,7 +66,7 @@ std::unique_ptr<PeerListener> PeerListener::open(sd_event* event, const std::str
         return nullptr;
     }
     // A socket of this name is stale: its broker had our pid and is gone.
-    if (unlink(l->path_.c_str()) == 0) log("removed a stale socket " + l->path_);
+    if (unlink(l->path_.c_str()) == 0) log::info("removed a stale socket " + l->path_);
     if (bind(l->fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
         *error = errno_text("cannot bind " + l->path_);
         l->path_.clear();  // not ours to remove
@@ -126,22 +125,22 @@ int PeerListener::on_ready(sd_event_source*, int, std::uint32_t, void* userdata)
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE) {
                 // The pending connection keeps the socket readable: rest a moment instead of spinning.
-                log(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
+                log::warning(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
                 self->pause();
             } else if (errno != EAGAIN) {
-                log(errno_text("accept on " + self->path_));
+                log::warning(errno_text("accept on " + self->path_));
             }
             return 0;
         }
         ucred peer{};
         socklen_t len = sizeof peer;
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
-            log(errno_text("SO_PEERCRED"));
+            log::warning(errno_text("SO_PEERCRED"));
             close(fd);
             continue;
         }
         if (peer.uid != self->uid_) {
-            log("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
+            log::warning("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
                 "): only the broker's user may connect");
             close(fd);
             continue;
