@@ -2,7 +2,8 @@
 """`meson install --destdir` of this build, checked as a packager would: everything under the
 prefix (or the unit directory asked for), units and D-Bus activation files that start the programs
 where this prefix installs them, a Documentation= in every unit, an activation file per bus name,
-and no type files (only installed handlers' packages put ptypes there).
+and no type files (only installed handlers' packages put ptypes there); systemd-analyze verifies
+the units.
 
     check_install.py BUILD_DIR PREFIX LIBEXECDIR DATADIR USER_UNIT_DIR
 
@@ -76,6 +77,20 @@ def main():
                 expect(s.get("SystemdService") == unit, f"{service_path}: SystemdService is not {unit}")
             interface = os.path.join(interfaces, bus_name + ".xml")
             expect(installed(interface), f"no {interface}")
+
+        # systemd reads the units without a complaint (their programs taken from the destdir).
+        checked = os.path.join(dest, "verify")
+        os.makedirs(checked)
+        for bus_name, (unit, program) in buses.items():
+            if installed(os.path.join(unit_dir, unit)):
+                with open(dest + os.path.join(unit_dir, unit)) as f:
+                    text = f.read().replace("=" + program, "=" + dest + program)
+                with open(os.path.join(checked, unit), "w") as f:
+                    f.write(text)
+        r = subprocess.run(["systemd-analyze", "verify", "--man=no"] + sorted(os.listdir(checked)), cwd=checked,
+                           capture_output=True, text=True)
+        expect(r.returncode == 0 and not r.stdout.strip() and not r.stderr.strip(),
+               f"systemd-analyze verify: {r.stdout}{r.stderr}")
 
         types_dir = dest + os.path.join(prefix, datadir, "ttbus", "types")
         expect(not os.path.isdir(types_dir) or not os.listdir(types_dir), f"type files installed: {types_dir}")
