@@ -5,6 +5,7 @@
 // (SIGUSR2 and SIGHUP reload types, SIGCHLD reaps started handlers, SIGTERM/SIGINT stop) and an
 // inotify descriptor on the type directories (types/type_watch.h).
 #include "dbus/service.h"
+#include "log.h"
 
 #include "types/database.h"
 #include "types/type_watch.h"
@@ -60,14 +61,14 @@ int on_type_files(sd_event_source*, int, std::uint32_t, void* userdata) {
     auto* files = static_cast<TypeFiles*>(userdata);
     if (files->watch.changed()) {
         auto [p, o] = files->service->reload_types();
-        std::fprintf(stderr, "ttbusd: type files changed; %u ptypes, %u otypes\n", p, o);
+        log::info("type files changed; " + std::to_string(p) + " ptypes, " + std::to_string(o) + " otypes");
     }
     return 0;
 }
 
 int on_reload_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
     auto [p, o] = static_cast<dbus::Service*>(userdata)->reload_types();
-    std::fprintf(stderr, "ttbusd: types reloaded: %u ptypes, %u otypes\n", p, o);
+    log::info("types reloaded: " + std::to_string(p) + " ptypes, " + std::to_string(o) + " otypes");
     return 0;
 }
 
@@ -77,7 +78,7 @@ int on_child_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
 }
 
 int on_stop_signal(sd_event_source* source, const signalfd_siginfo* si, void*) {
-    std::fprintf(stderr, "ttbusd: exiting on signal %u\n", si->ssi_signo);
+    log::info("exiting on signal " + std::to_string(si->ssi_signo));
     return sd_event_exit(sd_event_source_get_event(source), 0);
 }
 
@@ -102,7 +103,7 @@ int serve() {
     sd_event* raw_event = nullptr;
     int r = sd_event_new(&raw_event);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: sd_event_new: %s\n", std::strerror(-r));
+        log::error(std::string("sd_event_new: ") + std::strerror(-r));
         return 1;
     }
     std::unique_ptr<sd_event, EventUnref> event(raw_event);
@@ -114,7 +115,7 @@ int serve() {
     if (r >= 0) r = sd_bus_set_exit_on_disconnect(raw_bus, 1);
     if (r >= 0) r = sd_bus_attach_event(raw_bus, raw_event, SD_EVENT_PRIORITY_NORMAL);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: no session bus (%s): serving the peer socket only\n", std::strerror(-r));
+        log::notice(std::string("no session bus (") + std::strerror(-r) + "): serving the peer socket only");
         sd_bus_unref(raw_bus);
         raw_bus = nullptr;
     }
@@ -148,26 +149,25 @@ int serve() {
     try {
         service = std::make_unique<dbus::Service>(raw_bus, raw_event, options);
     } catch (const dbus::AlreadyServed& e) {
-        std::fprintf(stderr, "ttbusd: %s\n", e.what());
+        log::error(e.what());
         return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ttbusd: %s\n", e.what());
+        log::error(e.what());
         return 1;
     }
 
     if (raw_bus != nullptr) {
         r = sd_bus_request_name(raw_bus, bus_name, 0);
         if (r < 0) {
-            std::fprintf(stderr, "ttbusd: %s is already served: %s\n", bus_name, std::strerror(-r));
+            log::error(std::string(bus_name) + " is already served: " + std::strerror(-r));
             return 2;
         }
-        std::fprintf(stderr, "ttbusd: serving %s, default session %s\n", bus_name, service->default_session().c_str());
+        log::info(std::string("serving ") + bus_name + ", default session " + service->default_session());
     } else if (service->peer_address().empty()) {
-        std::fprintf(stderr, "ttbusd: neither a session bus nor a peer socket: no client could reach the broker\n");
+        log::error("neither a session bus nor a peer socket: no client could reach the broker");
         return 1;
     } else {
-        std::fprintf(stderr, "ttbusd: serving %s, default session %s\n", service->peer_address().c_str(),
-                     service->default_session().c_str());
+        log::info("serving " + service->peer_address() + ", default session " + service->default_session());
     }
 
     dbus::Service* s = service.get();
@@ -176,7 +176,7 @@ int serve() {
     if (r >= 0) r = sd_event_add_signal(raw_event, nullptr, SIGCHLD, on_child_signal, s);
     for (int sig : {SIGTERM, SIGINT}) r = r < 0 ? r : sd_event_add_signal(raw_event, nullptr, sig, on_stop_signal, s);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: cannot watch signals: %s\n", std::strerror(-r));
+        log::error(std::string("cannot watch signals: ") + std::strerror(-r));
         return 1;
     }
     type_files.service = s;
@@ -193,7 +193,7 @@ int serve() {
     r = sd_event_loop(raw_event);
     service.reset();
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: event loop: %s\n", std::strerror(-r));
+        log::error(std::string("event loop: ") + std::strerror(-r));
         return 1;
     }
     return r;

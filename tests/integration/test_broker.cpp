@@ -543,20 +543,44 @@ TEST(Broker, TypesCompiledIntoANewDirectoryAreLoaded) {
 }
 
 // A start string that exits at once: STARTED, then FAILED with TT_ERR_PTYPE_START.
-TEST(Broker, StartStringThatExitsAtOnce) {
+// Makes ptype `ptype` start `start` for a Work request, sends one, and returns the request's update
+// after STARTED (the launch's outcome).
+Signal work_for_a_started_ptype(const std::string& ptype, const std::string& start) {
     const char* data = std::getenv("XDG_DATA_HOME");
-    ASSERT_NE(data, nullptr);
-    std::ofstream(std::filesystem::path(data) / "ttbus" / "types" / "quitter.types")
-        << "ptype Quitter { start \"exit 3\"; handle: session Work() => start; };\n";
+    EXPECT_NE(data, nullptr);
+    std::ofstream(std::filesystem::path(data ? data : ".") / "ttbus" / "types" / (ptype + ".types"))
+        << "ptype " << ptype << " { start \"" << start << "\"; handle: session Work() => start; };\n";
     Client c;
     std::uint32_t p = 0, o = 0;
     c.proxy().callMethod("ReloadTypes").onInterface(broker_iface).storeResultsTo(p, o);
     std::string s = c.open();
     c.send(s, message(REQUEST, "Work"));
     EXPECT_EQ(get<std::int32_t>(c.wait_for("Updated", s).message, "state"), STARTED);
-    Signal f = c.wait_for("Updated", s);
+    return c.wait_for("Updated", s);
+}
+
+TEST(Broker, StartStringThatExitsAtOnce) {
+    Signal f = work_for_a_started_ptype("Quitter", "exit 3");
     EXPECT_EQ(get<std::int32_t>(f.message, "state"), FAILED);
     EXPECT_EQ(get<std::int32_t>(f.message, "status"), 1056);
+}
+
+// A start string that names no program: the shell says 127; ttbusd logs it once, as a warning, with
+// one "ttbusd:" prefix (busenv.py keeps its stderr in $TTBUS_TEST_DIR/ttbusd.log).
+TEST(Broker, StartCommandNotFoundIsLoggedOnceAsAWarning) {
+    const char* test_dir = std::getenv("TTBUS_TEST_DIR");
+    ASSERT_NE(test_dir, nullptr);
+    EXPECT_EQ(get<std::int32_t>(work_for_a_started_ptype("Missing", "ttbus-no-such-program --tt").message, "state"),
+              FAILED);
+    std::ifstream log(std::filesystem::path(test_dir) / "ttbusd.log");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(log, line);) {
+        EXPECT_EQ(line.find("ttbusd: ttbusd:"), std::string::npos) << line;
+        if (line.find("status 127") != std::string::npos) lines.push_back(line);
+    }
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].rfind("ttbusd: warning: ptype Missing ", 0), 0u) << lines[0];
+    EXPECT_NE(lines[0].find("not found"), std::string::npos) << lines[0];
 }
 
 TEST(Broker, OfferVotes) {

@@ -47,7 +47,7 @@ def install_broker_files(ttbusd, socket_unit, env):
                            (os.path.join(SOURCE, "data", "dbus-1", "org.ttbus.Broker1.service.in"),
                             os.path.join(services, "org.ttbus.Broker1.service"))):
         with open(template) as f:
-            text = f.read().replace("@TTBUSD@", ttbusd)
+            text = f.read().replace("@libexecdir@/ttbusd", ttbusd)
         with open(dest, "w") as f:
             f.write(text)
     if socket_unit:

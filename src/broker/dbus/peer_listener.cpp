@@ -1,7 +1,8 @@
 #include "peer_listener.h"
 
+#include "log.h"
+
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <cstddef>
 #include <fcntl.h>
@@ -14,8 +15,6 @@
 namespace ttbus::dbus {
 
 namespace {
-
-void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -86,7 +85,7 @@ std::unique_ptr<PeerListener> PeerListener::open(sd_event* event, const std::str
             return nullptr;
         }
         l->path_.assign(sa.sun_path, strnlen(sa.sun_path, len - base));
-        log("listening on " + l->path_ + " (from systemd)");
+        log::info("listening on " + l->path_ + " (from systemd)");
     } else if (!l->bind_own(directory, error)) {
         return nullptr;
     }
@@ -135,7 +134,7 @@ bool PeerListener::bind_own(const std::string& directory, std::string* error) {
         *error = errno_text("socket");
         return false;
     }
-    if (unlink(path.c_str()) == 0) log("replaced the socket of a broker that is gone: " + path);
+    if (unlink(path.c_str()) == 0) log::notice("replaced the socket of a broker that is gone: " + path);
     if (bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
         *error = errno_text("cannot bind " + path);
         return false;
@@ -195,22 +194,22 @@ int PeerListener::on_ready(sd_event_source*, int, std::uint32_t, void* userdata)
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE) {
                 // The pending connection keeps the socket readable: rest a moment instead of spinning.
-                log(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
+                log::warning(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
                 self->pause();
             } else if (errno != EAGAIN) {
-                log(errno_text("accept on " + self->path_));
+                log::warning(errno_text("accept on " + self->path_));
             }
             return 0;
         }
         ucred peer{};
         socklen_t len = sizeof peer;
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
-            log(errno_text("SO_PEERCRED"));
+            log::warning(errno_text("SO_PEERCRED"));
             close(fd);
             continue;
         }
         if (peer.uid != self->uid_) {
-            log("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
+            log::warning("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
                 "): only the broker's user may connect");
             close(fd);
             continue;

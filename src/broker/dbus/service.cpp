@@ -1,6 +1,7 @@
 #include "service.h"
 
 #include "errors.h"
+#include "log.h"
 
 #include "launch/fork_launcher.h"
 #include "launch/systemd_launcher.h"
@@ -23,8 +24,6 @@ constexpr const char* broker_interface = "org.ttbus.Broker1";
 constexpr const char* procid_interface = "org.ttbus.Procid1";
 constexpr const char* monitor_interface = "org.ttbus.Monitor1";
 constexpr const char* peer_address_variable = "TTBUS_PEER_ADDRESS";
-
-void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
 
 // The effective uid and gid of a process, from /proc (classic ToolTalk stamped effective ids).
 bool effective_ids(std::uint32_t pid, std::uint32_t& uid, std::uint32_t& gid) {
@@ -76,13 +75,13 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
       event_(event),
       options_(std::move(options)),
       engine_(core::EngineOptions{options_.session_prefix + "p", options_.session_prefix + "t"}) {
-    auto ended = [this](const std::string& token, const std::string& reason) { launch_ended(token, reason); };
+    auto ended = [this](const launch::LaunchInfo& launch, const std::string& reason) { launch_ended(launch, reason); };
     if (options_.systemd) {
         launcher_ = std::make_unique<launch::SystemdLauncher>(bus_, ended);
-        log("starting ptypes as systemd user units");
+        log::info("starting ptypes as systemd user units");
     } else {
         launcher_ = std::make_unique<launch::ForkLauncher>(ended);
-        log("no systemd user manager on the bus: starting ptypes with fork/exec");
+        log::info("no systemd user manager on the bus: starting ptypes with fork/exec");
     }
     // The default session keeps its id across restarts, so messages queued in it are found again.
     default_session_ = "ttbus." + std::to_string(options_.broker_uid) + ".default";
@@ -91,7 +90,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     if (!options_.queue_store.empty()) {
         std::string error;
         store_ = store::QueueStore::open(options_.queue_store, &error);
-        if (!store_) log("queued messages will not survive a restart: " + error);
+        if (!store_) log::warning("queued messages will not survive a restart: " + error);
     }
     if (store_) {
         std::vector<std::string> problems;
@@ -105,8 +104,8 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
                 store_->remove(core::Dequeued{q.queue, q.ptype, q.message->id}, nullptr);
             }
         }
-        for (const auto& p : problems) log(p);
-        if (restored > 0) log("restored " + std::to_string(restored) + " queued messages from " + options_.queue_store);
+        for (const auto& p : problems) log::warning(p);
+        if (restored > 0) log::info("restored " + std::to_string(restored) + " queued messages from " + options_.queue_store);
     }
 
     // Without a session bus (started by a legacy program where there is none) only peers come.
@@ -119,7 +118,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
                                       "org.freedesktop.DBus", "NameOwnerChanged", on_name_owner_changed,
                                       [](sd_bus_message* m, void*, sd_bus_error*) {
                                           if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
-                                              log("cannot follow clients leaving the bus: " + text_of(e));
+                                              log::error("cannot follow clients leaving the bus: " + text_of(e));
                                           }
                                           return 0;
                                       },
@@ -141,7 +140,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     starting_peers_.reset(source);
     sd_event_source_set_enabled(source, SD_EVENT_OFF);
     if (options_.peer_directory.empty()) {
-        log("XDG_RUNTIME_DIR is not set: no peer-to-peer transport, clients use the bus");
+        log::notice("XDG_RUNTIME_DIR is not set: no peer-to-peer transport, clients use the bus");
     } else {
         sd_id128_randomize(&server_id_);
         std::string error;
@@ -149,9 +148,9 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
             event_, options_.peer_directory, static_cast<uid_t>(options_.broker_uid),
             [this](int fd, const ucred& cred) { peer_accepted(fd, cred); }, &error);
         if (listener_) {
-            log("peer-to-peer transport at " + listener_->address());
+            log::info("peer-to-peer transport at " + listener_->address());
         } else {
-            log("no peer-to-peer transport, clients use the bus: " + error);
+            log::warning("no peer-to-peer transport, clients use the bus: " + error);
         }
     }
 }
@@ -172,7 +171,7 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
         // A failing one-way Send has told its sender already, or logged why it could not.
         if constexpr (Method != &Service::Send) {
             if (!sd_bus_message_get_expect_reply(m)) {
-                log(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
+                log::notice(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
                     std::string(self->caller(m).name) + " failed: " + error_message(f.status, f.what()));
             }
         }
@@ -333,7 +332,7 @@ int Service::reply_empty(sd_bus_message* call) {
 
 void Service::reply_failure(sd_bus_message* call, const Failure& f) {
     if (!sd_bus_message_get_expect_reply(call)) {
-        log(std::string("one-way ") + sd_bus_message_get_member(call) + " from " + std::string(caller(call).name) +
+        log::notice(std::string("one-way ") + sd_bus_message_get_member(call) + " from " + std::string(caller(call).name) +
             " failed: " + error_message(f.status, f.what()));
         return;
     }
@@ -388,7 +387,7 @@ int Service::on_credentials(sd_bus_message* reply, void* userdata, sd_bus_error*
     try {
         p->service->credentials_arrived(p->name, reply);
     } catch (const std::exception& e) {
-        log(std::string("credentials of ") + p->name + ": " + e.what());
+        log::warning(std::string("credentials of ") + p->name + ": " + e.what());
     }
     return 0;
 }
@@ -494,8 +493,8 @@ void Service::one_way_send_failed(Connection* owner, const std::string& procid, 
                                   const Failure& f) {
     if (owner == nullptr || m == nullptr || !client_id(m->body.id, procid) ||
         (m->body.cls != core::Class::REQUEST && m->body.cls != core::Class::OFFER)) {
-        log("one-way Send from " + (owner ? owner->name : std::string("a client")) + " for " + procid +
-            " failed: " + error_message(f.status, f.what()));
+        log::notice("one-way Send from " + (owner ? owner->name : std::string("a client")) + " for " + procid +
+            " failed: " + error_message(f.status, f.what()), {.procid = procid});
         return;
     }
     auto body = std::make_shared<core::MessageBody>(m->body);
@@ -521,7 +520,7 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
     sd_bus_message* raw = nullptr;
     int r = sd_bus_message_new_signal(target, &raw, object_path, interface, member);
     if (r < 0) {
-        log(std::string("cannot make a ") + member + " signal for " + c.name + ": " + std::strerror(-r));
+        log::error(std::string("cannot make a ") + member + " signal for " + c.name + ": " + std::strerror(-r));
         return;
     }
     MessagePtr signal(raw);
@@ -530,12 +529,12 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
         Writer w(raw);
         write(w);
     } catch (const Failure& f) {
-        log(std::string("cannot write a ") + member + " signal for " + c.name + ": " + f.what());
+        log::error(std::string("cannot write a ") + member + " signal for " + c.name + ": " + f.what());
         return;
     }
     r = sd_bus_send(target, raw, nullptr);
     if (r < 0 && r != -ENOTCONN && r != -ECONNRESET) {
-        log(std::string("cannot send a ") + member + " signal to " + c.name + ": " + std::strerror(-r));
+        log::warning(std::string("cannot send a ") + member + " signal to " + c.name + ": " + std::strerror(-r));
     }
 }
 
@@ -591,15 +590,15 @@ void Service::apply(core::Effects& fx) {
             env.erase(std::remove_if(env.begin(), env.end(), [](const auto& e) { return e.first == peer_address_variable; }),
                       env.end());
             if (listener_) env.emplace_back(peer_address_variable, listener_->address());
-            log("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind());
+            log::info("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind(), {.ptype = s->ptype});
             launcher_->start(*s);
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
             if (Connection* c = connections_.owner(q->message->sender)) c->queued.insert(q->message->id);
-            if (std::string error; store_ && !store_->put(*q, &error)) log("cannot keep a queued message: " + error);
+            if (std::string error; store_ && !store_->put(*q, &error)) log::error("cannot keep a queued message: " + error, {.message = q->message->id, .ptype = q->ptype});
             monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry("ptype", q->ptype); });
         } else if (auto* dq = std::get_if<core::Dequeued>(&effect)) {
             connections_.for_each([&](Connection& c) { c.queued.erase(dq->message_id); });
-            if (std::string error; store_ && !store_->remove(*dq, &error)) log("cannot forget a queued message: " + error);
+            if (std::string error; store_ && !store_->remove(*dq, &error)) log::error("cannot forget a queued message: " + error, {.message = dq->message_id, .ptype = dq->ptype});
             monitor_event("dequeued", nullptr, {}, [&](Writer& w) {
                 w.entry("id", dq->message_id);
                 w.entry("ptype", dq->ptype);
@@ -648,7 +647,7 @@ void Service::connection_gone(std::string_view name) {
 std::pair<std::uint32_t, std::uint32_t> Service::reload_types() {
     std::string problems;
     auto types = options_.load_types ? options_.load_types(problems) : core::TypeDb::build({}, {});
-    if (!problems.empty()) log(problems);
+    if (!problems.empty()) log::warning(problems);
     engine_.set_types(types);
     return {static_cast<std::uint32_t>(engine_.types().ptypes().size()),
             static_cast<std::uint32_t>(engine_.types().otypes().size())};
@@ -658,10 +657,10 @@ void Service::reap_children() { launcher_->reap(); }
 
 // A launch is over: it never started, or its process exited. The engine fails what still waited
 // for it (and ignores it when the started process already took its start message).
-void Service::launch_ended(const std::string& token, const std::string& reason) {
+void Service::launch_ended(const launch::LaunchInfo& launch, const std::string& reason) {
     core::Effects fx;
-    if (engine_.launch_ended(token, fx) == core::Status::OK && !fx.empty()) {
-        log("launch " + token + " ended before its start message was taken: " + reason);
+    if (engine_.launch_ended(launch.token, fx) == core::Status::OK && !fx.empty()) {
+        log::warning("ptype " + launch.ptype + " (token " + launch.token + ") ended before its start message was taken: " + reason, {.ptype = launch.ptype, .unit = launch.unit, .message_id = log::ptype_start_failed});
     }
     apply(fx);
 }
@@ -678,7 +677,7 @@ int Service::on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_err
         try {
             static_cast<Service*>(userdata)->connection_gone(name);
         } catch (const std::exception& e) {
-            log(std::string("connection ") + name + " left: " + e.what());
+            log::warning(std::string("connection ") + name + " left: " + e.what());
         }
     }
     return 0;
@@ -688,7 +687,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     std::size_t live = 0;
     for (const auto& [bus, peer] : peers_) live += peer->gone ? 0 : 1;
     if (live >= options_.max_peers) {
-        log("refused a peer connection from pid " + std::to_string(cred.pid) + ": " +
+        log::warning("refused a peer connection from pid " + std::to_string(cred.pid) + ": " +
             std::to_string(options_.max_peers) + " peers are connected already");
         close(fd);
         return;
@@ -699,7 +698,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     int r = sd_bus_new(&raw);
     if (r < 0) {
         close(fd);
-        log(std::string("cannot serve a peer connection: ") + std::strerror(-r));
+        log::error(std::string("cannot serve a peer connection: ") + std::strerror(-r));
         return;
     }
     peer->bus.reset(raw);  // owns the socket from here on
@@ -715,14 +714,14 @@ void Service::peer_accepted(int fd, const ucred& cred) {
                                 "Disconnected", on_peer_disconnected, this);
     }
     if (r < 0) {
-        log("cannot serve a peer connection: " + std::string(std::strerror(-r)));
+        log::error("cannot serve a peer connection: " + std::string(std::strerror(-r)));
         return;
     }
     peer->slots.emplace_back(slot);
     try {
         register_objects(raw, peer->slots);
     } catch (const Failure& f) {
-        log(std::string("cannot serve a peer connection: ") + f.what());
+        log::error(std::string("cannot serve a peer connection: ") + f.what());
         return;
     }
     Connection& c = connections_.get(peer->name);
@@ -774,7 +773,7 @@ int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_erro
     try {
         self->connection_gone(peer.name);
     } catch (const std::exception& e) {
-        log(peer.name + " hung up: " + e.what());
+        log::warning(peer.name + " hung up: " + e.what());
     }
     // The connection itself is released outside its own dispatch.
     sd_event_source_set_enabled(self->reap_peers_.get(), SD_EVENT_ONESHOT);
