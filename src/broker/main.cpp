@@ -3,13 +3,16 @@
 //
 // One thread, one sd-event loop over the bus, the peer socket and its connections, the signals
 // (SIGUSR2 and SIGHUP reload types, SIGCHLD reaps started handlers, SIGTERM/SIGINT stop) and an
-// inotify descriptor on the type directories.
+// inotify descriptor on the type directories (types/type_watch.h).
 #include "dbus/service.h"
+#include "log.h"
 
 #include "types/database.h"
+#include "types/type_watch.h"
 #include "types/xdr_types.h"
 
 #include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
 #include <cerrno>
@@ -18,11 +21,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
-#include <set>
 #include <string>
 #include <sys/epoll.h>
-#include <sys/inotify.h>
 #include <unistd.h>
 
 namespace {
@@ -47,57 +47,28 @@ std::string merge_xdr(const std::string& xdr, std::shared_ptr<const core::TypeDb
     return {};
 }
 
-// The directories whose changes mean "reload": every directory of the search path, and the
-// directory of every database file on it.
-int watch_type_files() {
-    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd < 0) return -1;
-    std::set<std::string> dirs;
-    for (const auto& entry : types::search_path(types::Environment::from_process())) {
-        std::filesystem::path p(entry.path);
-        dirs.insert(entry.kind == types::EntryKind::Directory ? p.string() : p.parent_path().string());
-    }
-    for (const auto& d : dirs) {
-        inotify_add_watch(fd, d.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE);
-    }
-    return fd;
-}
-
-// Drains the inotify queue; true if a type file (*.types, *.json, *.xdr) was among the changes,
-// so that other files in a watched directory do not cause reloads.
-bool type_file_changed(int fd) {
-    alignas(inotify_event) char buf[4096];
-    bool relevant = false;
-    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
-        for (char* p = buf; p < buf + n;) {
-            auto* e = reinterpret_cast<inotify_event*>(p);
-            std::string file = e->len ? e->name : "";
-            for (const char* ext : {".types", ".json", ".xdr"}) {
-                const std::size_t len = std::strlen(ext);
-                if (file.size() >= len && file.compare(file.size() - len, len, ext) == 0) relevant = true;
-            }
-            p += sizeof(inotify_event) + e->len;
-        }
-    }
-    return relevant;
-}
-
 std::string session_prefix() {
     // Session and procid ids must not repeat across broker runs of one boot.
     return "ttbus." + std::to_string(getpid()) + "." + std::to_string(std::time(nullptr)) + ".";
 }
 
-int on_type_files(sd_event_source*, int fd, std::uint32_t, void* userdata) {
-    if (type_file_changed(fd)) {
-        auto [p, o] = static_cast<dbus::Service*>(userdata)->reload_types();
-        std::fprintf(stderr, "ttbusd: type files changed; %u ptypes, %u otypes\n", p, o);
+struct TypeFiles {
+    types::TypeWatch watch{[] { return types::search_path(types::Environment::from_process()); }};
+    dbus::Service* service = nullptr;
+};
+
+int on_type_files(sd_event_source*, int, std::uint32_t, void* userdata) {
+    auto* files = static_cast<TypeFiles*>(userdata);
+    if (files->watch.changed()) {
+        auto [p, o] = files->service->reload_types();
+        log::info("type files changed; " + std::to_string(p) + " ptypes, " + std::to_string(o) + " otypes");
     }
     return 0;
 }
 
 int on_reload_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
     auto [p, o] = static_cast<dbus::Service*>(userdata)->reload_types();
-    std::fprintf(stderr, "ttbusd: types reloaded: %u ptypes, %u otypes\n", p, o);
+    log::info("types reloaded: " + std::to_string(p) + " ptypes, " + std::to_string(o) + " otypes");
     return 0;
 }
 
@@ -107,7 +78,7 @@ int on_child_signal(sd_event_source*, const signalfd_siginfo*, void* userdata) {
 }
 
 int on_stop_signal(sd_event_source* source, const signalfd_siginfo* si, void*) {
-    std::fprintf(stderr, "ttbusd: exiting on signal %u\n", si->ssi_signo);
+    log::info("exiting on signal " + std::to_string(si->ssi_signo));
     return sd_event_exit(sd_event_source_get_event(source), 0);
 }
 
@@ -127,27 +98,32 @@ int serve() {
     sigprocmask(SIG_BLOCK, &mask, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
+    // Outlives the loop, whose source reads its descriptor.
+    TypeFiles type_files;
     sd_event* raw_event = nullptr;
     int r = sd_event_new(&raw_event);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: sd_event_new: %s\n", std::strerror(-r));
+        log::error(std::string("sd_event_new: ") + std::strerror(-r));
         return 1;
     }
     std::unique_ptr<sd_event, EventUnref> event(raw_event);
 
+    // Without a session bus (a legacy program started the broker in a session that has none) the
+    // broker serves its socket alone.
     sd_bus* raw_bus = nullptr;
     r = sd_bus_open_user(&raw_bus);
     if (r >= 0) r = sd_bus_set_exit_on_disconnect(raw_bus, 1);
     if (r >= 0) r = sd_bus_attach_event(raw_bus, raw_event, SD_EVENT_PRIORITY_NORMAL);
-    std::unique_ptr<sd_bus, BusFlushClose> bus(raw_bus);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: cannot connect to the session bus: %s\n", std::strerror(-r));
-        return 1;
+        log::notice(std::string("no session bus (") + std::strerror(-r) + "): serving the peer socket only");
+        sd_bus_unref(raw_bus);
+        raw_bus = nullptr;
     }
+    std::unique_ptr<sd_bus, BusFlushClose> bus(raw_bus);
 
     // A user manager on the bus means ptypes start as systemd units; asked once, before serving.
     int systemd = 0;
-    {
+    if (raw_bus != nullptr) {
         sd_bus_message* reply = nullptr;
         sd_bus_error error{};
         if (sd_bus_call_method(raw_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
@@ -172,42 +148,52 @@ int serve() {
     std::unique_ptr<dbus::Service> service;
     try {
         service = std::make_unique<dbus::Service>(raw_bus, raw_event, options);
+    } catch (const dbus::AlreadyServed& e) {
+        log::error(e.what());
+        return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ttbusd: %s\n", e.what());
+        log::error(e.what());
         return 1;
     }
 
-    r = sd_bus_request_name(raw_bus, bus_name, 0);
-    if (r < 0) {
-        std::fprintf(stderr, "ttbusd: %s is already served: %s\n", bus_name, std::strerror(-r));
-        return 2;
+    if (raw_bus != nullptr) {
+        r = sd_bus_request_name(raw_bus, bus_name, 0);
+        if (r < 0) {
+            log::error(std::string(bus_name) + " is already served: " + std::strerror(-r));
+            return 2;
+        }
+        log::info(std::string("serving ") + bus_name + ", default session " + service->default_session());
+    } else if (service->peer_address().empty()) {
+        log::error("neither a session bus nor a peer socket: no client could reach the broker");
+        return 1;
+    } else {
+        log::info("serving " + service->peer_address() + ", default session " + service->default_session());
     }
-    std::fprintf(stderr, "ttbusd: serving %s, default session %s\n", bus_name, service->default_session().c_str());
 
     dbus::Service* s = service.get();
+    r = 0;
     for (int sig : {SIGUSR2, SIGHUP}) r = r < 0 ? r : sd_event_add_signal(raw_event, nullptr, sig, on_reload_signal, s);
     if (r >= 0) r = sd_event_add_signal(raw_event, nullptr, SIGCHLD, on_child_signal, s);
     for (int sig : {SIGTERM, SIGINT}) r = r < 0 ? r : sd_event_add_signal(raw_event, nullptr, sig, on_stop_signal, s);
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: cannot watch signals: %s\n", std::strerror(-r));
+        log::error(std::string("cannot watch signals: ") + std::strerror(-r));
         return 1;
     }
-    int inotify = watch_type_files();
-    if (inotify >= 0) {
+    type_files.service = s;
+    if (type_files.watch.fd() >= 0) {
         sd_event_source* source = nullptr;
-        if (sd_event_add_io(raw_event, &source, inotify, EPOLLIN, on_type_files, s) >= 0) {
-            sd_event_source_set_io_fd_own(source, 1);
+        if (sd_event_add_io(raw_event, &source, type_files.watch.fd(), EPOLLIN, on_type_files, &type_files) >= 0) {
             sd_event_source_set_floating(source, 1);
             sd_event_source_unref(source);
-        } else {
-            close(inotify);
         }
     }
 
+    // Whoever started the broker (libtt, a Type=notify unit) learns that clients may come now.
+    sd_notify(1, "READY=1");
     r = sd_event_loop(raw_event);
     service.reset();
     if (r < 0) {
-        std::fprintf(stderr, "ttbusd: event loop: %s\n", std::strerror(-r));
+        log::error(std::string("event loop: ") + std::strerror(-r));
         return 1;
     }
     return r;

@@ -14,6 +14,7 @@ struct SdBusSource {
     GSource base;  // first, so a GSource* is a SdBusSource*
     sdbus::IConnection* connection;
     gpointer fd_tag;
+    GIOCondition events;  // what fd_tag polls for now
     std::function<void(const char*)>* on_failure;
 };
 
@@ -40,7 +41,13 @@ gboolean prepare(GSource* source, gint* timeout_ms) {
     SdBusSource* s = self(source);
     try {
         const auto poll = s->connection->getEventLoopPollData();
-        g_source_modify_unix_fd(source, s->fd_tag, static_cast<GIOCondition>(poll.events));
+        // Changing a polled fd wakes the whole context, so only do it when sd-bus wants other
+        // events (POLLOUT while a message waits to be written); at rest it wants POLLIN only.
+        const auto events = static_cast<GIOCondition>(poll.events);
+        if (events != s->events) {
+            g_source_modify_unix_fd(source, s->fd_tag, events);
+            s->events = events;
+        }
         return deadline_passed(poll.timeout_usec, timeout_ms);
     } catch (const sdbus::Error&) {
         *timeout_ms = 0;
@@ -83,7 +90,8 @@ guint attach_sd_bus_source(sdbus::IConnection& connection, std::function<void(co
     s->connection = &connection;
     s->on_failure = new std::function<void(const char*)>(std::move(on_failure));
     const auto poll = connection.getEventLoopPollData();
-    s->fd_tag = g_source_add_unix_fd(source, poll.fd, static_cast<GIOCondition>(poll.events));
+    s->events = static_cast<GIOCondition>(poll.events);
+    s->fd_tag = g_source_add_unix_fd(source, poll.fd, s->events);
     g_source_set_name(source, "sd-bus connection to ttbusd");
     const guint id = g_source_attach(source, nullptr);
     g_source_unref(source);  // the context holds it now

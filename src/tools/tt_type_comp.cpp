@@ -3,6 +3,8 @@
 #include "types/database.h"
 #include "types/printer.h"
 
+#include "shell_words.h"
+
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -29,7 +31,8 @@ const char* const usage_text =
     "  -m merge, replacing existing types (default); -M merge, keeping existing types\n"
     "  -d user|system|network|xdg   which database; xdg is ttbus's JSON database\n"
     "  -s silent: no warnings or progress messages\n"
-    "  cpp options: -undef -Dname[=value] -Idir -Uname -Ydir are passed to the C preprocessor\n"
+    "  cpp options: -undef -Dname[=value] -Idir -Uname -Ydir are passed to the C preprocessor,\n"
+    "               after the shell's quote removal, as classic did (-DDIR=\\\"/a/b\\\" gives \"/a/b\")\n"
     "  -G (garbage-collect the database server) is accepted; ttbus has no database server\n";
 
 struct Options {
@@ -45,6 +48,21 @@ struct Options {
 struct UsageError {
     std::string message;
 };
+
+// Classic tt_type_comp ran cpp through the shell, which took one level of quotes off the options
+// ('-DDIR=\"/a/b\"' defines DIR as "/a/b"): the same words, without a shell. A blank outside
+// quotes split an option there; a piece that is no option would have been a file to cpp.
+void add_cpp_option(Options& o, const std::string& arg) {
+    std::string error;
+    auto words = ttbus::tools::shell_words(arg, &error);
+    if (!words) throw UsageError{"cpp option: " + error};
+    for (auto& w : *words) {
+        if (w.size() < 2 || w[0] != '-') {
+            throw UsageError{"cpp option " + arg + ": '" + w + "' is not an option (quote the blank inside it)"};
+        }
+        o.cpp_args.push_back(std::move(w));
+    }
+}
 
 Options parse_command_line(int argc, char** argv) {
     Options o;
@@ -63,7 +81,7 @@ Options parse_command_line(int argc, char** argv) {
                 if (i + 1 >= argc) throw UsageError{"option " + arg + " needs an argument"};
                 arg += argv[++i];
             }
-            o.cpp_args.push_back(arg);
+            add_cpp_option(o, arg);
             continue;
         }
         for (std::size_t k = 1; k < arg.size(); ++k) {

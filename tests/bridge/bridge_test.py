@@ -5,7 +5,7 @@ with ttbusd on it, types from tests/bridge/types):
     bridge_test.py CASE
 
 Programs come from the environment (set by meson): TTBUS_BRIDGE, BRIDGE_CONFIG (the shipped
-bridge.json), GDBUS_HANDLER, GDBUS_SENDER, TT_HANDLER, TT_SENDER, GREETER_SERVICE, DBUS_BRIDGE_DOC.
+bridge.json), GDBUS_HANDLER, GDBUS_SENDER, TT_HANDLER, TT_SENDER, GREETER_SERVICE.
 """
 
 import atexit
@@ -152,22 +152,6 @@ def tt_handler_serves_gdbus_and_busctl():
     r = run([os.environ["GDBUS_SENDER"], "GDBus"])
     expect(r.returncode == 0 and r.stdout == "Hello, GDBus!\n", f"gdbus_sender: {r}")
     expect(handler.wait(timeout=10) == 0, "tt_handler failed")
-
-
-def doc_examples():
-    """Every ```sh block of docs/dbus-bridge.md that follows a "<!-- tested -->" line runs here, in
-    order, with tt_handler answering Hello and the bridge running; each must exit 0."""
-    text = open(os.environ["DBUS_BRIDGE_DOC"]).read()
-    blocks = re.findall(r"<!-- tested -->\s*```sh\n(.*?)```", text, re.S)
-    expect(len(blocks) >= 4, f"only {len(blocks)} tested blocks in the doc")
-    bridge = Bridge()
-    handler = start_ready([os.environ["TT_HANDLER"]])
-    for block in blocks:
-        r = run(["sh", "-eu", "-c", block], cwd=TEST_DIR)
-        expect(r.returncode == 0, f"doc example failed:\n{block}\n{r}")
-        print(r.stdout, end="")
-    handler.terminate()
-    bridge.stop()
 
 
 # ---- D-Bus services as handlers ----------------------------------------------------------------

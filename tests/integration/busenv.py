@@ -47,9 +47,9 @@ def bus_config(directory):
 """
 
 
-def enter_private_mounts():
-    """dbus-broker-launch logs to the journal socket: give it one of its own, in a private mount
-    namespace so parallel tests and the host are untouched."""
+def enter_mount_namespace():
+    """A private mount namespace: what the caller mounts next leaves parallel tests and the host
+    untouched. Returns a function that mounts a fresh tmpfs on a directory."""
     libc = ctypes.CDLL(None, use_errno=True)
     CLONE_NEWNS = 0x00020000
     MS_REC, MS_PRIVATE = 0x4000, 1 << 18
@@ -57,9 +57,19 @@ def enter_private_mounts():
         raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
     if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         raise OSError(ctypes.get_errno(), "mount --make-rprivate /")
-    os.makedirs("/run/systemd/journal", exist_ok=True)
-    if libc.mount(b"tmpfs", b"/run/systemd/journal", b"tmpfs", 0, b"mode=0755") != 0:
-        raise OSError(ctypes.get_errno(), "mount tmpfs /run/systemd/journal")
+
+    def mount_tmpfs(directory, mode="0755"):
+        os.makedirs(directory, exist_ok=True)
+        if libc.mount(b"tmpfs", directory.encode(), b"tmpfs", 0, f"mode={mode}".encode()) != 0:
+            raise OSError(ctypes.get_errno(), f"mount tmpfs {directory}")
+
+    return mount_tmpfs
+
+
+def enter_private_mounts():
+    """dbus-broker-launch logs to the journal socket: give it one of its own, in a private mount
+    namespace."""
+    enter_mount_namespace()("/run/systemd/journal")
     journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     journal.bind("/run/systemd/journal/socket")
 
@@ -140,6 +150,8 @@ def main():
                    XDG_RUNTIME_DIR=directory, TTPATH=os.path.join(directory, "classic", "types.xdr"))
         env.pop("TT_SESSION", None)
         env.pop("_SUN_TT_SESSION", None)
+        # Where libtt finds no broker it would start one: never the installed ttbusd from a test.
+        env.setdefault("TTSESSION_CMD", "echo 'no broker to start in a test' >&2; exit 1")
         types_dir = os.path.join(directory, "data", "ttbus", "types")
         if args.types:
             shutil.copytree(args.types, types_dir)

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Runs a command under a real `systemd --user` and its user bus, in private namespaces.
 
-    sysenv.py [--ttbusd PATH] [--units DIR] -- COMMAND...
+    sysenv.py [--ttbusd PATH [--socket]] [--types DIR] -- COMMAND...
 
 As in the reference (dbus-systemd-facts.md §3): a fresh cgroup, private mount and cgroup
 namespaces with their own cgroup2 and /run/systemd, private XDG directories, then
 `systemd --user`; the user bus is socket-activated at $XDG_RUNTIME_DIR/bus. With --ttbusd, the
 broker's unit and D-Bus service file (data/dbus-1, systemd/) are installed for the user, pointing
-at that binary, so the first call to org.ttbus.Broker1 activates it. COMMAND gets
+at that binary, so the first call to org.ttbus.Broker1 activates it; with --socket also
+ttbusd.socket, started, so the first connection to $XDG_RUNTIME_DIR/ttbus/socket does. COMMAND gets
 DBUS_SESSION_BUS_ADDRESS, XDG_* and TTBUS_TEST_DIR; its exit status is ours. Needs root.
 """
 
@@ -36,8 +37,8 @@ def check(rc, what):
         raise OSError(ctypes.get_errno(), what)
 
 
-def install_broker_files(ttbusd, env):
-    """The shipped unit and D-Bus service file, with the test's ttbusd in place of the installed one."""
+def install_broker_files(ttbusd, socket_unit, env):
+    """The shipped units and D-Bus service file, with the test's ttbusd in place of the installed one."""
     units = os.path.join(env["XDG_CONFIG_HOME"], "systemd", "user")
     services = os.path.join(env["XDG_DATA_HOME"], "dbus-1", "services")
     os.makedirs(units, exist_ok=True)
@@ -46,9 +47,11 @@ def install_broker_files(ttbusd, env):
                            (os.path.join(SOURCE, "data", "dbus-1", "org.ttbus.Broker1.service.in"),
                             os.path.join(services, "org.ttbus.Broker1.service"))):
         with open(template) as f:
-            text = f.read().replace("@TTBUSD@", ttbusd)
+            text = f.read().replace("@libexecdir@/ttbusd", ttbusd)
         with open(dest, "w") as f:
             f.write(text)
+    if socket_unit:
+        shutil.copy(os.path.join(SOURCE, "systemd", "ttbusd.socket"), units)
 
 
 def inside(args, directory):
@@ -79,12 +82,14 @@ def inside(args, directory):
                TTPATH=os.path.join(directory, "classic", "types.xdr"))
     for name in ("TT_SESSION", "_SUN_TT_SESSION", "TT_TOKEN", "DISPLAY"):
         env.pop(name, None)
+    # Where libtt finds no broker it would start one: never the installed ttbusd from a test.
+    env.setdefault("TTSESSION_CMD", "echo 'no broker to start in a test' >&2; exit 1")
     os.makedirs(os.path.join(env["XDG_DATA_HOME"], "ttbus", "types"))
     if args.types:
         for f in os.listdir(args.types):
             shutil.copy(os.path.join(args.types, f), os.path.join(env["XDG_DATA_HOME"], "ttbus", "types"))
     if args.ttbusd:
-        install_broker_files(os.path.abspath(args.ttbusd), env)
+        install_broker_files(os.path.abspath(args.ttbusd), args.socket, env)
 
     log = open(os.path.join(directory, "manager.log"), "w")
 
@@ -111,6 +116,8 @@ def inside(args, directory):
             return "boolean true" in r.stdout
 
         wait_for(systemd_on_bus, "org.freedesktop.systemd1 on the user bus", STARTUP_TIMEOUT)
+        if args.socket:
+            subprocess.run(ctl + ["start", "ttbusd.socket"], env=env, check=True)
         status = subprocess.call(args.command, env=env, preexec_fn=die_with_parent)
     finally:
         subprocess.run(["systemctl", "--user", "exit"], env=env, capture_output=True)
@@ -151,6 +158,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ttbusd")
     ap.add_argument("--types")
+    ap.add_argument("--socket", action="store_true", help="install and start ttbusd.socket too")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     if args.command[:1] == ["--"]:

@@ -73,7 +73,7 @@ int Service::on_credentials(sd_bus_message* reply, void* userdata, sd_bus_error*
     try {
         p->service->credentials_arrived(p->name, reply);
     } catch (const std::exception& e) {
-        log(std::string("credentials of ") + p->name + ": " + e.what());
+        log::warning(std::string("credentials of ") + p->name + ": " + e.what());
     }
     return 0;
 }

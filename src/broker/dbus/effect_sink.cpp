@@ -60,15 +60,15 @@ void Service::apply(core::Effects& fx) {
             env.erase(std::remove_if(env.begin(), env.end(), [](const auto& e) { return e.first == peer_address_variable; }),
                       env.end());
             if (listener_) env.emplace_back(peer_address_variable, listener_->address());
-            log("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind());
+            log::info("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind(), {.ptype = s->ptype});
             launcher_->start(*s);
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
             if (Connection* c = connections_.owner(q->message->sender)) c->queued.insert(q->message->id);
-            if (std::string error; store_ && !store_->put(*q, &error)) log("cannot keep a queued message: " + error);
+            if (std::string error; store_ && !store_->put(*q, &error)) log::error("cannot keep a queued message: " + error, {.message = q->message->id, .ptype = q->ptype});
             monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry("ptype", q->ptype); });
         } else if (auto* dq = std::get_if<core::Dequeued>(&effect)) {
             connections_.for_each([&](Connection& c) { c.queued.erase(dq->message_id); });
-            if (std::string error; store_ && !store_->remove(*dq, &error)) log("cannot forget a queued message: " + error);
+            if (std::string error; store_ && !store_->remove(*dq, &error)) log::error("cannot forget a queued message: " + error, {.message = dq->message_id, .ptype = dq->ptype});
             monitor_event("dequeued", nullptr, {}, [&](Writer& w) {
                 w.entry("id", dq->message_id);
                 w.entry("ptype", dq->ptype);
@@ -81,7 +81,7 @@ void Service::apply(core::Effects& fx) {
 std::pair<std::uint32_t, std::uint32_t> Service::reload_types() {
     std::string problems;
     auto types = options_.load_types ? options_.load_types(problems) : core::TypeDb::build({}, {});
-    if (!problems.empty()) log(problems);
+    if (!problems.empty()) log::warning(problems);
     engine_.set_types(types);
     return {static_cast<std::uint32_t>(engine_.types().ptypes().size()),
             static_cast<std::uint32_t>(engine_.types().otypes().size())};
@@ -91,10 +91,10 @@ void Service::reap_children() { launcher_->reap(); }
 
 // A launch is over: it never started, or its process exited. The engine fails what still waited
 // for it (and ignores it when the started process already took its start message).
-void Service::launch_ended(const std::string& token, const std::string& reason) {
+void Service::launch_ended(const launch::LaunchInfo& launch, const std::string& reason) {
     core::Effects fx;
-    if (engine_.launch_ended(token, fx) == core::Status::OK && !fx.empty()) {
-        log("launch " + token + " ended before its start message was taken: " + reason);
+    if (engine_.launch_ended(launch.token, fx) == core::Status::OK && !fx.empty()) {
+        log::warning("ptype " + launch.ptype + " (token " + launch.token + ") ended before its start message was taken: " + reason, {.ptype = launch.ptype, .unit = launch.unit, .message_id = log::ptype_start_failed});
     }
     apply(fx);
 }

@@ -1,18 +1,20 @@
 #include "peer_listener.h"
 
+#include "log.h"
+
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
+#include <cstddef>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 namespace ttbus::dbus {
 
 namespace {
-
-void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -35,46 +37,56 @@ std::string escape_address_value(const std::string& s) {
     return out;
 }
 
+namespace {
+
+// socket.lock beside the socket, held while a broker checks, replaces or removes the socket.
+class SocketLock {
+public:
+    explicit SocketLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+        while (fd_ >= 0 && flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~SocketLock() {
+        if (fd_ >= 0) close(fd_);
+    }
+    SocketLock(const SocketLock&) = delete;
+    SocketLock& operator=(const SocketLock&) = delete;
+    bool held() const { return fd_ >= 0; }
+
+private:
+    int fd_;
+};
+
+// A live broker accepts; a dead one's socket file refuses (or is missing).
+bool answers(const sockaddr_un& sa) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    bool live = connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0;
+    close(fd);
+    return live;
+}
+
+}  // namespace
+
 std::unique_ptr<PeerListener> PeerListener::open(sd_event* event, const std::string& directory, uid_t uid,
                                                  Accepted accepted, std::string* error) {
-    if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
-        *error = errno_text("cannot create " + directory);
-        return nullptr;
-    }
-    struct stat st {};
-    if (lstat(directory.c_str(), &st) != 0) {
-        *error = errno_text(directory);
-        return nullptr;
-    }
-    if (!S_ISDIR(st.st_mode) || st.st_uid != uid) {
-        *error = directory + " is not a directory of the broker's user";
-        return nullptr;
-    }
     std::unique_ptr<PeerListener> l(new PeerListener());
     l->uid_ = uid;
     l->accepted_ = std::move(accepted);
-    l->path_ = directory + "/ttbusd-" + std::to_string(getpid()) + ".sock";
-    sockaddr_un sa{};
-    sa.sun_family = AF_UNIX;
-    if (l->path_.size() >= sizeof sa.sun_path) {
-        *error = l->path_ + ": the path is too long for a socket";
-        return nullptr;
-    }
-    std::memcpy(sa.sun_path, l->path_.c_str(), l->path_.size() + 1);
-    l->fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (l->fd_ < 0) {
-        *error = errno_text("socket");
-        return nullptr;
-    }
-    // A socket of this name is stale: its broker had our pid and is gone.
-    if (unlink(l->path_.c_str()) == 0) log("removed a stale socket " + l->path_);
-    if (bind(l->fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-        *error = errno_text("cannot bind " + l->path_);
-        l->path_.clear();  // not ours to remove
-        return nullptr;
-    }
-    if (listen(l->fd_, SOMAXCONN) != 0) {
-        *error = errno_text("cannot listen on " + l->path_);
+    // Started by ttbusd.socket: systemd listens, and keeps the socket when the broker exits.
+    if (sd_listen_fds(1) >= 1 && sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, nullptr, 0) > 0) {
+        l->fd_ = SD_LISTEN_FDS_START;
+        sockaddr_un sa{};
+        socklen_t len = sizeof sa;
+        const socklen_t base = offsetof(sockaddr_un, sun_path);
+        if (getsockname(l->fd_, reinterpret_cast<sockaddr*>(&sa), &len) != 0 || len <= base || sa.sun_path[0] == 0 ||
+            fcntl(l->fd_, F_SETFL, fcntl(l->fd_, F_GETFL) | O_NONBLOCK) != 0) {
+            *error = "the socket systemd passed is no Unix socket with a path";
+            return nullptr;
+        }
+        l->path_.assign(sa.sun_path, strnlen(sa.sun_path, len - base));
+        log::info("listening on " + l->path_ + " (from systemd)");
+    } else if (!l->bind_own(directory, error)) {
         return nullptr;
     }
     sd_event_source* source = nullptr;
@@ -88,11 +100,67 @@ std::unique_ptr<PeerListener> PeerListener::open(sd_event* event, const std::str
     return l;
 }
 
+bool PeerListener::bind_own(const std::string& directory, std::string* error) {
+    if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+        *error = errno_text("cannot create " + directory);
+        return false;
+    }
+    struct stat st {};
+    if (lstat(directory.c_str(), &st) != 0) {
+        *error = errno_text(directory);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode) || st.st_uid != uid_) {
+        *error = directory + " is not a directory of the broker's user";
+        return false;
+    }
+    const std::string path = directory + "/socket";
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    if (path.size() >= sizeof sa.sun_path) {
+        *error = path + ": the path is too long for a socket";
+        return false;
+    }
+    std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+    const std::string lock_path = directory + "/socket.lock";
+    SocketLock lock(lock_path);
+    if (!lock.held()) {
+        *error = errno_text("cannot open " + lock_path);
+        return false;
+    }
+    if (answers(sa)) throw AlreadyServed(path + " is served by another broker");
+    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd_ < 0) {
+        *error = errno_text("socket");
+        return false;
+    }
+    if (unlink(path.c_str()) == 0) log::notice("replaced the socket of a broker that is gone: " + path);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+        *error = errno_text("cannot bind " + path);
+        return false;
+    }
+    path_ = path;
+    lock_path_ = lock_path;
+    if (stat(path.c_str(), &st) == 0) inode_ = st.st_ino;
+    if (listen(fd_, SOMAXCONN) != 0) {
+        *error = errno_text("cannot listen on " + path);
+        return false;
+    }
+    return true;
+}
+
 PeerListener::~PeerListener() {
     resume_.reset();
     source_.reset();
+    if (!lock_path_.empty()) {
+        // Removed only while it is ours: a broker that found it dead may have replaced it.
+        SocketLock lock(lock_path_);
+        struct stat st {};
+        if (stat(path_.c_str(), &st) == 0 && st.st_ino == inode_) unlink(path_.c_str());
+        close(fd_);
+        return;
+    }
     if (fd_ >= 0) close(fd_);
-    if (!path_.empty()) unlink(path_.c_str());
 }
 
 void PeerListener::pause() {
@@ -126,22 +194,22 @@ int PeerListener::on_ready(sd_event_source*, int, std::uint32_t, void* userdata)
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE) {
                 // The pending connection keeps the socket readable: rest a moment instead of spinning.
-                log(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
+                log::warning(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
                 self->pause();
             } else if (errno != EAGAIN) {
-                log(errno_text("accept on " + self->path_));
+                log::warning(errno_text("accept on " + self->path_));
             }
             return 0;
         }
         ucred peer{};
         socklen_t len = sizeof peer;
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
-            log(errno_text("SO_PEERCRED"));
+            log::warning(errno_text("SO_PEERCRED"));
             close(fd);
             continue;
         }
         if (peer.uid != self->uid_) {
-            log("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
+            log::warning("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
                 "): only the broker's user may connect");
             close(fd);
             continue;

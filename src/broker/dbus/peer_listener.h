@@ -1,5 +1,11 @@
-// The broker's peer-to-peer transport: a Unix socket, $XDG_RUNTIME_DIR/ttbus/ttbusd-<pid>.sock,
-// for clients of the broker's own user that want a private D-Bus connection instead of the bus.
+// The broker's peer-to-peer transport: a Unix socket at the user's stable address,
+// $XDG_RUNTIME_DIR/ttbus/socket, for clients of the broker's own user that want a private D-Bus
+// connection instead of the bus — and for legacy programs where there is no bus at all.
+//
+// The socket is systemd's (ttbusd.socket: the first connection started the broker) or bound
+// here. One broker per user: binding happens under a lock (socket.lock beside the socket), a
+// socket that answers belongs to a live broker, one that refuses is a dead broker's and is
+// replaced.
 //
 // The listener accepts, checks the peer's credentials (SO_PEERCRED: only `uid`), and hands every
 // accepted socket on; the D-Bus protocol on it is the service's business.
@@ -9,10 +15,12 @@
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <systemd/sd-event.h>
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace ttbus::dbus {
@@ -22,11 +30,12 @@ public:
     // Called with an accepted socket (the callee owns it) and its peer's credentials.
     using Accepted = std::function<void(int fd, const ucred& peer)>;
 
-    // Listens on <directory>/ttbusd-<pid>.sock: the directory is created (0700) if missing, a stale
-    // socket of that name is removed. Returns null and says why in `error` when it cannot.
+    // Listens on the socket systemd passed (LISTEN_FDS), else on <directory>/socket: the directory
+    // is created (0700) if missing, a stale socket there is replaced. Returns null and says why in
+    // `error` when it cannot; throws AlreadyServed when another broker answers there.
     static std::unique_ptr<PeerListener> open(sd_event* event, const std::string& directory, uid_t uid,
                                               Accepted accepted, std::string* error);
-    ~PeerListener();  // closes and removes the socket
+    ~PeerListener();  // closes the socket, and removes it if it was bound here
     PeerListener(const PeerListener&) = delete;
     PeerListener& operator=(const PeerListener&) = delete;
 
@@ -42,13 +51,23 @@ private:
     // it readable and the loop spinning).
     void pause();
 
+    // Binds <directory>/socket unless a live broker listens there.
+    bool bind_own(const std::string& directory, std::string* error);
+
     int fd_ = -1;
     uid_t uid_ = 0;
     std::string path_;
+    std::string lock_path_;  // set when the socket was bound here: it is removed under this lock
+    ino_t inode_ = 0;        // the bound socket file, so that only ours is removed
     std::string address_;
     Accepted accepted_;
     SourcePtr source_;
     SourcePtr resume_;
+};
+
+// Another broker already listens on the user's socket.
+struct AlreadyServed : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 // D-Bus address escaping: bytes outside [-0-9A-Za-z_/.\*] become %XX.

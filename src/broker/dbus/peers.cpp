@@ -18,7 +18,7 @@ int Service::on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_err
         try {
             static_cast<Service*>(userdata)->connection_gone(name);
         } catch (const std::exception& e) {
-            log(std::string("connection ") + name + " left: " + e.what());
+            log::warning(std::string("connection ") + name + " left: " + e.what());
         }
     }
     return 0;
@@ -28,7 +28,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     std::size_t live = 0;
     for (const auto& [bus, peer] : peers_) live += peer->gone ? 0 : 1;
     if (live >= options_.max_peers) {
-        log("refused a peer connection from pid " + std::to_string(cred.pid) + ": " +
+        log::warning("refused a peer connection from pid " + std::to_string(cred.pid) + ": " +
             std::to_string(options_.max_peers) + " peers are connected already");
         close(fd);
         return;
@@ -39,7 +39,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     int r = sd_bus_new(&raw);
     if (r < 0) {
         close(fd);
-        log(std::string("cannot serve a peer connection: ") + std::strerror(-r));
+        log::error(std::string("cannot serve a peer connection: ") + std::strerror(-r));
         return;
     }
     peer->bus.reset(raw);  // owns the socket from here on
@@ -55,14 +55,14 @@ void Service::peer_accepted(int fd, const ucred& cred) {
                                 "Disconnected", on_peer_disconnected, this);
     }
     if (r < 0) {
-        log("cannot serve a peer connection: " + std::string(std::strerror(-r)));
+        log::error("cannot serve a peer connection: " + std::string(std::strerror(-r)));
         return;
     }
     peer->slots.emplace_back(slot);
     try {
         register_objects(raw, peer->slots);
     } catch (const Failure& f) {
-        log(std::string("cannot serve a peer connection: ") + f.what());
+        log::error(std::string("cannot serve a peer connection: ") + f.what());
         return;
     }
     Connection& c = connections_.get(peer->name);
@@ -114,7 +114,7 @@ int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_erro
     try {
         self->connection_gone(peer.name);
     } catch (const std::exception& e) {
-        log(peer.name + " hung up: " + e.what());
+        log::warning(peer.name + " hung up: " + e.what());
     }
     // The connection itself is released outside its own dispatch.
     sd_event_source_set_enabled(self->reap_peers_.get(), SD_EVENT_ONESHOT);

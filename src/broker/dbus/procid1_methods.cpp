@@ -45,8 +45,8 @@ void Service::one_way_send_failed(Connection* owner, const std::string& procid, 
                                   const Failure& f) {
     if (owner == nullptr || m == nullptr || !client_id(m->body.id, procid) ||
         (m->body.cls != core::Class::REQUEST && m->body.cls != core::Class::OFFER)) {
-        log("one-way Send from " + (owner ? owner->name : std::string("a client")) + " for " + procid +
-            " failed: " + error_message(f.status, f.what()));
+        log::notice("one-way Send from " + (owner ? owner->name : std::string("a client")) + " for " + procid +
+            " failed: " + error_message(f.status, f.what()), {.procid = procid});
         return;
     }
     auto body = std::make_shared<core::MessageBody>(m->body);

@@ -15,13 +15,13 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
       event_(event),
       options_(std::move(options)),
       engine_(core::EngineOptions{options_.session_prefix + "p", options_.session_prefix + "t"}) {
-    auto ended = [this](const std::string& token, const std::string& reason) { launch_ended(token, reason); };
+    auto ended = [this](const launch::LaunchInfo& launch, const std::string& reason) { launch_ended(launch, reason); };
     if (options_.systemd) {
         launcher_ = std::make_unique<launch::SystemdLauncher>(bus_, ended);
-        log("starting ptypes as systemd user units");
+        log::info("starting ptypes as systemd user units");
     } else {
         launcher_ = std::make_unique<launch::ForkLauncher>(ended);
-        log("no systemd user manager on the bus: starting ptypes with fork/exec");
+        log::info("no systemd user manager on the bus: starting ptypes with fork/exec");
     }
     // The default session keeps its id across restarts, so messages queued in it are found again.
     default_session_ = "ttbus." + std::to_string(options_.broker_uid) + ".default";
@@ -30,7 +30,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     if (!options_.queue_store.empty()) {
         std::string error;
         store_ = store::QueueStore::open(options_.queue_store, &error);
-        if (!store_) log("queued messages will not survive a restart: " + error);
+        if (!store_) log::warning("queued messages will not survive a restart: " + error);
     }
     if (store_) {
         std::vector<std::string> problems;
@@ -44,25 +44,29 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
                 store_->remove(core::Dequeued{q.queue, q.ptype, q.message->id}, nullptr);
             }
         }
-        for (const auto& p : problems) log(p);
-        if (restored > 0) log("restored " + std::to_string(restored) + " queued messages from " + options_.queue_store);
+        for (const auto& p : problems) log::warning(p);
+        if (restored > 0) log::info("restored " + std::to_string(restored) + " queued messages from " + options_.queue_store);
     }
 
-    // Clients that leave the bus. The match is installed before the broker's name is requested
-    // (the bus handles one connection's messages in order), so no client can leave unseen.
-    sd_bus_slot* slot = nullptr;
-    int r = sd_bus_match_signal_async(bus_, &slot, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+    // Without a session bus (started by a legacy program where there is none) only peers come.
+    int r = 0;
+    if (bus_ != nullptr) {
+        // Clients that leave the bus. The match is installed before the broker's name is requested
+        // (the bus handles one connection's messages in order), so no client can leave unseen.
+        sd_bus_slot* slot = nullptr;
+        r = sd_bus_match_signal_async(bus_, &slot, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                       "org.freedesktop.DBus", "NameOwnerChanged", on_name_owner_changed,
                                       [](sd_bus_message* m, void*, sd_bus_error*) {
                                           if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
-                                              log("cannot follow clients leaving the bus: " + text_of(e));
+                                              log::error("cannot follow clients leaving the bus: " + text_of(e));
                                           }
                                           return 0;
                                       },
                                       this);
-    if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("NameOwnerChanged match: ") + std::strerror(-r));
-    bus_slots_.emplace_back(slot);
-    register_objects(bus_, bus_slots_);
+        if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("NameOwnerChanged match: ") + std::strerror(-r));
+        bus_slots_.emplace_back(slot);
+        register_objects(bus_, bus_slots_);
+    }
 
     // The peer transport.
     sd_event_source* source = nullptr;
@@ -76,7 +80,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     starting_peers_.reset(source);
     sd_event_source_set_enabled(source, SD_EVENT_OFF);
     if (options_.peer_directory.empty()) {
-        log("XDG_RUNTIME_DIR is not set: no peer-to-peer transport, clients use the bus");
+        log::notice("XDG_RUNTIME_DIR is not set: no peer-to-peer transport, clients use the bus");
     } else {
         sd_id128_randomize(&server_id_);
         std::string error;
@@ -84,9 +88,9 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
             event_, options_.peer_directory, static_cast<uid_t>(options_.broker_uid),
             [this](int fd, const ucred& cred) { peer_accepted(fd, cred); }, &error);
         if (listener_) {
-            log("peer-to-peer transport at " + listener_->address());
+            log::info("peer-to-peer transport at " + listener_->address());
         } else {
-            log("no peer-to-peer transport, clients use the bus: " + error);
+            log::warning("no peer-to-peer transport, clients use the bus: " + error);
         }
     }
 }
@@ -107,7 +111,7 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
         // A failing one-way Send has told its sender already, or logged why it could not.
         if constexpr (Method != &Service::Send) {
             if (!sd_bus_message_get_expect_reply(m)) {
-                log(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
+                log::notice(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
                     std::string(self->caller(m).name) + " failed: " + error_message(f.status, f.what()));
             }
         }
@@ -166,7 +170,7 @@ int Service::reply_empty(sd_bus_message* call) {
 
 void Service::reply_failure(sd_bus_message* call, const Failure& f) {
     if (!sd_bus_message_get_expect_reply(call)) {
-        log(std::string("one-way ") + sd_bus_message_get_member(call) + " from " + std::string(caller(call).name) +
+        log::notice(std::string("one-way ") + sd_bus_message_get_member(call) + " from " + std::string(caller(call).name) +
             " failed: " + error_message(f.status, f.what()));
         return;
     }

@@ -44,7 +44,8 @@ struct ServiceOptions {
 
 class Service {
 public:
-    // `bus` is attached to `event`; both outlive the service.
+    // `bus` is attached to `event`; both outlive the service. Without a session bus `bus` is null
+    // and only peers come.
     Service(sd_bus* bus, sd_event* event, ServiceOptions options);
     ~Service();
     Service(const Service&) = delete;
@@ -122,7 +123,7 @@ private:
     template <typename F>
     void monitor_event(const char* kind, const core::MessageView* message, const std::string& procid, F&& extra);
     void connection_gone(std::string_view name);
-    void launch_ended(const std::string& token, const std::string& reason);
+    void launch_ended(const launch::LaunchInfo& launch, const std::string& reason);
 
     // The bus and the peers.
     static int on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);

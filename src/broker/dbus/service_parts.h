@@ -1,9 +1,11 @@
 // Shared by the parts of the broker's D-Bus face (service.cpp and the files beside it): the
-// object's names, the log, the checks of client message ids, and the templates every part calls
+// object's names, the checks of client message ids, and the templates every part calls
 // (reply, emit, monitor_event). Not a public header: service.h is the face's interface.
 #pragma once
 
 #include "service.h"
+
+#include "log.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -21,8 +23,6 @@ inline constexpr const char* object_path = "/org/ttbus/Broker1";
 inline constexpr const char* procid_interface = "org.ttbus.Procid1";
 inline constexpr const char* monitor_interface = "org.ttbus.Monitor1";
 inline constexpr const char* peer_address_variable = "TTBUS_PEER_ADDRESS";
-
-inline void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
 
 inline bool is_final(core::State s) {
     return s == core::State::HANDLED || s == core::State::FAILED || s == core::State::RETURNED;
@@ -66,7 +66,7 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
     sd_bus_message* raw = nullptr;
     int r = sd_bus_message_new_signal(target, &raw, object_path, interface, member);
     if (r < 0) {
-        log(std::string("cannot make a ") + member + " signal for " + c.name + ": " + std::strerror(-r));
+        log::error(std::string("cannot make a ") + member + " signal for " + c.name + ": " + std::strerror(-r));
         return;
     }
     MessagePtr signal(raw);
@@ -75,12 +75,12 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
         Writer w(raw);
         write(w);
     } catch (const Failure& f) {
-        log(std::string("cannot write a ") + member + " signal for " + c.name + ": " + f.what());
+        log::error(std::string("cannot write a ") + member + " signal for " + c.name + ": " + f.what());
         return;
     }
     r = sd_bus_send(target, raw, nullptr);
     if (r < 0 && r != -ENOTCONN && r != -ECONNRESET) {
-        log(std::string("cannot send a ") + member + " signal to " + c.name + ": " + std::strerror(-r));
+        log::warning(std::string("cannot send a ") + member + " signal to " + c.name + ": " + std::strerror(-r));
     }
 }
 

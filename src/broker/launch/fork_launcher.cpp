@@ -14,8 +14,9 @@ namespace ttbus::launch {
 
 void ForkLauncher::start(const core::StartPtype& start) {
     if (start.command.empty()) {
-        ended_(start.token, start.unit.empty() ? "the ptype has no start string"
-                                               : "the ptype names a systemd unit, and no user manager runs");
+        ended_(LaunchInfo{start.token, start.ptype, start.unit, "failed", 0},
+               start.unit.empty() ? "the ptype has no start string"
+                                  : "the ptype names a systemd unit, and no user manager runs");
         return;
     }
     std::vector<std::string> words = start_argv(start.command);
@@ -24,7 +25,7 @@ void ForkLauncher::start(const core::StartPtype& start) {
     argv.push_back(nullptr);
     pid_t pid = fork();
     if (pid < 0) {
-        ended_(start.token, std::string("fork: ") + std::strerror(errno));
+        ended_(LaunchInfo{start.token, start.ptype, "", "failed", 0}, std::string("fork: ") + std::strerror(errno));
         return;
     }
     if (pid == 0) {
@@ -66,7 +67,9 @@ void ForkLauncher::reap() {
         running_.erase(it);
         std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
                                             : "killed by signal " + std::to_string(WTERMSIG(status));
-        ended_(info.token, "process " + std::to_string(pid) + " " + how);
+        // 127 is the child's (or its shell's) word for a start string it could not run.
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127) how += " (the command was not found or not executable)";
+        ended_(info, "process " + std::to_string(pid) + " " + how);
     }
 }
 

@@ -21,7 +21,7 @@ struct LaunchInfo {
 
 class Launcher {
 public:
-    using Ended = std::function<void(const std::string& token, const std::string& reason)>;
+    using Ended = std::function<void(const LaunchInfo& launch, const std::string& reason)>;
     virtual ~Launcher() = default;
     virtual void start(const core::StartPtype& start) = 0;
     virtual std::vector<LaunchInfo> launches() const = 0;

@@ -2,8 +2,9 @@
 
 #include "start_command.h"
 
+#include "log.h"
+
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -15,8 +16,6 @@ constexpr const char* systemd = "org.freedesktop.systemd1";
 constexpr const char* manager_path = "/org/freedesktop/systemd1";
 constexpr const char* manager_iface = "org.freedesktop.systemd1.Manager";
 
-void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
-
 bool plain(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 std::string hex(unsigned char c) {
@@ -27,7 +26,7 @@ std::string hex(unsigned char c) {
 // Logs when a signal match could not be installed.
 int match_installed(sd_bus_message* m, void*, sd_bus_error*) {
     if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
-        log(std::string("cannot follow systemd's signals: ") + (e->message ? e->message : e->name));
+        log::warning(std::string("cannot follow systemd's signals: ") + (e->message ? e->message : e->name));
     }
     return 0;
 }
@@ -76,25 +75,25 @@ SystemdLauncher::SystemdLauncher(sd_bus* bus, Ended ended) : bus_(bus), ended_(s
     int r = sd_bus_call_method_async(bus_, nullptr, systemd, manager_path, manager_iface, "Subscribe",
                                      [](sd_bus_message* m, void*, sd_bus_error*) {
                                          if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
-                                             log(std::string("systemd Subscribe failed: ") +
+                                             log::warning(std::string("systemd Subscribe failed: ") +
                                                  (e->message ? e->message : e->name));
                                          }
                                          return 0;
                                      },
                                      nullptr, "");
-    if (r < 0) log(std::string("systemd Subscribe failed: ") + std::strerror(-r));
+    if (r < 0) log::warning(std::string("systemd Subscribe failed: ") + std::strerror(-r));
     sd_bus_slot* slot = nullptr;
     r = sd_bus_match_signal_async(bus_, &slot, systemd, manager_path, manager_iface, "JobRemoved", on_job_removed,
                                   match_installed, this);
     if (r >= 0) matches_.push_back(slot);
-    else log(std::string("cannot follow systemd's jobs: ") + std::strerror(-r));
+    else log::warning(std::string("cannot follow systemd's jobs: ") + std::strerror(-r));
     const std::string rule = std::string("type='signal',sender='") + systemd +
                              "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
                              "arg0='org.freedesktop.systemd1.Unit'";
     slot = nullptr;
     r = sd_bus_add_match_async(bus_, &slot, rule.c_str(), on_properties_changed, match_installed, this);
     if (r >= 0) matches_.push_back(slot);
-    else log(std::string("cannot follow systemd's units: ") + std::strerror(-r));
+    else log::warning(std::string("cannot follow systemd's units: ") + std::strerror(-r));
 }
 
 SystemdLauncher::~SystemdLauncher() {
@@ -236,9 +235,9 @@ void SystemdLauncher::active_state(const std::string& path, const std::string& s
 void SystemdLauncher::end(const std::string& unit, const std::string& reason) {
     auto it = units_.find(unit);
     if (it == units_.end()) return;
-    std::string token = it->second.info.token;
+    const LaunchInfo launch = std::move(it->second.info);
     units_.erase(it);
-    ended_(token, reason);
+    ended_(launch, reason);
 }
 
 }  // namespace ttbus::launch

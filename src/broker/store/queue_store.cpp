@@ -1,10 +1,17 @@
 #include "queue_store.h"
 
 #include "message_codec.h"
+#include "user_dirs.h"
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace ttbus::store {
@@ -43,11 +50,29 @@ bool fail(sqlite3* db, std::string* error) {
     return false;
 }
 
+// Queued messages carry their contents: only the user may read them. Missing directories are made
+// 0700 and the database 0600 (an older, wider one is narrowed); SQLite gives its -wal and -shm
+// files the database's mode.
+bool make_private(const std::filesystem::path& path, std::string* error) {
+    std::filesystem::path directory;
+    for (const auto& part : path.parent_path()) {
+        directory /= part;
+        if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) break;  // open below says why
+    }
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+        if (error != nullptr) *error = path.string() + ": " + std::strerror(errno);
+        if (fd >= 0) close(fd);
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
 }  // namespace
 
 std::unique_ptr<QueueStore> QueueStore::open(const std::string& path, std::string* error) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (!make_private(path, error)) return nullptr;
     sqlite3* db = nullptr;
     if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
         if (error != nullptr) *error = db ? sqlite3_errmsg(db) : "cannot open " + path;
@@ -123,10 +148,11 @@ std::vector<core::Queued> QueueStore::load(std::vector<std::string>* problems) {
 }
 
 std::string default_queue_store_path() {
-    const char* state = std::getenv("XDG_STATE_HOME");
-    const char* home = std::getenv("HOME");
-    std::string base = state && *state ? state : std::string(home ? home : "/tmp") + "/.local/state";
-    return base + "/ttbus/queue.sqlite";
+    if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && state[0] == '/') {
+        return std::string(state) + "/ttbus/queue.sqlite";
+    }
+    const auto home = home_directory();
+    return home ? *home + "/.local/state/ttbus/queue.sqlite" : std::string();
 }
 
 }  // namespace ttbus::store

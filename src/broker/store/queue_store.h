@@ -35,7 +35,8 @@ private:
     sqlite3* db_;
 };
 
-// $XDG_STATE_HOME/ttbus/queue.sqlite, or ~/.local/state/ttbus/queue.sqlite.
+// $XDG_STATE_HOME/ttbus/queue.sqlite, or ~/.local/state/ttbus/queue.sqlite (home_directory());
+// "" when the user has no home.
 std::string default_queue_store_path();
 
 }  // namespace ttbus::store

@@ -1,5 +1,7 @@
 #include "search_path.h"
 
+#include "user_dirs.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -53,7 +55,7 @@ std::optional<std::string> xdg_data_home(const Environment& env) {
 }  // namespace
 
 Environment Environment::from_process() {
-    return Environment{env("TTPATH"), env("HOME"), env("OPENWINHOME"), env("XDG_DATA_HOME"), env("XDG_DATA_DIRS"),
+    return Environment{env("TTPATH"), home_directory(), env("OPENWINHOME"), env("XDG_DATA_HOME"), env("XDG_DATA_DIRS"),
                        TTBUS_TYPES_DIR};
 }
 

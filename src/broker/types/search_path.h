@@ -15,9 +15,9 @@ struct Environment {
     std::optional<std::string> openwinhome;
     std::optional<std::string> xdg_data_home;
     std::optional<std::string> xdg_data_dirs;
-    std::string installed_types_dir;  // where meson installs data/ptypes
+    std::string installed_types_dir;  // share/ttbus/types of this build's prefix
 
-    // The process environment, and the directory this build installs data/ptypes to.
+    // The process environment, and this build's installed type directory.
     static Environment from_process();
 };
 

@@ -1,5 +1,7 @@
 #include "bus.h"
 
+#include "connect.h"
+
 #include "protocol/errors.h"
 
 #include <sys/epoll.h>
@@ -39,13 +41,14 @@ bool bus_only() {
 
 }  // namespace
 
-int Connection::connect_peer(const char* address) {
+int Connection::connect_peer(const char* address, int fd) {
     sd_bus* peer = nullptr;
     int r = sd_bus_new(&peer);
-    if (r >= 0) r = sd_bus_set_address(peer, address);
+    if (r < 0 && fd >= 0) close(fd);
+    if (r >= 0) r = address != nullptr ? sd_bus_set_address(peer, address) : sd_bus_set_fd(peer, fd, fd);
     if (r >= 0) r = sd_bus_start(peer);
     if (r < 0) {
-        sd_bus_unref(peer);
+        sd_bus_unref(peer);  // with the socket it was given
         return r;
     }
     bus_ = peer;
@@ -56,16 +59,24 @@ int Connection::connect_peer(const char* address) {
 Tt_status Connection::open(std::unique_ptr<Connection>& out) {
     std::unique_ptr<Connection> c(new Connection());
     const bool peer_wanted = !bus_only();
-    // A started handler is told the address: it need not touch the bus at all. A stale address
-    // (the broker it named is gone) just means asking the bus.
+    // A started handler is told the address; any program finds the broker's socket at its
+    // stable place ($XDG_RUNTIME_DIR/ttbus/socket, where systemd may start the broker). A stale
+    // address (the broker it named is gone) just means trying the next way.
     const char* told = peer_wanted ? std::getenv("TTBUS_PEER_ADDRESS") : nullptr;
-    if (told == nullptr || *told == '\0' || c->connect_peer(told) < 0) {
-        if (sd_bus_open_user(&c->bus_) < 0) return TT_ERR_NOMP;
+    if (told != nullptr && *told != '\0') c->connect_peer(told);
+    if (peer_wanted && !c->peer_) {
+        int fd = connect_broker_socket();
+        if (fd >= 0) c->connect_peer(nullptr, fd);
+    }
+    bool broker_on_bus = false;
+    if (!c->peer_ && sd_bus_open_user(&c->bus_) >= 0) {
         Reply reply;
         const char* address = nullptr;
-        // Calling the broker's name starts it by D-Bus activation if needed.
-        if (peer_wanted && c->call(BROKER_IFACE, "PeerAddress", {}, &reply) == TT_OK &&
-            sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_STRING, &address) >= 0) {
+        // Calling the broker's name starts it by D-Bus activation if needed. Any answer of the
+        // broker's own (even "no socket") means it is there.
+        Tt_status s = c->call(BROKER_IFACE, "PeerAddress", {}, &reply);
+        broker_on_bus = s != TT_ERR_NOMP;
+        if (peer_wanted && s == TT_OK && sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_STRING, &address) >= 0) {
             sd_bus* bus = c->bus_;
             if (c->connect_peer(address) >= 0) {
                 sd_bus_flush_close_unref(bus);
@@ -73,6 +84,13 @@ Tt_status Connection::open(std::unique_ptr<Connection>& out) {
                 c->bus_ = bus;
             }
         }
+    }
+    // Neither a socket nor a broker on the bus: start one, as classic libtt started ttsession.
+    if (!c->peer_ && !broker_on_bus) {
+        c->bus_ = sd_bus_flush_close_unref(c->bus_);
+        c->broken_ = false;
+        int fd = peer_wanted ? start_broker() : -1;
+        if (fd < 0 || c->connect_peer(nullptr, fd) < 0) return TT_ERR_NOMP;
     }
     if (!c->peer_) {
         sd_bus_error error = SD_BUS_ERROR_NULL;

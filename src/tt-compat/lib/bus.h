@@ -41,9 +41,10 @@ public:
     using SignalHandler = std::function<void(sd_bus_message*)>;
 
     // Connects to ttbusd: straight to its peer socket when one is known (TTBUS_PEER_ADDRESS, which
-    // the broker gives the handlers it starts, or Broker1.PeerAddress asked on the user's bus),
-    // else through the bus, subscribed to this connection's deliveries. TTBUS_TRANSPORT=bus keeps
-    // to the bus.
+    // the broker gives the handlers it starts, then the stable $XDG_RUNTIME_DIR/ttbus/socket, then
+    // Broker1.PeerAddress asked on the user's bus), else through the bus, subscribed to this
+    // connection's deliveries; with no broker anywhere, starts one (connect.h) and uses its
+    // socket. TTBUS_TRANSPORT=bus keeps to the bus.
     static Tt_status open(std::unique_ptr<Connection>& out);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -67,7 +68,8 @@ public:
 
 private:
     Connection() = default;
-    int connect_peer(const char* address);
+    // To `address`, or (address null) over the connected socket `fd`, which it takes.
+    int connect_peer(const char* address, int fd = -1);
     int new_call(sd_bus_message** m, const char* iface, const char* member, const Build& build);
     Tt_status failed(int r);
     static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);

@@ -155,7 +155,7 @@ TEST_F(TtTypeComp, CompilesToAFile) {
 
 TEST_F(TtTypeComp, PassesCppOptions) {
     spit(dir_ + "/m.types", "ptype M { start BIN; handle: Op() => opnum = N; }\n");
-    Outcome r = run({"-DBIN=\"/bin/m\"", "-D", "N=5", "-undef", "-x", "-o", dir_ + "/m.json", dir_ + "/m.types"});
+    Outcome r = run({"-DBIN=\\\"/bin/m\\\"", "-D", "N=5", "-undef", "-x", "-o", dir_ + "/m.json", dir_ + "/m.types"});
     EXPECT_EQ(r.status, 0) << r.err;
     TypeSet t = read(dir_ + "/m.json");
     EXPECT_EQ(t.ptypes[0].start, "/bin/m");
@@ -163,6 +163,42 @@ TEST_F(TtTypeComp, PassesCppOptions) {
     spit(dir_ + "/u.types", "#ifdef GONE\nptype Gone { }\n#endif\nptype Kept { }\n");
     EXPECT_EQ(run({"-DGONE", "-UGONE", "-x", "-o", dir_ + "/u.json", dir_ + "/u.types"}).status, 0);
     EXPECT_EQ(read(dir_ + "/u.json").find_ptype("Gone"), nullptr);
+}
+
+// CDE's edit_demo Makefile: tt_type_comp '-DTOOLTALK_DEMO_DIR=\"/some/dir\"' edit.types.model. The
+// shell of the Makefile leaves the backslashes, which classic's own trip through the shell took off.
+TEST_F(TtTypeComp, CppOptionsLoseOneLevelOfShellQuotesAsClassic) {
+    spit(dir_ + "/edit.types.model",
+         "#define SUN_EDITDEMO_EDIT 1\n#define SUN_EDITDEMO_SAVE_AS 2\n"
+         "ptype Sun_EditDemo {\n"
+         "    start TOOLTALK_DEMO_DIR \"/edit\";\n"
+         "    handle:\n"
+         "        file_in_session Sun_EditDemo_edit(void) => start opnum=SUN_EDITDEMO_EDIT;\n"
+         "        file_in_session Sun_EditDemo_save_as(in string new_filename) => opnum=SUN_EDITDEMO_SAVE_AS;\n"
+         "};\n");
+    Outcome r = run({"-DTOOLTALK_DEMO_DIR=\\\"/some/dir\\\"", "edit.types.model"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(read(user_db()).find_ptype("Sun_EditDemo")->start, "/some/dir/edit");
+    Outcome printed = run({"-p", "-d", "user"});
+    EXPECT_NE(printed.out.find("start   \"/some/dir/edit\";\n"), std::string::npos) << printed.out;
+
+    // Single quotes, double quotes and a backslash outside quotes, as sh takes them off.
+    spit(dir_ + "/q.types", "ptype Q { start A B C; }\n");
+    r = run({"-DA='\"a b\"'", "-DB=\"\\\"c\\\"\"", "-DC=\\\"d\\ e\\\"", "-x", "-o", "q.json", "q.types"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(read(dir_ + "/q.json").find_ptype("Q")->start, "a bcd e");
+    // An unquoted blank splits the option, as in the shell: two options here (X is "x, Y is y")...
+    spit(dir_ + "/two.types", "ptype T { start X Y; }\n");
+    r = run({"-DX=\\\"x -DY=y\\\"", "-x", "-o", "two.json", "two.types"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(read(dir_ + "/two.json").find_ptype("T")->start, "x y");
+    // ...but a piece that is no option (classic gave it to cpp as a file) and an open quote are usage errors.
+    r = run({"-DX=a b", "-x", "two.types"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("'b' is not an option"), std::string::npos) << r.err;
+    r = run({"-DX='a", "-x", "two.types"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("unterminated '"), std::string::npos) << r.err;
 }
 
 TEST_F(TtTypeComp, ErrorsExitTwoAndLeaveTheDatabaseAlone) {

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <pwd.h>
+#include <unistd.h>
 #include <thread>
 
 using namespace ttbus;
@@ -58,6 +60,19 @@ TEST(TypesSearchPath, EnvironmentOverrides) {
     Environment no_ttpath{std::nullopt, "/h", "/ow", "relative", std::nullopt, ""};
     EXPECT_EQ(search_path(no_ttpath)[3].path, "/ow/etc/tt/types.xdr");
     EXPECT_EQ(search_path(no_ttpath)[4].path, "/h/.local/share/ttbus/types");
+}
+
+// A service started without HOME still finds the user's classic database, through the user database.
+TEST(TypesSearchPath, HomeFromTheUserDatabaseWithoutHome) {
+    const char* saved = std::getenv("HOME");
+    const std::string home = saved ? saved : "";
+    unsetenv("HOME");
+    const passwd* user = getpwuid(getuid());
+    ASSERT_NE(user, nullptr);
+    Environment env = Environment::from_process();
+    if (saved) setenv("HOME", home.c_str(), 1);
+    ASSERT_TRUE(env.home.has_value());
+    EXPECT_EQ(*env.home, user->pw_dir);
 }
 
 TEST(TypesSearchPath, Levels) {

@@ -135,11 +135,11 @@ TEST(TypesJson, SemanticErrorsPointAtTheDefinition) {
 }
 
 TEST(TypesJson, DataPtypesLoad) {
-    FileTypes f = read_type_file(data_dir() + "/../../../../data/ptypes/ttbus-demo-viewer.json", CppOptions{}, {});
+    FileTypes f = read_type_file(data_dir() + "/../../../../examples/types/ttbus-demo-viewer.json", CppOptions{}, {});
     ASSERT_TRUE(f.ok()) << format(f.diagnostics[0]);
     ASSERT_EQ(f.types.ptypes.size(), 1u);
     EXPECT_EQ(f.types.ptypes[0].unit, "ttbus-demo-viewer.service");
-    FileTypes g = read_type_file(data_dir() + "/../../../../data/ptypes/ttbus-demo-editor.types", CppOptions{}, {});
+    FileTypes g = read_type_file(data_dir() + "/../../../../examples/types/ttbus-demo-editor.types", CppOptions{}, {});
     ASSERT_TRUE(g.ok()) << format(g.diagnostics[0]);
     EXPECT_EQ(g.types.ptypes[0].signatures[0].op, "ShowLine");
 }
