@@ -170,6 +170,47 @@ static void files_and_sessions(void)
 	CHECK_STR(tt_procid_session(tt_default_procid()), tt_default_session());
 }
 
+/* tt_message_print and tt_pattern_print: one "\tname: value" line per attribute that is set. */
+static void printing(void)
+{
+	Tt_message m = tt_message_create();
+	Tt_pattern p = tt_pattern_create();
+	char *text;
+	CHECK_STATUS(tt_message_class_set(m, TT_REQUEST), TT_OK);
+	CHECK_STATUS(tt_message_address_set(m, TT_PROCEDURE), TT_OK);
+	CHECK_STATUS(tt_message_scope_set(m, TT_SESSION), TT_OK);
+	CHECK_STATUS(tt_message_op_set(m, "Print"), TT_OK);
+	CHECK_STATUS(tt_message_iarg_add(m, TT_IN, "int", 7), TT_OK);
+	CHECK_STATUS(tt_message_arg_add(m, TT_OUT, "string", "a\"b"), TT_OK);
+	text = tt_message_print(m);
+	CHECK(tt_ptr_error(text) == TT_OK);
+	CHECK(strncmp(text, "Tt_message ", 11) == 0);
+	CHECK(strstr(text, "\tstate: TT_CREATED\n") != NULL);
+	CHECK(strstr(text, "\tclass: TT_REQUEST\n") != NULL);
+	CHECK(strstr(text, "\taddress: TT_PROCEDURE\n") != NULL);
+	CHECK(strstr(text, "\tscope: TT_SESSION\n") != NULL);
+	CHECK(strstr(text, "\tdisposition: 0\n") != NULL);
+	CHECK(strstr(text, "\top: Print\n") != NULL);
+	CHECK(strstr(text, "\targ 0: TT_IN int 7\n") != NULL);
+	CHECK(strstr(text, "\targ 1: TT_OUT string \"a\\042b\"\n") != NULL);
+	CHECK(strstr(text, "\tobject: ") == NULL); /* unset: no line */
+	tt_free(text);
+	CHECK_STATUS(tt_pattern_category_set(p, TT_OBSERVE), TT_OK);
+	CHECK_STATUS(tt_pattern_op_add(p, "a"), TT_OK);
+	CHECK_STATUS(tt_pattern_op_add(p, "b"), TT_OK);
+	CHECK_STATUS(tt_pattern_scope_add(p, TT_SESSION), TT_OK);
+	text = tt_pattern_print(p);
+	CHECK(tt_ptr_error(text) == TT_OK);
+	CHECK(strncmp(text, "Tt_pattern\n", 11) == 0);
+	CHECK(strstr(text, "\tcategory: 1\n") != NULL);
+	CHECK(strstr(text, "\tops: a b\n") != NULL);
+	CHECK(strstr(text, "\tscopes: 1\n") != NULL);
+	CHECK(strstr(text, "\tfiles: ") == NULL);
+	tt_free(text);
+	CHECK_STATUS(tt_message_destroy(m), TT_OK);
+	CHECK_STATUS(tt_pattern_destroy(p), TT_OK);
+}
+
 int main(void)
 {
 	char *first, *second;
@@ -179,6 +220,7 @@ int main(void)
 	CHECK(tt_ptr_error(first) == TT_OK);
 	auditing();
 	files_and_sessions();
+	printing();
 
 	/* A second procid becomes the default; each has its own descriptor. */
 	second = tt_open();

@@ -4,6 +4,9 @@
 #include "status.h"
 #include "storage.h"
 
+#include "protocol/enums.h"
+#include "protocol/keys.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -19,35 +22,20 @@ bool& trace_flag() {
     return on;
 }
 
-const char* name_of(Tt_class c) {
-    switch (c) {
-    case TT_NOTICE: return "TT_NOTICE";
-    case TT_REQUEST: return "TT_REQUEST";
-    case TT_OFFER: return "TT_OFFER";
-    default: return "TT_CLASS_UNDEFINED";
-    }
+namespace protocol = ttbus::protocol;
+
+// The classic enumerator's name (protocol/enums.h); `fallback` for a value that has none.
+template <typename Wire, typename Classic>
+std::string name_of(Classic v, const char* fallback) {
+    const std::string_view n = protocol::name(static_cast<Wire>(v));
+    return n.empty() ? fallback : std::string(n);
 }
 
-const char* name_of(Tt_state s) {
-    static const char* const names[] = {"TT_CREATED", "TT_SENT", "TT_HANDLED", "TT_FAILED", "TT_QUEUED",
-                                        "TT_STARTED", "TT_REJECTED", "TT_RETURNED", "TT_ACCEPTED", "TT_ABSTAINED"};
-    return (s >= 0 && s < TT_STATE_LAST) ? names[s] : "TT_STATE_LAST";
-}
+std::string name_of(Tt_mode m) { return name_of<protocol::Mode>(m, "TT_MODE_LAST"); }
 
-const char* name_of(Tt_scope s) {
-    static const char* const names[] = {"TT_SCOPE_NONE", "TT_SESSION", "TT_FILE", "TT_BOTH", "TT_FILE_IN_SESSION"};
-    return (s >= 0 && s <= TT_FILE_IN_SESSION) ? names[s] : "TT_SCOPE_NONE";
-}
-
-const char* name_of(Tt_address a) {
-    static const char* const names[] = {"TT_PROCEDURE", "TT_OBJECT", "TT_HANDLER", "TT_OTYPE"};
-    return (a >= 0 && a < TT_ADDRESS_LAST) ? names[a] : "TT_ADDRESS_LAST";
-}
-
-const char* name_of(Tt_mode m) {
-    static const char* const names[] = {"TT_MODE_UNDEFINED", "TT_IN", "TT_OUT", "TT_INOUT"};
-    return (m >= 0 && m < TT_MODE_LAST) ? names[m] : "TT_MODE_LAST";
-}
+// The field names are the keys of the D-Bus form (protocol/keys.h).
+const char* key(protocol::message_key::Index k) { return protocol::message_keys[k].name.data(); }
+const char* key(protocol::pattern_key::Index k) { return protocol::pattern_keys[k].name.data(); }
 
 std::string text_of(const Value& v) {
     switch (v.kind) {
@@ -88,36 +76,39 @@ std::string describe(const WireMessage& m) {
     std::string out = "Tt_message ";
     out += m.id.empty() ? "(no id)" : m.id;
     out += "\n";
-    field(out, "state", name_of(m.state));
-    field(out, "class", name_of(m.cls));
-    field(out, "address", name_of(m.address));
-    field(out, "scope", name_of(m.scope));
-    field(out, "disposition", std::to_string(m.disposition));
-    field(out, "op", m.op);
-    if (m.opnum != -1) field(out, "opnum", std::to_string(m.opnum));
+    using namespace protocol::message_key;
+    field(out, key(state), name_of<protocol::State>(m.state, "TT_STATE_LAST"));
+    // Classic printed every class it did not know as undefined.
+    field(out, key(cls), m.cls == TT_CLASS_LAST ? "TT_CLASS_UNDEFINED" : name_of<protocol::Class>(m.cls, "TT_CLASS_UNDEFINED"));
+    field(out, key(address), name_of<protocol::Address>(m.address, "TT_ADDRESS_LAST"));
+    field(out, key(scope), name_of<protocol::Scope>(m.scope, "TT_SCOPE_NONE"));
+    field(out, key(disposition), std::to_string(m.disposition));
+    field(out, key(op), m.op);
+    if (m.opnum != -1) field(out, key(opnum), std::to_string(m.opnum));
     for (std::size_t i = 0; i < m.args.size(); ++i) {
         const Arg& a = m.args[i];
         field(out, ("arg " + std::to_string(i)).c_str(),
               std::string(name_of(a.mode)) + " " + a.vtype + " " + text_of(a.value));
     }
     for (const auto& c : m.contexts) field(out, ("context " + c.slot).c_str(), text_of(c.value));
-    field(out, "file", m.file);
-    field(out, "object", m.object);
-    field(out, "otype", m.otype);
-    field(out, "session", m.session);
-    field(out, "sender", m.sender);
-    field(out, "sender_ptype", m.sender_ptype);
-    field(out, "handler", m.handler);
-    field(out, "handler_ptype", m.handler_ptype);
-    field(out, "status", std::to_string(m.status));
-    field(out, "status_string", m.status_string);
+    field(out, key(file), m.file);
+    field(out, key(object), m.object);
+    field(out, key(otype), m.otype);
+    field(out, key(session), m.session);
+    field(out, key(sender), m.sender);
+    field(out, key(sender_ptype), m.sender_ptype);
+    field(out, key(handler), m.handler);
+    field(out, key(handler_ptype), m.handler_ptype);
+    field(out, key(status), std::to_string(m.status));
+    field(out, key(status_string), m.status_string);
     return out;
 }
 
 std::string describe(const WirePattern& p) {
     std::string out = "Tt_pattern\n";
-    field(out, "category", std::to_string(p.category));
-    auto list = [&](const char* name, const auto& values) {
+    using namespace protocol::pattern_key;
+    field(out, key(category), std::to_string(p.category));
+    auto list = [&](protocol::pattern_key::Index k, const auto& values) {
         std::string joined;
         for (const auto& v : values) {
             if (!joined.empty()) joined += " ";
@@ -127,23 +118,23 @@ std::string describe(const WirePattern& p) {
                 joined += std::to_string(v);
             }
         }
-        field(out, name, joined);
+        field(out, key(k), joined);
     };
-    list("scopes", p.scopes);
-    list("classes", p.classes);
-    list("states", p.states);
-    list("addresses", p.addresses);
-    list("dispositions", p.dispositions);
-    list("ops", p.ops);
-    list("opnums", p.opnums);
-    list("sessions", p.sessions);
-    list("files", p.files);
-    list("objects", p.objects);
-    list("otypes", p.otypes);
-    list("senders", p.senders);
-    list("sender_ptypes", p.sender_ptypes);
-    list("handlers", p.handlers);
-    list("handler_ptypes", p.handler_ptypes);
+    list(scopes, p.scopes);
+    list(classes, p.classes);
+    list(states, p.states);
+    list(addresses, p.addresses);
+    list(dispositions, p.dispositions);
+    list(ops, p.ops);
+    list(opnums, p.opnums);
+    list(sessions, p.sessions);
+    list(files, p.files);
+    list(objects, p.objects);
+    list(otypes, p.otypes);
+    list(senders, p.senders);
+    list(sender_ptypes, p.sender_ptypes);
+    list(handlers, p.handlers);
+    list(handler_ptypes, p.handler_ptypes);
     for (std::size_t i = 0; i < p.args.size(); ++i) {
         const Arg& a = p.args[i];
         field(out, ("arg " + std::to_string(i)).c_str(),
