@@ -10,6 +10,7 @@
 #include "ttbusctl_monitor.h"
 
 #include "protocol/enums.h"
+#include "protocol/keys.h"
 
 #include <charconv>
 #include <functional>
@@ -86,28 +87,32 @@ std::int32_t enum_value(std::string_view text, const std::map<std::string_view, 
 // OP and the message options of send and request, as the a{sv} the broker takes.
 Dict parse_message(Words& words) {
     if (words.empty() || words.peek().starts_with("--")) throw UsageError{"an op is needed"};
+    using namespace protocol::message_key;
+    auto key = [](Index k) { return std::string(protocol::message_keys[k].name); };
     Dict message;
-    message["op"] = words.take();
-    std::vector<WireArg> args;
+    message[key(op)] = words.take();
+    std::vector<WireArg> arg_list;
     while (!words.empty()) {
         std::string option = words.take();
         if (option == "--session") {
-            message["session"] = words.value_of(option);
+            message[key(session)] = words.value_of(option);
         } else if (option == "--file") {
-            message["file"] = words.value_of(option);
+            message[key(file)] = words.value_of(option);
         } else if (option == "--scope") {
             static const std::map<std::string_view, protocol::Scope> scopes{{"session", protocol::Scope::SESSION},
                                                                          {"file", protocol::Scope::FILE},
                                                                          {"both", protocol::Scope::BOTH},
                                                                          {"file_in_session", protocol::Scope::FILE_IN_SESSION}};
-            message["scope"] = enum_value(words.value_of(option), scopes, option);
+            message[key(scope)] = enum_value(words.value_of(option), scopes, option);
         } else if (option == "--disposition") {
-            static const std::map<std::string_view, std::int32_t> dispositions{
-                {"discard", 0}, {"queue", 1}, {"start", 2}, {"start+queue", 3}};
-            message["disposition"] = enum_value(words.value_of(option), dispositions, option);
+            using protocol::Disposition;
+            static const std::map<std::string_view, Disposition> dispositions{
+                {"discard", Disposition::DISCARD}, {"queue", Disposition::QUEUE}, {"start", Disposition::START},
+                {"start+queue", static_cast<Disposition>(3)}};
+            message[key(disposition)] = enum_value(words.value_of(option), dispositions, option);
         } else if (option == "--arg") {
             try {
-                args.push_back(parse_arg(words.value_of(option)));
+                arg_list.push_back(parse_arg(words.value_of(option)));
             } catch (const ArgSyntaxError& e) {
                 throw UsageError{std::string("--arg: ") + e.what()};
             }
@@ -115,7 +120,7 @@ Dict parse_message(Words& words) {
             throw UsageError{"unknown option '" + option + "'"};
         }
     }
-    if (!args.empty()) message["args"] = args;
+    if (!arg_list.empty()) message[key(args)] = arg_list;
     return message;
 }
 
