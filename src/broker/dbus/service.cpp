@@ -108,12 +108,12 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     try {
         return (self->*Method)(m);
     } catch (const Failure& f) {
-        // A failing one-way Send has told its sender already, or logged why it could not.
-        if constexpr (Method != &Service::Send) {
-            if (!sd_bus_message_get_expect_reply(m)) {
-                log::notice(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
-                    std::string(self->caller(m).name) + " failed: " + error_message(f.status, f.what()));
-            }
+        // A failing one-way Send has told its sender already, or logged why it could not. (Not
+        // `if constexpr`: with Send defined in another file, GCC 12 under UBSan cannot compare the
+        // member pointers at compile time.)
+        if (Method != &Service::Send && !sd_bus_message_get_expect_reply(m)) {
+            log::notice(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
+                std::string(self->caller(m).name) + " failed: " + error_message(f.status, f.what()));
         }
         return set_error(error, f);
     } catch (const std::bad_alloc&) {
