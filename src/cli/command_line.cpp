@@ -30,7 +30,6 @@ void start(const char* program, char** argv, int usage_status) {
     argv[0] = const_cast<char*>(program);
     std::setlocale(LC_ALL, "");
     bindtextdomain(text_domain, locale_dir());
-    bind_textdomain_codeset(text_domain, "UTF-8");
     textdomain(text_domain);
 }
 
