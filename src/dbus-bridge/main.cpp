@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
     GError* error = nullptr;
     GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
     if (bus == nullptr) {
-        std::fprintf(stderr, "ttbus-bridge: session bus: %s\n", error->message);
+        cli::error(cli::format(_("cannot connect to the session bus: %s"), error->message));
         g_error_free(error);
         return 1;
     }

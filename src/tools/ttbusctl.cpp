@@ -272,7 +272,7 @@ int cmd_reload(BrokerProxy& broker, const CommandLine&, bool as_json) {
         print({{"ptypes", ptypes}, {"otypes", otypes}});
         return 0;
     }
-    std::cout << "loaded " << ptypes << " ptypes and " << otypes << " otypes\n";
+    std::cout << format(_("loaded %s ptypes and %s otypes"), std::to_string(ptypes), std::to_string(otypes)) << '\n';
     return 0;
 }
 
