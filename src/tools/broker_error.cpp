@@ -1,5 +1,7 @@
 #include "broker_error.h"
 
+#include "command_line.h"
+
 #include <charconv>
 #include <string_view>
 
@@ -24,7 +26,7 @@ BrokerFailure describe(const sdbus::Error& error) {
         return {leading_status(error.getMessage()), error.getMessage() + " (" + name + ")"};
     }
     if (name == "org.freedesktop.DBus.Error.ServiceUnknown" || name == "org.freedesktop.DBus.Error.NameHasNoOwner") {
-        return {std::nullopt, "ttbusd is not running on the session bus and could not be started (" + name + ")"};
+        return {std::nullopt, cli::format(_("ttbusd is not running on the session bus and could not be started (%s)"), name)};
     }
     return {std::nullopt, error.getMessage().empty() ? name : error.getMessage() + " (" + name + ")"};
 }
