@@ -4,6 +4,8 @@
 // One thread, one sd-event loop over the bus, the peer socket and its connections, the signals
 // (SIGUSR2 and SIGHUP reload types, SIGCHLD reaps started handlers, SIGTERM/SIGINT stop) and an
 // inotify descriptor on the type directories (types/type_watch.h).
+#include "command_line.h"
+
 #include "dbus/service.h"
 #include "log.h"
 
@@ -202,14 +204,23 @@ int serve() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--version") {
-            std::printf("ttbusd %s\n", TTBUS_VERSION);
-            return 0;
+    static const option long_options[] = {
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, 'V'},
+        {nullptr, 0, nullptr, 0},
+    };
+    ttbus::cli::start("ttbusd", argv, 2);
+    for (int c; (c = ttbus::cli::next_option(argc, argv, "hV", long_options)) != -1;) {
+        if (c == 'h') {
+            return ttbus::cli::print_help(
+                _("Usage: ttbusd [--help] [--version]\n"
+                  "The ToolTalk message broker on the session bus: serves org.ttbus.Broker1 until\n"
+                  "SIGTERM. Normally started by systemd (ttbusd.service) or by D-Bus activation.\n"
+                  "Types are read from the ToolTalk type database (TTPATH, ~/.tt/types.xdr, ...)\n"
+                  "and $XDG_DATA_HOME/ttbus/types; SIGUSR2 or 'ttbusctl reload' reads them again.\n"));
         }
-        std::fprintf(stderr, "usage: ttbusd [--version]\n");
-        return 1;
+        return ttbus::cli::print_version();
     }
+    if (optind < argc) ttbus::cli::usage_error(ttbus::cli::format(_("unexpected argument '%s'"), argv[optind]));
     return serve();
 }

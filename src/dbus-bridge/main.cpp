@@ -1,6 +1,7 @@
 // ttbus-bridge: D-Bus services and desktop applications as ToolTalk handlers, and ToolTalk
 // notices as D-Bus signals (docs/dbus-bridge.md). One process, one GLib main loop, one procid.
 #include "bridge.h"
+#include "command_line.h"
 #include "bridge_config.h"
 #include "dbus_binding.h"
 #include "notice_relay.h"
@@ -66,31 +67,34 @@ std::vector<PtypeBinding> load_bindings() {
     return bindings;
 }
 
-int usage(FILE* to, int status) {
-    std::fprintf(to,
-                 "usage: ttbus-bridge [--config FILE]\n"
-                 "  --config FILE  the shipped configuration to start from (default %s);\n"
-                 "                 %s overrides it member by member\n",
-                 TTBUS_BRIDGE_CONFIG, user_config_path().c_str());
-    return status;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+    namespace cli = ttbus::cli;
+    static const option long_options[] = {
+        {"config", required_argument, nullptr, 'c'},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, 'V'},
+        {nullptr, 0, nullptr, 0},
+    };
+    cli::start("ttbus-bridge", argv, 2);
     std::string shipped = TTBUS_BRIDGE_CONFIG;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-            shipped = argv[++i];
-        } else if (std::strcmp(argv[i], "--version") == 0) {
-            std::printf("ttbus-bridge %s\n", TTBUS_VERSION);
-            return 0;
-        } else if (std::strcmp(argv[i], "--help") == 0) {
-            return usage(stdout, 0);
+    for (int c; (c = cli::next_option(argc, argv, "c:hV", long_options)) != -1;) {
+        if (c == 'c') {
+            shipped = optarg;
+        } else if (c == 'h') {
+            return cli::print_help(cli::format(_("Usage: ttbus-bridge [-c FILE | --config=FILE]\n"
+                                                 "D-Bus services and desktop applications as ToolTalk handlers, and\n"
+                                                 "ToolTalk notices as D-Bus signals.\n"
+                                                 "  -c, --config=FILE  the shipped configuration to start from (default %s);\n"
+                                                 "                     %s overrides it member by member\n"
+                                                 "  -h, --help         this help;  --version\n"),
+                                               TTBUS_BRIDGE_CONFIG, user_config_path()));
         } else {
-            return usage(stderr, 2);
+            return cli::print_version();
         }
     }
+    if (optind < argc) cli::usage_error(cli::format(_("unexpected argument '%s'"), argv[optind]));
     g_set_prgname("ttbus-bridge");
 
     ConfigResult config = load_config(shipped, user_config_path());
@@ -104,7 +108,7 @@ int main(int argc, char** argv) {
     GError* error = nullptr;
     GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
     if (bus == nullptr) {
-        std::fprintf(stderr, "ttbus-bridge: session bus: %s\n", error->message);
+        cli::error(cli::format(_("cannot connect to the session bus: %s"), error->message));
         g_error_free(error);
         return 1;
     }

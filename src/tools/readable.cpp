@@ -116,6 +116,16 @@ std::optional<std::string> item_line(const json& item) {
     return std::nullopt;
 }
 
+// Unset fields (empty strings and lists) would bury the ones that say something.
+bool is_unset(const json& value) {
+    return (value.is_string() && value.get<std::string>().empty()) || (value.is_array() && value.empty());
+}
+
+const std::function<std::string(std::int64_t)>* namer_of(const std::string& key) {
+    auto it = enum_keys().find(key);
+    return it == enum_keys().end() ? nullptr : &it->second;
+}
+
 }  // namespace
 
 std::string readable_value(const json& value) {
@@ -132,12 +142,9 @@ std::string readable_arg(const json& arg) {
 
 std::string readable_block(const json& object, std::string_view indent) {
     std::string out;
-    const auto& namers = enum_keys();
     for (const auto& [key, value] : object.items()) {
-        // Unset fields (empty strings and lists) would bury the ones that say something.
-        if ((value.is_string() && value.get<std::string>().empty()) || (value.is_array() && value.empty())) continue;
-        auto it = namers.find(key);
-        const auto* namer = it == namers.end() ? nullptr : &it->second;
+        if (is_unset(value)) continue;
+        const auto* namer = namer_of(key);
         out += std::string(indent) + key + ":";
         if (is_list_of_scalars(value)) {
             out += " " + join(value, [&](const json& v) { return scalar(v, namer); }) + "\n";
@@ -156,6 +163,22 @@ std::string readable_block(const json& object, std::string_view indent) {
         } else {
             out += " " + scalar(value, namer) + "\n";
         }
+    }
+    return out;
+}
+
+std::string readable_line(const json& object) {
+    std::string out;
+    for (const auto& [key, value] : object.items()) {
+        if (is_unset(value)) continue;
+        const auto* namer = namer_of(key);
+        auto item = [&](const json& v) -> std::string {
+            if (v.is_object()) return item_line(v).value_or("{" + readable_line(v) + "}");
+            if (v.is_string() && v.get<std::string>().find(' ') != std::string::npos) return quoted(v.get<std::string>());
+            return scalar(v, namer);
+        };
+        if (!out.empty()) out += ' ';
+        out += key + "=" + (value.is_array() ? "[" + join(value, item) + "]" : item(value));
     }
     return out;
 }

@@ -13,6 +13,9 @@ namespace ttbus::tools {
 // empty string or list are left out.
 std::string readable_block(const nlohmann::json& object, std::string_view indent);
 
+// The keys of `object` on one line: key=value separated by spaces, lists in [], dictionaries in {}.
+std::string readable_line(const nlohmann::json& object);
+
 // An argument object {"mode", "vtype", "value"}: `in string "text"`.
 std::string readable_arg(const nlohmann::json& arg);
 

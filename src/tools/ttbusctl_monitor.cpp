@@ -2,9 +2,11 @@
 
 #include "broker_proxies.h"
 #include "bus_loop.h"
+#include "command_line.h"
 #include "dbus_values.h"
 #include "readable.h"
 
+#include <ctime>
 #include <iostream>
 
 namespace ttbus::tools {
@@ -20,6 +22,25 @@ std::string header(const std::string& kind, const nlohmann::json& details) {
     return line;
 }
 
+// The local wall-clock time, HH:MM:SS.mmm, for --oneline.
+std::string timestamp() {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    tm local{};
+    localtime_r(&now.tv_sec, &local);
+    char text[32];
+    std::size_t n = std::strftime(text, sizeof text, "%H:%M:%S", &local);
+    std::snprintf(text + n, sizeof text - n, ".%03ld", now.tv_nsec / 1000000);
+    return text;
+}
+
+// Whoever owns the broker's name on the bus, as the bus reports its changes.
+std::string owner_change_rule() {
+    return std::string("type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+                       "member='NameOwnerChanged',arg0='") +
+           broker_bus_name + "'";
+}
+
 }  // namespace
 
 int monitor(sdbus::IConnection& connection, const MonitorOptions& options) {
@@ -33,6 +54,11 @@ int monitor(sdbus::IConnection& connection, const MonitorOptions& options) {
         nlohmann::json d = to_json(details);
         if (options.json) {
             std::cout << nlohmann::json{{"kind", kind}, {"details", d}}.dump() << std::endl;
+        } else if (options.oneline) {
+            nlohmann::json rest = d;
+            rest.erase("op");
+            rest.erase("id");
+            std::cout << timestamp() << ' ' << header(kind, d) << ' ' << readable_line(rest) << std::endl;
         } else {
             std::cout << header(kind, d) << '\n' << readable_block(d, "  ") << std::endl;
         }
@@ -41,10 +67,28 @@ int monitor(sdbus::IConnection& connection, const MonitorOptions& options) {
     if (options.session) filter["session"] = *options.session;
     if (options.op) filter["op"] = *options.op;
     if (options.procid) filter["procid"] = *options.procid;
+    // A new broker knows nothing of the old one's subscriptions: subscribe again when it comes.
+    bool resubscribe = false;
+    auto owner_watch = connection.addMatch(owner_change_rule(), [&](sdbus::Message& m) {
+        std::string name, old_owner, new_owner;
+        m >> name >> old_owner >> new_owner;
+        if (new_owner.empty()) {
+            cli::error(_("ttbusd left the bus; waiting for it to come back"));
+        } else {
+            resubscribe = true;
+        }
+    });
     proxy.Subscribe(filter);
     // Tells a person, and a test, that events sent from now on will be shown.
-    std::cerr << "ttbusctl: monitoring; interrupt to stop" << std::endl;
-    loop.run(connection, done);
+    cli::error(_("monitoring; interrupt to stop"));
+    loop.run(connection, [&] {
+        if (resubscribe) {
+            resubscribe = false;
+            proxy.Subscribe(filter);
+            cli::error(_("ttbusd is back; monitoring again"));
+        }
+        return done();
+    });
     return 0;
 }
 

@@ -6,6 +6,8 @@
 // 1 errors and usage, 2 already served.
 #include "broker_error.h"
 #include "broker_proxies.h"
+#include "command_line.h"
+#include "session_bus.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -31,27 +33,26 @@ namespace {
 
 using namespace ttbus::tools;
 using namespace ttbus::client;
+namespace cli = ttbus::cli;
+using cli::format;
 
 constexpr int exit_error = 1;
 constexpr int exit_already_served = 2;
 // After forwarding SIGTERM, the command has this long to exit before SIGKILL (as classic -c).
 constexpr std::chrono::seconds term_grace{10};
 
-const char* const usage_text =
-    "Usage: ttsession [-s] [-a level] [-d display] [-A n] [-tNSX] [-p | -c [command [args...]]]\n"
-    "       ttsession -v | -h\n"
-    "  -c cmd   run cmd (default $SHELL) in a new session with TT_SESSION set; must be last;\n"
-    "           exits with cmd's status\n"
-    "  -p       print the id of the session ttbusd serves by default\n"
-    "  -s       silent: no warnings\n"
-    "  -v       version;  -h  this help\n"
-    "  without -c or -p: exit 2, because ttbusd already serves the default session\n"
-    "  accepted for compatibility, without effect: -a level, -d display (sets DISPLAY for -c),\n"
-    "  -A n, -t, -N, -S, -X;  -E (Classing Engine types) is an error\n";
-
-struct UsageError {
-    std::string message;
-};
+std::string usage_text() {
+    return _("Usage: ttsession [-s] [-a level] [-d display] [-A n] [-tNSX] [-p | -c [command [args...]]]\n"
+             "       ttsession -v | -h\n"
+             "  -c cmd   run cmd (default $SHELL) in a new session with TT_SESSION set; must be last;\n"
+             "           exits with cmd's status\n"
+             "  -p       print the id of the session ttbusd serves by default\n"
+             "  -s       silent: no warnings\n"
+             "  -v, --version  version;  -h, --help  this help\n"
+             "  without -c or -p: exit 2, because ttbusd already serves the default session\n"
+             "  accepted for compatibility, without effect: -a level, -d display (sets DISPLAY for -c),\n"
+             "  -A n, -t, -N, -S, -X;  -E (Classing Engine types) is an error\n");
+}
 
 struct Options {
     char action = 0;  // 'c', 'p', 'v', 'h', or 0: check whether a session is served
@@ -65,62 +66,51 @@ void check_auth_level(const std::string& level) {
     for (std::string_view known : {"cookie", "unix", "des", "none"}) {
         if (level == known) return;
     }
-    throw UsageError{"unknown authentication level '" + level + "' (cookie, unix, des or none)"};
+    cli::usage_error(format(_("unknown authentication level '%s' (cookie, unix, des or none)"), level));
 }
 
 void check_count(const std::string& n) {
     if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) {
-        throw UsageError{"-A needs a number, not '" + n + "'"};
+        cli::usage_error(format(_("-A needs a number, not '%s'"), n));
     }
 }
 
+// The classic getopt string "A:pa:htvcd:sSXEN"; '+' stops at the first operand, as classic did.
 Options parse_command_line(int argc, char** argv) {
+    static const option long_options[] = {
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, 'v'},
+        {nullptr, 0, nullptr, 0},
+    };
     Options o;
     auto set_action = [&](char a) {
-        if (o.action != 0 && o.action != a) throw UsageError{"options -c, -p, -v and -h exclude each other"};
+        if (o.action != 0 && o.action != a) cli::usage_error(_("options -c, -p, -v and -h exclude each other"));
         o.action = a;
     };
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "--") {
-            if (i + 1 < argc) throw UsageError{std::string("unexpected argument '") + argv[i + 1] + "'"};
-            break;
-        }
-        if (arg.size() < 2 || arg[0] != '-') throw UsageError{"unexpected argument '" + std::string(arg) + "'"};
-        for (std::size_t k = 1; k < arg.size(); ++k) {
-            char c = arg[k];
-            // The value of -a, -d or -A: the rest of this word, or the next one.
-            auto value = [&]() -> std::string {
-                if (k + 1 < arg.size()) {
-                    std::string v(arg.substr(k + 1));
-                    k = arg.size();
-                    return v;
-                }
-                if (i + 1 >= argc) throw UsageError{std::string("option -") + c + " needs an argument"};
-                return argv[++i];
-            };
-            switch (c) {
-            case 'c':
-                if (k + 1 != arg.size()) throw UsageError{"-c must be the last option"};
-                set_action('c');
-                o.command.assign(argv + i + 1, argv + argc);
-                return o;
-            case 'p': set_action('p'); break;
-            case 'v': set_action('v'); break;
-            case 'h': set_action('h'); break;
-            case 's': o.silent = true; break;
-            case 't': o.trace = true; break;
-            case 'a': check_auth_level(value()); break;
-            case 'd': o.display = value(); break;
-            case 'A': check_count(value()); break;
-            case 'N':
-            case 'S':
-            case 'X': break;
-            case 'E': throw UsageError{"-E: ttbus reads no Classing Engine types; ttbusd loads types itself"};
-            default: throw UsageError{std::string("unknown option -") + c};
-            }
+    for (;;) {
+        int word = optind;
+        int c = cli::next_option(argc, argv, "+A:pa:htvcd:sSXEN", long_options);
+        if (c == -1) break;
+        switch (c) {
+        case 'c':
+            // getopt moves on to the next word only after the last letter of this one.
+            if (optind == word) cli::usage_error(_("-c must be the last option"));
+            set_action('c');
+            o.command.assign(argv + optind, argv + argc);
+            return o;
+        case 'p':
+        case 'v':
+        case 'h': set_action(static_cast<char>(c)); break;
+        case 's': o.silent = true; break;
+        case 't': o.trace = true; break;
+        case 'a': check_auth_level(optarg); break;
+        case 'd': o.display = optarg; break;
+        case 'A': check_count(optarg); break;
+        case 'E': cli::usage_error(_("-E: ttbus reads no Classing Engine types; ttbusd loads types itself"));
+        default: break;  // -N, -S, -X: nothing to do here
         }
     }
+    if (optind < argc) cli::usage_error(format(_("unexpected argument '%s'"), argv[optind]));
     return o;
 }
 
@@ -139,7 +129,7 @@ sigset_t watched_signals() {
 }
 
 [[noreturn]] void fail(const std::string& what) {
-    std::cerr << "ttsession: " << what << '\n';
+    cli::error(what);
     std::exit(exit_error);
 }
 
@@ -156,7 +146,7 @@ pid_t spawn(const std::vector<std::string>& command) {
     pid_t pid = 0;
     int rc = posix_spawnp(&pid, argv[0], nullptr, &attr, argv.data(), environ);
     posix_spawnattr_destroy(&attr);
-    if (rc != 0) fail("cannot run " + command[0] + ": " + std::strerror(rc));
+    if (rc != 0) fail(format(_("cannot run %s: %s"), command[0], std::strerror(rc)));
     return pid;
 }
 
@@ -213,9 +203,9 @@ int run_in_new_session(BrokerProxy& broker, Options& o) {
 }
 
 int run(Options& o) {
-    auto connection = sdbus::createSessionBusConnection();
+    auto connection = open_session_bus();
     BrokerProxy broker(*connection);
-    if (o.trace && !o.silent) std::cerr << "ttsession: -t has no effect; watch messages with 'ttbusctl monitor'\n";
+    if (o.trace && !o.silent) cli::error(_("-t has no effect; watch messages with 'ttbusctl monitor'"));
     switch (o.action) {
     case 'c':
         return run_in_new_session(broker, o);
@@ -224,7 +214,7 @@ int run(Options& o) {
         return 0;
     default: {
         std::string session = broker.DefaultSession();
-        if (!o.silent) std::cerr << "ttsession: ttbusd already serves the session " << session << '\n';
+        if (!o.silent) cli::error(format(_("ttbusd already serves the session %s"), session));
         return exit_already_served;
     }
     }
@@ -233,25 +223,14 @@ int run(Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    Options o;
-    try {
-        o = parse_command_line(argc, argv);
-    } catch (const UsageError& e) {
-        std::cerr << "ttsession: " << e.message << '\n' << usage_text;
-        return exit_error;
-    }
-    if (o.action == 'v') {
-        std::cout << "ttsession (ttbus) " << TTBUS_VERSION << '\n';
-        return 0;
-    }
-    if (o.action == 'h') {
-        std::cout << usage_text;
-        return 0;
-    }
+    cli::start("ttsession", argv, exit_error);
+    Options o = parse_command_line(argc, argv);
+    if (o.action == 'v') return cli::print_version();
+    if (o.action == 'h') return cli::print_help(usage_text());
     try {
         return run(o);
     } catch (const sdbus::Error& e) {
-        std::cerr << "ttsession: " << describe(e).text << '\n';
+        cli::error(describe(e).text);
         return exit_error;
     }
 }

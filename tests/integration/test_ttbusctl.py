@@ -3,6 +3,7 @@
 ptypes, queue, reload; readable text and --json. The broker runs with ttbusctl-types/ loaded."""
 
 import json
+import os
 
 from tooltest import TTBUSCTL, TTSESSION, Handler, check, main, run, ttbusctl, ttbusctl_json
 
@@ -82,14 +83,43 @@ def queue():
 
 
 def usage_errors():
+    # One line saying what is wrong, then the hint to --help; exit 2; nothing on standard output.
     for bad in ([], ["bogus"], ["status", "extra"], ["monitor", "--count", "0"], ["monitor", "--what"],
                 ["send"], ["send", "Op", "--scope", "galaxy"], ["send", "Op", "--arg", "sideways:int:1"],
                 ["send", "Op", "--arg", "in:int:many"], ["send", "Op", "--arg", "in:bytes:0"],
-                ["send", "Op", "--arg", "in:int:4294967296"], ["send", "Op", "--session"]):
-        r = ttbusctl(*bad, rc=1)
-        check(r.stderr.startswith("ttbusctl: "), f"{bad}: {r.stderr!r}")
+                ["send", "Op", "--arg", "in:int:4294967296"], ["send", "Op", "--session"], ["--json=yes", "status"],
+                ["--session=X", "status"], ["monitor", "--op", "A", "--op", "B"], ["send", "Op", "--count=1"],
+                ["monitor", "--json", "--oneline"]):
+        r = ttbusctl(*bad, rc=2)
+        lines = r.stderr.splitlines()
+        check(len(lines) == 2 and lines[0].startswith("ttbusctl: ") and lines[1] == "Try 'ttbusctl --help'.",
+              f"{bad}: {r.stderr!r}")
+        check(r.stdout == "", f"{bad}: printed {r.stdout!r}")
+    # A file scope without a file: the broker would say TT_ERR_FILE; the tool says what is missing.
+    for scope in ("file", "both", "file_in_session"):
+        r = ttbusctl("send", "Op", f"--scope={scope}", rc=2)
+        check("needs --file" in r.stderr, f"--scope={scope}: {r.stderr!r}")
     check(ttbusctl("--help").stdout.startswith("Usage: ttbusctl"), "--help")
+    check(ttbusctl("-h").stdout.startswith("Usage: ttbusctl"), "-h")
     check(ttbusctl("--version").stdout.startswith("ttbusctl (ttbus) "), "--version")
+
+
+def options_anywhere():
+    # --opt=value and --opt value, global options before the command and after it.
+    session = ttbusctl("sessions").stdout.split()[-1]
+    a = ttbusctl(f"--session={session}", "send", "Hello").stdout.strip()
+    b = ttbusctl("send", "Hello", "--session", session, "--json").stdout
+    check(a != "" and json.loads(b)["id"] != a, f"{a!r} {b!r}")
+    ttbusctl("--session=no such session", "send", "Hello", rc=3)
+
+
+def no_session_bus():
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")}
+    r = ttbusctl("status", rc=1, env=env)
+    check("no session bus" in r.stderr and "dbus-run-session" in r.stderr, f"{r.stderr!r}")
+    env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/bus"
+    r = ttbusctl("status", rc=1, env=env)
+    check("cannot connect to the session bus" in r.stderr, f"{r.stderr!r}")
 
 
 def no_broker():
@@ -98,5 +128,5 @@ def no_broker():
     check("ttbusd is not running" in r.stderr, f"{r.stderr!r}")
 
 
-main({f.__name__: f for f in [status, sessions, ptypes, reload, procids_and_patterns, queue, usage_errors]},
+main({f.__name__: f for f in [status, sessions, ptypes, reload, procids_and_patterns, queue, usage_errors, options_anywhere, no_session_bus]},
      named_only={"no_broker": no_broker})

@@ -2,8 +2,11 @@
 """ttbusctl send, request and monitor against a real ttbusd, with tt_test_handler answering."""
 
 import json
+import os
+import re
+import subprocess
 
-from tooltest import TTSESSION, Handler, Monitor, check, main, ttbusctl, ttbusctl_json
+from tooltest import TTBUSCTL, TTSESSION, Handler, Monitor, check, eventually, main, read_line, run, ttbusctl, ttbusctl_json
 
 
 def events_of(events, msg_id):
@@ -89,32 +92,71 @@ def request_in_a_session():
         reply = ttbusctl_json("request", "Echo", "--session", h.session, "--scope", "session", "--arg", "out:string")
         check(reply["session"] == h.session and reply["handler"] == h.procid, f"reply {reply}")
         # Nobody handles Echo in the default session.
-        ttbusctl("request", "Echo", rc=2)
+        ttbusctl("request", "Echo", rc=3)
 
 
 def request_failed():
     with Handler("--fail", "Nope"):
-        r = ttbusctl("request", "Nope", rc=2)
+        r = ttbusctl("request", "Nope", rc=3)
         check("request failed: 1600" in r.stderr and "refused by tt_test_handler" in r.stderr, f"stderr {r.stderr!r}")
-        r = ttbusctl("--json", "request", "Nope", rc=2)
+        r = ttbusctl("--json", "request", "Nope", rc=3)
         failure = json.loads(r.stdout)
         check(failure["status"] == 1600 and failure["error"].startswith("org.ttbus.Error."), f"--json {failure}")
         check("refused by tt_test_handler" in failure["message"], f"--json {failure}")
 
 
 def request_without_handler():
-    r = ttbusctl("request", "NobodyHandlesThis", rc=2)
+    r = ttbusctl("request", "NobodyHandlesThis", rc=3)
     check("request failed: 1053 TT_ERR_NO_MATCH" in r.stderr, f"stderr {r.stderr!r}")
 
 
 def send_reports_broker_errors():
     # A session the broker does not serve: it refuses, and ttbusctl says why.
-    r = ttbusctl("send", "Hello", "--session", "no such session", rc=2)
+    r = ttbusctl("send", "Hello", "--session", "no such session", rc=3)
     check(r.stderr.startswith("ttbusctl: 1048 TT_ERR_SESSION") and "org.ttbus.Error.Session" in r.stderr,
           f"stderr {r.stderr!r}")
 
 
+def monitor_oneline():
+    with Handler("Unused", "--observe", "Hello"), Monitor("--op", "Hello", "--count", "1", "--oneline", as_json=False) as m:
+        msg_id = ttbusctl("send", "Hello", "--arg", "in:string:two words").stdout.strip()
+        text = m.output()
+    lines = text.splitlines()
+    check(len(lines) == 1, f"one line per event: {text!r}")
+    check(re.match(r"^\d\d:\d\d:\d\d\.\d\d\d (sent|delivered) Hello \[" + re.escape(msg_id) + r"\] ", lines[0]),
+          f"timestamp, kind, op and id first: {lines[0]!r}")
+    for part in ("class=TT_NOTICE", 'args=[in string "two words"]'):
+        check(part in lines[0], f"{part!r} not in {lines[0]!r}")
+
+
+def start_broker():
+    log = open(os.path.join(os.environ["TTBUS_TEST_DIR"], "ttbusd.log"), "a")
+    broker = subprocess.Popen([os.environ["TTBUSD"]], stdout=log, stderr=log)
+    eventually(lambda: run([TTBUSCTL, "status"], rc=None).returncode == 0, "ttbusd answers")
+    return broker
+
+
+def monitor_survives_a_broker_restart():
+    """Run with busenv.py --no-broker: the case starts and restarts ttbusd itself."""
+    broker = start_broker()
+    try:
+        with Monitor("--op", "Hello", "--count", "1") as m:
+            broker.terminate()
+            broker.wait(timeout=10)
+            check("left the bus" in read_line(m.proc.stderr, "monitor"), "the monitor noticed nothing")
+            broker = start_broker()
+            line = read_line(m.proc.stderr, "monitor")
+            check("monitoring again" in line, f"the monitor said {line!r}")
+            with Handler("Unused", "--observe", "Hello"):
+                msg_id = ttbusctl("send", "Hello").stdout.strip()
+                events = m.events()
+        check(len(events) == 1 and events[0]["details"]["id"] == msg_id, f"after the restart: {events}")
+    finally:
+        broker.terminate()
+        broker.wait(timeout=10)
+
+
 main({f.__name__: f for f in [
     monitor_sees_a_notice, monitor_readable_output, monitor_filters, monitor_session_filter, request_answered,
-    request_in_a_session, request_failed, request_without_handler, send_reports_broker_errors,
-]})
+    request_in_a_session, request_failed, request_without_handler, send_reports_broker_errors, monitor_oneline,
+]}, named_only={"monitor_survives_a_broker_restart": monitor_survives_a_broker_restart})

@@ -125,9 +125,15 @@ def version_help_and_usage_errors():
     check(r.stdout.startswith("ttsession (ttbus) "), f"-v printed {r.stdout!r}")
     r = run([TTSESSION, "-h"])
     check(r.stdout.startswith("Usage: ttsession"), f"-h printed {r.stdout!r}")
-    for bad in (["-Q"], ["-E"], ["-cs"], ["-p", "-c", "true"], ["-a", "bogus"], ["-A", "many"], ["-d"], ["word"]):
+    for args in (["--version"], ["--help"]):
+        check(run([TTSESSION, *args]).stdout == run([TTSESSION, "-" + args[0][2]]).stdout, f"{args} is not its letter")
+    # Classic's exit status 1 for a usage error (2 means "already served"); one line and the hint.
+    for bad in (["-Q"], ["-E"], ["-cs"], ["-p", "-c", "true"], ["-a", "bogus"], ["-A", "many"], ["-d"], ["word"],
+                ["--bogus"], ["--help=x"]):
         r = run([TTSESSION, *bad], rc=1)
-        check(r.stderr.startswith("ttsession: "), f"{bad}: no error message: {r.stderr!r}")
+        lines = r.stderr.splitlines()
+        check(len(lines) == 2 and lines[0].startswith("ttsession: ") and lines[1] == "Try 'ttsession --help'.",
+              f"{bad}: {r.stderr!r}")
 
 
 def no_broker():

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -275,4 +277,35 @@ TEST_F(TtTypeComp, UsageVersionHelpAndGc) {
     Outcome g = run({"-G"});
     EXPECT_EQ(g.status, 0);
     EXPECT_NE(g.out.find("not applicable"), std::string::npos);
+    EXPECT_EQ(run({"--version"}).out, v.out);
+    EXPECT_EQ(run({"--help"}).out, h.out);
+}
+
+// A usage error: one line naming the mistake, the hint to --help, classic's status 1.
+TEST_F(TtTypeComp, UsageErrorIsOneLineAndAHint) {
+    for (std::vector<std::string> bad : {std::vector<std::string>{"-q"}, {"--bogus"}, {"-d"}, {"-p", "-x"}, {"-r"}}) {
+        Outcome r = run(bad);
+        EXPECT_EQ(r.status, 1) << bad[0];
+        EXPECT_EQ(r.out, "") << bad[0];
+        EXPECT_TRUE(r.err.starts_with("tt_type_comp: ")) << r.err;
+        EXPECT_TRUE(r.err.ends_with("\nTry 'tt_type_comp --help'.\n")) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
+    }
+}
+
+// On the search path a missing file holds no types; named on the command line it is a mistake.
+TEST_F(TtTypeComp, NamedFilesMustExist) {
+    std::string missing = dir_ + "/nonexistent.types";
+    Outcome p = run({"-p", missing});
+    EXPECT_EQ(p.status, 3);
+    EXPECT_NE(p.err.find(missing + ": No such file or directory"), std::string::npos) << p.err;
+    for (const char* action : {"-O", "-P"}) EXPECT_EQ(run({action, missing}).status, 3);
+    Outcome x = run({"-x", missing});
+    EXPECT_EQ(x.status, 2);
+    EXPECT_NE(x.err.find(missing), std::string::npos) << x.err;
+    EXPECT_FALSE(std::filesystem::exists(missing + ".xdr"));
+    Outcome m = run({missing});
+    EXPECT_EQ(m.status, 2);
+    EXPECT_NE(m.err.find(missing), std::string::npos) << m.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/home/.tt/types.xdr"));
 }

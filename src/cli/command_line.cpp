@@ -1,0 +1,75 @@
+#include "command_line.h"
+
+#include <clocale>
+#include <cstdio>
+#include <cstdlib>
+
+namespace ttbus::cli {
+
+namespace {
+
+const char* program_name = "ttbus";
+int usage_exit_status = 2;
+
+[[noreturn]] void exit_with_hint() {
+    // TRANSLATORS: %s is the program's name; the line follows a usage error.
+    std::fprintf(stderr, _("Try '%s --help'.\n"), program_name);
+    std::exit(usage_exit_status);
+}
+
+}  // namespace
+
+const char* locale_dir() {
+    const char* dir = std::getenv("TTBUS_LOCALEDIR");
+    return dir && *dir ? dir : TTBUS_LOCALEDIR;
+}
+
+void start(const char* program, char** argv, int usage_status) {
+    program_name = program;
+    usage_exit_status = usage_status;
+    argv[0] = const_cast<char*>(program);
+    std::setlocale(LC_ALL, "");
+    bindtextdomain(text_domain, locale_dir());
+    textdomain(text_domain);
+}
+
+const char* program() { return program_name; }
+
+int print_version() {
+    std::printf("%s (ttbus) %s\n", program_name, TTBUS_VERSION);
+    return 0;
+}
+
+int print_help(const std::string& text) {
+    std::fputs(text.c_str(), stdout);
+    return 0;
+}
+
+std::string fill(std::string_view pattern, std::initializer_list<std::string_view> values) {
+    std::string text;
+    auto value = values.begin();
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 's' && value != values.end()) {
+            text += *value++;
+            ++i;
+        } else {
+            text += pattern[i];
+        }
+    }
+    return text;
+}
+
+void error(const std::string& message) { std::fprintf(stderr, "%s: %s\n", program_name, message.c_str()); }
+
+void usage_error(const std::string& message) {
+    error(message);
+    exit_with_hint();
+}
+
+int next_option(int argc, char** argv, const char* short_options, const option* long_options) {
+    int c = getopt_long(argc, argv, short_options, long_options, nullptr);
+    if (c == '?' || c == ':') exit_with_hint();
+    return c;
+}
+
+}  // namespace ttbus::cli
