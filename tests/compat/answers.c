@@ -12,6 +12,15 @@ static void refused(Tt_message m, Tt_status want)
 	CHECK_STATUS(tt_message_reject(m), want);
 }
 
+/* The next message, which must have op. */
+static Tt_message next_with_op(const char *op)
+{
+	Tt_message m = next_message(10000);
+	CHECK(m != NULL);
+	CHECK_STR(tt_message_op(m), op);
+	return m;
+}
+
 /* Handles "Checked" requests, "Told" notices and "Vote" offers: it tries every answer in turn. */
 static void checked_peer(void *arg)
 {
@@ -24,30 +33,23 @@ static void checked_peer(void *arg)
 	CHECK_STATUS(tt_session_join(tt_default_session()), TT_OK);
 	peer_ready();
 
-	m = next_message(10000);
-	CHECK(m != NULL);
-	CHECK_STR(tt_message_op(m), "Told");
+	m = next_with_op("Told");
 	refused(m, TT_ERR_CLASS); /* a notice, not a start message */
 	CHECK_STATUS(tt_message_accept(m), TT_OK); /* a no-op on anything but offers and start messages */
 	tt_message_destroy(m);
 
-	m = next_message(10000);
-	CHECK(m != NULL);
-	CHECK_STR(tt_message_op(m), "Vote");
+	m = next_with_op("Vote");
 	CHECK_STATUS(tt_message_reply(m), TT_ERR_CLASS);
 	CHECK_STATUS(tt_message_fail(m), TT_ERR_CLASS);
 	CHECK_STATUS(tt_message_reject(m), TT_OK); /* a vote */
 	CHECK_STATUS(tt_message_reject(m), TT_ERR_STATE);
 	CHECK_STATUS(tt_message_reply(m), TT_ERR_CLASS);
 	tt_message_destroy(m);
-	m = next_message(10000); /* a voter's pattern sees the outcome too (observed 6) */
-	CHECK(m != NULL);
+	m = next_with_op("Vote"); /* a voter's pattern sees the outcome too (observed 6) */
 	CHECK_STATUS(tt_message_state(m), TT_RETURNED);
 	tt_message_destroy(m);
 
-	m = next_message(10000);
-	CHECK(m != NULL);
-	CHECK_STR(tt_message_op(m), "Checked");
+	m = next_with_op("Checked");
 	CHECK_STATUS(tt_message_accept(m), TT_OK);
 	CHECK_STATUS(tt_message_reply(m), TT_OK);
 	refused(m, TT_ERR_STATE);

@@ -859,24 +859,39 @@ Status Engine::check_holder(const std::string& procid, const std::string& messag
     return held_before ? Status::ERR_STATE : Status::ERR_NOTHANDLER;
 }
 
+// The checks of an answer; *ret is the message to answer. A start message the procid holds may
+// be answered whatever it is (a notice, an observer's promise copy): that only ends the launch,
+// and *ret is null.
+Status Engine::check_answer(const std::string& procid, const std::string& message_id, bool offers, Effects& out,
+                            LiveMessage** ret) {
+    *ret = nullptr;
+    if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
+    Status s = check_holder(procid, message_id, offers);
+    if (s == Status::OK) {
+        *ret = live_.at(message_id).get();
+    } else if (holds_start_message(procid, message_id)) {
+        answer_start_message(procid, message_id, out);
+        return Status::OK;
+    }
+    return s;
+}
+
 // Reply (HANDLED) or fail (FAILED) a request this procid handles: the OUT/INOUT values, status
 // and status string go back to the sender and to the observers of the outcome.
 Status Engine::conclude(const std::string& procid, const std::string& message_id, const Answer& answer, State state,
                         Effects& out) {
-    if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
+    LiveMessage* held = nullptr;
+    Status s = check_answer(procid, message_id, false, out, &held);
+    if (held == nullptr) return s;
+    LiveMessage& live = *held;
     const bool start_message = holds_start_message(procid, message_id);
-    Status s = check_holder(procid, message_id, false);
-    if (s != Status::OK) {
-        // A start message may be answered whatever it is: a notice, or an observer's promise copy.
-        if (start_message && answer_start_message(procid, message_id, out)) return Status::OK;
-        return s;
-    }
-    LiveMessage& live = *live_.at(message_id);
     if (!answer.args.empty()) {
         if (answer.args.size() != live.body->args.size()) return Status::ERR_NUM;
         auto body = std::make_shared<MessageBody>(*live.body);  // copy on write: earlier copies keep theirs
         for (std::size_t i = 0; i < body->args.size(); ++i) {
-            if (body->args[i].mode == Mode::OUT || body->args[i].mode == Mode::INOUT) body->args[i].value = answer.args[i];
+            if (body->args[i].mode == Mode::OUT || body->args[i].mode == Mode::INOUT) {
+                body->args[i].value = answer.args[i];
+            }
         }
         live.body = std::move(body);
     }
@@ -890,14 +905,11 @@ Status Engine::conclude(const std::string& procid, const std::string& message_id
 }
 
 Status Engine::reject(const std::string& procid, const std::string& message_id, Effects& out) {
-    if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
+    LiveMessage* held = nullptr;
+    Status s = check_answer(procid, message_id, true, out, &held);
+    if (held == nullptr) return s;
+    LiveMessage& live = *held;
     const bool start_message = holds_start_message(procid, message_id);
-    Status s = check_holder(procid, message_id, true);
-    if (s != Status::OK) {
-        if (start_message && answer_start_message(procid, message_id, out)) return Status::OK;
-        return s;
-    }
-    LiveMessage& live = *live_.at(message_id);
     if (live.body->cls == Class::OFFER) {
         count_vote(live, procid, State::REJECTED, out);
         if (start_message) answer_start_message(procid, message_id, out);
