@@ -13,6 +13,8 @@ static Tt_callback_action answered_cb(Tt_message m, Tt_pattern p)
 {
 	Tt_state s = tt_message_state(m);
 	(void)p;
+	if (s == TT_SENT)
+		return TT_CALLBACK_CONTINUE; /* sent to ourselves: for our patterns */
 	if (s == TT_HANDLED || s == TT_FAILED)
 		pending_answer = 0;
 	return TT_CALLBACK_PROCESSED;
@@ -54,9 +56,15 @@ static inline void gate_pass(gate g)
 	CHECK(write(g.fds[1], &c, 1) == 1);
 }
 
+/* At most 20 s: the other side may have died. */
 static inline void gate_wait(gate g)
 {
+	struct pollfd p;
 	char c;
+	p.fd = g.fds[0];
+	p.events = POLLIN;
+	p.revents = 0;
+	CHECK(poll(&p, 1, 20000) == 1);
 	CHECK(read(g.fds[0], &c, 1) == 1);
 }
 

@@ -58,7 +58,7 @@ Tt_callback_action on_file_reply(Tt_message m, Tt_pattern) {
     void* b = tt_message_user(m, key(binding_tag));
     if (b == nullptr || tt_ptr_error(b) != TT_OK) return TT_CALLBACK_CONTINUE;
     auto* binding = static_cast<Binding*>(b);
-    if (!answered(m)) return TT_CALLBACK_PROCESSED;
+    if (!answered(m)) return until_answered(m);
     return call_file_cb(*binding, m, binding->op) == nullptr ? TT_CALLBACK_PROCESSED : TT_CALLBACK_CONTINUE;
 }
 

@@ -111,7 +111,7 @@ Tt_message call_load_cb(const Binding& b, Tt_message m, Tttk_op op) {
 Tt_callback_action on_load_reply(Tt_message m, Tt_pattern) {
     void* b = tt_message_user(m, key(binding_tag));
     if (b == nullptr || tt_ptr_error(b) != TT_OK) return TT_CALLBACK_CONTINUE;
-    if (!answered(m)) return TT_CALLBACK_PROCESSED;  // started or queued: the answer comes later
+    if (!answered(m)) return until_answered(m);
     auto* binding = static_cast<Binding*>(b);
     return call_load_cb(*binding, m, binding->op) == nullptr ? TT_CALLBACK_PROCESSED : TT_CALLBACK_CONTINUE;
 }

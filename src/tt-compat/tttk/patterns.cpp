@@ -105,10 +105,14 @@ bool answered(Tt_message m) {
     return st == TT_HANDLED || st == TT_FAILED;
 }
 
+Tt_callback_action until_answered(Tt_message m) {
+    return tt_message_state(m) == TT_SENT ? TT_CALLBACK_CONTINUE : TT_CALLBACK_PROCESSED;
+}
+
 namespace {
 
 Tt_callback_action on_answer(Tt_message m, Tt_pattern) {
-    if (!answered(m)) return TT_CALLBACK_PROCESSED;  // started or queued: still waiting
+    if (!answered(m)) return until_answered(m);
     void* pending = tt_message_user(m, key(wait_tag));
     if (pending != nullptr && tt_ptr_error(pending) == TT_OK) *static_cast<int*>(pending) = 0;
     return TT_CALLBACK_PROCESSED;

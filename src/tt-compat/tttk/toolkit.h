@@ -76,6 +76,10 @@ Tt_message make_message(Tt_class cls, Tt_scope scope, const char* handler, Tttk_
 
 // True once the message has its final answer (handled or failed).
 bool answered(Tt_message m);
+// For a sent request's callback before its answer: a started/queued update is kept from the
+// application; but a request sent to this process itself arrives on the same handle (state
+// sent), and must go on to the patterns that handle it.
+Tt_callback_action until_answered(Tt_message m);
 
 // The string value of arg n, or "" (into a std::string, so no tt storage outlives the call).
 std::string arg_string(Tt_message m, int n);
