@@ -2,7 +2,9 @@
  * ttmedia_ptype_declare, joins with ttdt_open/ttdt_session_join, accepts each load with
  * ttdt_message_accept (Status notice to the sender) and answers with ttmedia_load_reply. ttbusd
  * starts it for the first Display or Edit (types/tttk.types); a Quit request ends it. It checks
- * what it is given and fails the request when that is not what the sender sent. */
+ * what it is given and fails the request when that is not what the sender sent. While editing,
+ * it takes on the sender's display and geometry (ttdt_sender_imprint_on) and deposits a draft
+ * (ttmedia_Deposit), both answered by the sender. */
 #include <Tt/tttk.h>
 
 #include <ctype.h>
@@ -49,7 +51,19 @@ static Tt_message on_load(Tt_message msg, void *clientdata, Tttk_op op, Tt_statu
 	} else if (op == TTME_EDIT) {
 		/* The edit: upper case, and a mark. */
 		char edited[256];
-		int i, n = len < 200 ? len : 200;
+		char *display = NULL;
+		int i, n = len < 200 ? len : 200, w = 0, h = 0, x = 0, y = 0;
+		Tt_status s = ttdt_sender_imprint_on(NULL, msg, &display, &w, &h, &x, &y, 0, 5000);
+		if (s != TT_OK || strcmp(display, ":42.0") != 0 || w != 640 || h != 480 || x != 1 || y != 2) {
+			tttk_message_fail(msg, TT_DESKTOP_EPROTO, "imprint", 1);
+			return 0;
+		}
+		tt_free(display);
+		s = ttmedia_Deposit(msg, NULL, "TTTK_TEXT", (const unsigned char *)"draft", 5, NULL, 0, 5000);
+		if (s != TT_OK) {
+			tttk_message_fail(msg, TT_DESKTOP_EPROTO, "deposit", 1);
+			return 0;
+		}
 		for (i = 0; i < n; ++i)
 			edited[i] = (char)toupper(contents[i]);
 		memcpy(edited + n, " (edited)", 9);

@@ -136,7 +136,7 @@ Tt_status await_deposits(Tt_message m, const Binding& like) {
         destroy_patterns(pattern_array({p}));
         return s;
     }
-    return tt_message_user_set(m, key(patterns_tag), pattern_array({p}));
+    return tt_message_user_set(m, key(deposit_tag), pattern_array({p}));
 }
 
 }  // namespace

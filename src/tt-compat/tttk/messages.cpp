@@ -51,10 +51,13 @@ Tt_message tttk_message_create(Tt_message, Tt_class the_class, Tt_scope the_scop
 // pattern) go with it.
 Tt_status tttk_message_destroy(Tt_message msg) {
     void* pats = tt_message_user(msg, key(patterns_tag));
+    void* deposits = tt_message_user(msg, key(deposit_tag));
     void* binding = tt_message_user(msg, key(binding_tag));
     Tt_status s = tt_message_destroy(msg);
     if (s != TT_OK) return s;
-    if (tt_ptr_error(pats) == TT_OK) destroy_patterns(static_cast<Tt_pattern*>(pats));
+    for (void* array : {pats, deposits}) {
+        if (tt_ptr_error(array) == TT_OK) destroy_patterns(static_cast<Tt_pattern*>(array));
+    }
     if (tt_ptr_error(binding) == TT_OK) delete static_cast<Binding*>(binding);
     return TT_OK;
 }

@@ -8,6 +8,7 @@
 namespace tttk {
 
 const char patterns_tag = 0;
+const char deposit_tag = 0;
 const char binding_tag = 0;
 namespace {
 const char wait_tag = 0;

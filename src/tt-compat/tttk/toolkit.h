@@ -15,6 +15,7 @@ namespace tttk {
 // meet an application's own keys (dtpad uses key 0).
 int key(const char& tag);
 extern const char patterns_tag;  // message/pattern -> Tt_pattern* array owned by it
+extern const char deposit_tag;   // a load -> its Deposit pattern array (it may be managed too)
 extern const char binding_tag;   // pattern/message -> Binding* (the callback it leads to)
 
 // The wire string of op, not copied; "" for out-of-range.
