@@ -33,9 +33,13 @@ const std::vector<Group>& contract_groups() {
     return groups;
 }
 
-const std::vector<Tttk_op> posix_ops{TTDT_SET_LOCALE,    TTDT_GET_LOCALE,    TTDT_SET_ENVIRONMENT,
-                                     TTDT_GET_ENVIRONMENT, TTDT_SET_SITUATION, TTDT_GET_SITUATION,
-                                     TTDT_SIGNAL,        TTDT_GET_SYSINFO};
+// Built on first use: loading libtt runs no constructor of the toolkit's.
+const std::vector<Tttk_op>& posix_ops() {
+    static const std::vector<Tttk_op> ops{TTDT_SET_LOCALE,    TTDT_GET_LOCALE,    TTDT_SET_ENVIRONMENT,
+                                          TTDT_GET_ENVIRONMENT, TTDT_SET_SITUATION, TTDT_GET_SITUATION,
+                                          TTDT_SIGNAL,        TTDT_GET_SYSINFO};
+    return ops;
+}
 
 // Get_Status answers name the tool before the application sees them.
 void prefill_status(Tt_message m) {
@@ -190,7 +194,7 @@ Tt_pattern* ttdt_session_join(const char* sessid, Ttdt_contract_cb cb, Widget sh
         pats.add(desktop_pattern(TT_HANDLE, g.ops, 0, cb, shell, clientdata, nullptr, session));
     }
     pats.add(desktop_pattern(TT_HANDLE, {TTDT_DO_COMMAND}, 0, cb, shell, clientdata, nullptr, session));
-    pats.add(desktop_pattern(TT_HANDLE, posix_ops, 0, nullptr, nullptr, nullptr, nullptr, session, answer_posix));
+    pats.add(desktop_pattern(TT_HANDLE, posix_ops(), 0, nullptr, nullptr, nullptr, nullptr, session, answer_posix));
     Tt_pattern* result = pats.finish();
     if (join && tt_ptr_error(result) == TT_OK) {
         if (Tt_status s = tt_session_join(session); s != TT_OK && s != TT_WRN_SAME_OBJID) {
