@@ -147,6 +147,21 @@ int main(void)
 	CHECK_STATUS(ask(m, 0), TT_FAILED);
 	tt_message_destroy(m);
 
+	/* Bad input: the status, nothing sent, nothing changed. */
+	CHECK_STATUS(tttk_message_fail(NULL, TT_DESKTOP_EINVAL, "x", 1), TT_ERR_POINTER);
+	CHECK_STATUS(tttk_message_reject(NULL, TT_DESKTOP_EINVAL, "x", 1), TT_ERR_POINTER);
+	CHECK_STATUS(tttk_message_destroy(NULL), TT_ERR_POINTER);
+	CHECK_STATUS(tttk_message_abandon(NULL), TT_ERR_POINTER);
+	CHECK(tt_ptr_error(ttdt_message_accept(NULL, NULL, NULL, NULL, 1, 1)) == TT_ERR_POINTER);
+	CHECK(tt_ptr_error(ttdt_subcontract_manage(NULL, NULL, NULL, NULL)) == TT_ERR_POINTER);
+	CHECK(tt_ptr_error(ttdt_file_join(NULL, TT_SCOPE_NONE, 1, NULL, NULL)) == TT_ERR_FILE);
+	CHECK_STATUS(ttdt_file_event(0, TTDT_MODIFIED, NULL, 1), TT_ERR_POINTER);
+	CHECK_STATUS(ttdt_file_quit(NULL, 1), TT_ERR_POINTER);
+	CHECK_STATUS(ttmedia_ptype_declare(NULL, 0, NULL, NULL, 1), TT_ERR_PTYPE);
+	CHECK_STATUS(ttmedia_ptype_declare("Tttk_None", 0, NULL, NULL, 1), TT_ERR_POINTER);
+	CHECK_STATUS(ttmedia_load_reply(NULL, (const unsigned char *)"x", 1, 1), TT_ERR_POINTER);
+	CHECK_STATUS(ttdt_session_quit(NULL, NULL, 0), TT_OK);
+
 	set_ok("Signal", "SIGUSR1", NULL);
 	reap_peer(pid);
 	CHECK_STATUS(ttdt_close(NULL, NULL, 0), TT_OK);

@@ -55,6 +55,22 @@ const MediaHandler* handler_for(const std::string& ptype, int base) {
     return it != table.end() && it->first.first == ptype ? &it->second : nullptr;
 }
 
+// A media message's document: arg 0's bytes, or (when empty) the message's file. Both are the
+// application's to tt_free.
+struct Document {
+    unsigned char* contents = nullptr;
+    int len = 0;
+    char* file = nullptr;
+};
+
+Document document_of(Tt_message m) {
+    Document d;
+    if (tt_message_arg_bval(m, 0, &d.contents, &d.len) != TT_OK) d = Document{};
+    d.file = tt_message_file(m);
+    if (tt_ptr_error(d.file) != TT_OK) d.file = nullptr;
+    return d;
+}
+
 Tt_callback_action on_media_request(Tt_message m, Tt_pattern) {
     int opnum = tt_message_opnum(m);
     std::string ptype;
@@ -67,21 +83,13 @@ Tt_callback_action on_media_request(Tt_message m, Tt_pattern) {
     const MediaHandler* h = handler_for(ptype, opnum - n);
     Tttk_op op = media_op(n);
     if (h == nullptr || op == TTDT_OP_NONE) return TT_CALLBACK_CONTINUE;
-    // The contents, file and title are the application's to tt_free.
-    unsigned char* contents = nullptr;
-    int len = 0;
-    if (tt_message_arg_bval(m, 0, &contents, &len) != TT_OK) {
-        contents = nullptr;
-        len = 0;
-    }
-    char* file = tt_message_file(m);
-    if (tt_ptr_error(file) != TT_OK) file = nullptr;
-    char* docname = nullptr;
+    Document d = document_of(m);
+    char* docname = nullptr;  // the application's to tt_free too
     if (int t = title_arg(n); t >= 0) {
         docname = tt_message_arg_val(m, t);
         if (tt_ptr_error(docname) != TT_OK) docname = nullptr;
     }
-    Tt_message left = h->cb(m, h->clientdata, op, TT_OK, contents, len, file, docname);
+    Tt_message left = h->cb(m, h->clientdata, op, TT_OK, d.contents, d.len, d.file, docname);
     return left == nullptr ? TT_CALLBACK_PROCESSED : TT_CALLBACK_CONTINUE;
 }
 
@@ -96,16 +104,9 @@ Tt_mode contents_mode(Tttk_op op) {
 }
 
 // A Deposit the handler sent back about a load, or the load's answer: both go to its callback.
-// The contents and file are the application's to tt_free.
 Tt_message call_load_cb(const Binding& b, Tt_message m, Tttk_op op) {
-    unsigned char* contents = nullptr;
-    int len = 0;
-    if (tt_message_arg_bval(m, 0, &contents, &len) != TT_OK) {
-        contents = nullptr;
-        len = 0;
-    }
-    char* file = tt_message_file(m);
-    return b.load_cb(m, b.clientdata, op, contents, len, tt_ptr_error(file) == TT_OK ? file : nullptr);
+    Document d = document_of(m);
+    return b.load_cb(m, b.clientdata, op, d.contents, d.len, d.file);
 }
 
 Tt_callback_action on_load_reply(Tt_message m, Tt_pattern) {

@@ -13,6 +13,11 @@ void set_status(Tt_message msg, Tt_status status, const char* status_string) {
     if (status_string != nullptr) tt_message_status_string_set(msg, status_string);
 }
 
+// Whether msg is a live message handle (the public API's cheapest question that says so).
+Tt_status need_message(Tt_message msg) {
+    return tt_int_error(tt_message_args_count(msg));
+}
+
 // Whether this process is the handler of msg, a request still waiting for an answer.
 bool handling(Tt_message msg) {
     Scratch scratch;
@@ -71,7 +76,8 @@ Tt_status tttk_message_reject(Tt_message msg, Tt_status status, const char* stat
 
 // Only a request can fail; a notice is only destroyed (when asked).
 Tt_status tttk_message_fail(Tt_message msg, Tt_status status, const char* status_string, int destroy) {
-    Tt_status s = TT_OK;
+    Tt_status s = need_message(msg);
+    if (s != TT_OK) return s;
     if (tt_message_class(msg) == TT_REQUEST) {
         set_status(msg, status, status_string);
         s = tt_message_fail(msg);
@@ -84,7 +90,7 @@ Tt_status tttk_message_fail(Tt_message msg, Tt_status status, const char* status
 // or the message that started us), else rejected so another handler may take it. Anything else
 // is just destroyed.
 Tt_status tttk_message_abandon(Tt_message msg) {
-    if (Tt_status s = tt_ptr_error(msg); s != TT_OK || msg == nullptr) return TT_ERR_POINTER;
+    if (Tt_status s = need_message(msg); s != TT_OK) return s;
     if (!handling(msg)) return tttk_message_destroy(msg);
     bool mine = tt_message_address(msg) == TT_HANDLER || tt_message_status(msg) == TT_WRN_START_MESSAGE;
     if (mine) return tttk_message_fail(msg, TT_DESKTOP_ENOTSUP, nullptr, 1);
