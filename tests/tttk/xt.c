@@ -141,9 +141,9 @@ static void simple(const char *op, int n, int value, Tt_state want)
 	tt_message_destroy(m);
 }
 
-static int get_mapped(void)
+static int get_flag(const char *op)
 {
-	Tt_message m = ask_ints("Get_Mapped", 1, NULL, TT_OUT);
+	Tt_message m = ask_ints(op, 1, NULL, TT_OUT);
 	int v;
 	CHECK_STATUS(tt_message_state(m), TT_HANDLED);
 	v = ival(m, 0);
@@ -184,11 +184,18 @@ int main(void)
 	tt_message_destroy(m);
 	check_geometry(300, 150, 30, 40);
 
-	CHECK_STATUS(get_mapped(), 1);
+	CHECK_STATUS(get_flag("Get_Mapped"), 1);
 	simple("Set_Mapped", 1, 0, TT_HANDLED);
-	CHECK_STATUS(get_mapped(), 0);
+	CHECK_STATUS(get_flag("Get_Mapped"), 0);
 	simple("Set_Mapped", 1, 1, TT_HANDLED);
-	CHECK_STATUS(get_mapped(), 1);
+	CHECK_STATUS(get_flag("Get_Mapped"), 1);
+	CHECK_STATUS(get_flag("Get_Iconified"), 0);
+	simple("Set_Iconified", 1, 1, TT_HANDLED);
+	CHECK_STATUS(get_flag("Get_Iconified"), 1);
+	simple("Set_Iconified", 1, 0, TT_HANDLED);
+	CHECK_STATUS(get_flag("Get_Iconified"), 0);
+	simple("Pause", 0, 0, TT_HANDLED);
+	simple("Resume", 0, 0, TT_HANDLED);
 	simple("Raise", 0, 0, TT_HANDLED);
 	simple("Lower", 0, 0, TT_HANDLED);
 
