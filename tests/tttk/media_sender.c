@@ -2,8 +2,8 @@
  * ttmedia_load a Display and an Edit for the Tttk_Editor ptype (ttbusd starts the editor),
  * get the new contents in the load callback, see the editor's Status notice for each accepted
  * load, then Quit it and see its Stopped notice. The Edit is a subcontract it manages
- * (ttdt_subcontract_manage): it tells the editor its display and geometry, and takes the
- * editor's draft Deposit in the load callback. */
+ * (ttdt_subcontract_manage): it tells the editor its display and geometry, gets the editor's
+ * Status in its callback, and takes the editor's draft Deposit in the load callback. */
 #include "wait.h"
 
 struct load {
@@ -33,7 +33,7 @@ static Tt_message on_loaded(Tt_message msg, void *clientdata, Tttk_op op, unsign
 	return 0;
 }
 
-static int statuses, both_statuses, stopped, imprints;
+static int statuses, both_statuses, stopped, imprints, managed_statuses;
 
 /* The editor asks about the subcontract: where and how big we are. */
 static Tt_message on_subcontract(Tt_message msg, void *clientdata, Tt_message subcontract)
@@ -50,6 +50,14 @@ static Tt_message on_subcontract(Tt_message msg, void *clientdata, Tt_message su
 		tt_message_arg_val_set(msg, 0, ":42.0");
 		tt_message_arg_val_set(msg, 1, "TrueColor");
 		tt_message_arg_ival_set(msg, 2, 24);
+	} else if (op == TTDT_STATUS) {
+		/* The editor accepted the managed Edit. */
+		CHECK_STR(tt_message_arg_val(msg, 1), "TttkEditor");
+		CHECK(tt_message_arg_val(msg, 4) != NULL);
+		both_statuses = ++statuses == 2;
+		++managed_statuses;
+		tttk_message_destroy(msg);
+		return 0;
 	} else {
 		return msg;
 	}
@@ -114,9 +122,10 @@ int main(void)
 	CHECK_STR(edit.contents, "SOME TEXT (edited)");
 	CHECK_STATUS(edit.deposits, 1);
 	CHECK_STATUS(imprints, 2);
-
-	/* Each accepted load was told about; wait for any still on its way. */
 	serve(&both_statuses);
+	/* The Display's Status came through tt_message_receive, the managed Edit's to its callback. */
+	CHECK_STATUS(managed_statuses, 1);
+
 
 	m = request("Quit");
 	CHECK_STATUS(tt_message_iarg_add(m, TT_IN, Tttk_boolean, 0), TT_OK);

@@ -240,7 +240,9 @@ Tt_pattern* ttdt_subcontract_manage(Tt_message subcontract, Ttdt_contract_cb cb,
     Patterns pats;
     pats.add(desktop_pattern(TT_HANDLE, {TTDT_GET_GEOMETRY}, 4, cb, shell, clientdata, subcontract, nullptr));
     pats.add(desktop_pattern(TT_HANDLE, {TTDT_GET_XINFO}, 3, cb, shell, clientdata, subcontract, nullptr));
-    pats.add(desktop_pattern(TT_OBSERVE, {TTDT_STATUS}, 4, cb, shell, clientdata, subcontract, nullptr));
+    // Classic registers an observer; the Status notice is handler-addressed to us, and such a
+    // message reaches only handle patterns (and a notice reaches one handler besides observers).
+    pats.add(desktop_pattern(TT_HANDLE, {TTDT_STATUS}, 4, cb, shell, clientdata, subcontract, nullptr));
     Tt_pattern* result = pats.finish();
     if (tt_ptr_error(result) == TT_OK) tt_message_user_set(subcontract, key(patterns_tag), result);
     return result;

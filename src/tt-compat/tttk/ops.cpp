@@ -26,6 +26,21 @@ const char* op_name(Tttk_op op) {
     return op > TTDT_OP_NONE && op < TTDT_OP_LAST ? names[op] : "";
 }
 
+bool is_notice(Tttk_op op) {
+    switch (op) {
+    case TTDT_CREATED:
+    case TTDT_DELETED:
+    case TTDT_MODIFIED:
+    case TTDT_REVERTED:
+    case TTDT_MOVED:
+    case TTDT_SAVED:
+    case TTDT_STARTED:
+    case TTDT_STOPPED:
+    case TTDT_STATUS: return true;
+    default: return false;
+    }
+}
+
 }  // namespace tttk
 
 extern "C" {

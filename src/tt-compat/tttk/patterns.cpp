@@ -37,7 +37,7 @@ Tt_pattern make_pattern(Tt_category cat, Tt_scope scope, const std::vector<Tttk_
     }
     tt_pattern_user_set(p, key(binding_tag), b);
     tt_pattern_category_set(p, cat);
-    tt_pattern_class_add(p, cat == TT_OBSERVE ? TT_NOTICE : TT_REQUEST);
+    tt_pattern_class_add(p, !ops.empty() && is_notice(ops.front()) ? TT_NOTICE : TT_REQUEST);
     Tt_status s = tt_pattern_scope_add(p, scope);
     for (Tttk_op op : ops) {
         if (s == TT_OK) s = tt_pattern_op_add(p, op_name(op));

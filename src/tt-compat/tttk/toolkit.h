@@ -20,6 +20,8 @@ extern const char binding_tag;   // pattern/message -> Binding* (the callback it
 
 // The wire string of op, not copied; "" for out-of-range.
 const char* op_name(Tttk_op op);
+// Whether op is sent as a notice (Started, Status, Modified, ...) rather than a request.
+bool is_notice(Tttk_op op);
 
 // The tool named in ttdt_open, told in Started/Stopped/Status/Get_Status.
 struct Tool {
@@ -52,8 +54,8 @@ struct Binding {
     Tt_scope scope = TT_SCOPE_NONE;
 };
 
-// A handle pattern (or observe, by cat) for ops in scope, bound to b (owned by the pattern from
-// now on). Not registered. Error pointer on failure.
+// A pattern for ops (all requests or all notices) in scope, bound to b (owned by the pattern
+// from now on). Not registered. Error pointer on failure.
 Tt_pattern make_pattern(Tt_category cat, Tt_scope scope, const std::vector<Tttk_op>& ops, Binding* b,
                         Tt_message_callback cb);
 Binding* binding_of(Tt_pattern p);
