@@ -88,6 +88,7 @@ int main(void)
 {
 	Tt_pattern started;
 	Tt_message m;
+	char *tool_procid;
 	struct utsname u;
 	pid_t pid;
 	int i;
@@ -106,6 +107,7 @@ int main(void)
 	CHECK_STR(tt_message_arg_val(m, 0), "DeskTool");
 	CHECK_STR(tt_message_arg_val(m, 1), "ttbus tests");
 	CHECK_STR(tt_message_arg_val(m, 2), "1.5");
+	tool_procid = tt_message_sender(m);
 	tt_message_destroy(m);
 	tt_pattern_destroy(started);
 	gate_wait(joined);
@@ -140,11 +142,21 @@ int main(void)
 	CHECK_STR(tt_message_arg_val(m, 3), "1.5");
 	tt_message_destroy(m);
 
-	/* Quit: no callback and no shell, so nobody takes it; the toolkit abandons it. */
+	/* Quit: no callback and no shell, so nobody takes it; the toolkit abandons it: rejected, so
+	 * that another handler may take it; there is none. */
 	m = request("Quit");
 	CHECK_STATUS(tt_message_iarg_add(m, TT_IN, Tttk_boolean, 0), TT_OK);
 	CHECK_STATUS(tt_message_iarg_add(m, TT_IN, Tttk_boolean, 0), TT_OK);
 	CHECK_STATUS(ask(m, 0), TT_FAILED);
+	CHECK_STATUS(tt_message_status(m), TT_ERR_NO_MATCH);
+	tt_message_destroy(m);
+
+	/* A request addressed to the tool itself that nothing takes: abandoned by failing it. */
+	m = tttk_message_create(0, TT_REQUEST, TT_SESSION, tool_procid, "Tttk_Unknown", answered_cb);
+	CHECK(tt_ptr_error(m) == TT_OK);
+	CHECK_STATUS(tt_message_address(m), TT_HANDLER);
+	CHECK_STATUS(ask(m, 0), TT_FAILED);
+	CHECK_STATUS(tt_message_status(m), TT_DESKTOP_ENOTSUP);
 	tt_message_destroy(m);
 
 	/* Bad input: the status, nothing sent, nothing changed. */

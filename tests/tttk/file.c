@@ -54,7 +54,7 @@ static void editor(void *arg)
 }
 
 struct seen {
-	int modified, saved, from_me;
+	int modified, saved, from_me, asked;
 };
 
 static Tt_message on_watched_file(Tt_message msg, Tttk_op op, char *pathname, void *clientdata, int same_euid_egid,
@@ -64,19 +64,27 @@ static Tt_message on_watched_file(Tt_message msg, Tttk_op op, char *pathname, vo
 	CHECK(pathname != NULL && strcmp(pathname, path) == 0);
 	CHECK(same_euid_egid);
 	tt_free(pathname);
-	if (same_procid)
-		seen->from_me = 1;
+	if (same_procid && op != TTDT_GET_MODIFIED)
+		seen->from_me = 1; /* a notice of ours: there should be none */
 	if (op == TTDT_MODIFIED)
 		seen->modified = 0;
 	if (op == TTDT_SAVED)
 		seen->saved = 0;
+	if (op == TTDT_GET_MODIFIED) {
+		/* The answer to our own ttdt_file_request. */
+		CHECK_STATUS(tt_message_state(msg), TT_HANDLED);
+		CHECK_STATUS(same_procid, 1);
+		CHECK(tt_message_arg_ival(msg, 1, &seen->asked) == TT_OK && seen->asked == 1);
+		seen->asked = 0;
+	}
 	tttk_message_destroy(msg);
 	return 0;
 }
 
 int main(void)
 {
-	struct seen seen = {1, 1, 0};
+	struct seen seen = {1, 1, 0, 1};
+	Tt_message m;
 	Tt_pattern *pats;
 	pid_t pid;
 	const char *dir = getenv("TTBUS_TEST_DIR");
@@ -98,6 +106,9 @@ int main(void)
 
 	CHECK_STATUS(tttk_block_while(0, &seen.modified, 10000), TT_OK);
 	CHECK_STATUS(ttdt_Get_Modified(0, path, TT_SCOPE_NONE, 0, 10000), 1);
+	m = ttdt_file_request(0, TTDT_GET_MODIFIED, TT_SCOPE_NONE, path, on_watched_file, &seen, 1);
+	CHECK(tt_ptr_error(m) == TT_OK && m != NULL);
+	CHECK_STATUS(tttk_block_while(0, &seen.asked, 10000), TT_OK);
 	CHECK_STATUS(ttdt_Revert(0, path, TT_SCOPE_NONE, 0, 300), TT_DESKTOP_ETIMEDOUT);
 	CHECK_STATUS(ttdt_Save(0, path, TT_SCOPE_NONE, 0, 10000), TT_OK);
 	CHECK_STATUS(tttk_block_while(0, &seen.saved, 10000), TT_OK);
