@@ -2,7 +2,10 @@
  *   handler: the Compat_Started handler. Its first message is the start message; no other
  *            message of the ptype may arrive before it answers it.
  *   watcher: the Compat_Watcher observer, started by an observe promise; it reports what it saw
- *            with a WatcherSaw notice. */
+ *            with a WatcherSaw notice.
+ *   editor:  the Compat_Editor handler (callbacks.c): replies to its start message, an Edit
+ *            request, with "edited: " before the file name; it undeclares its ptype first, so
+ *            that the next Edit starts another editor. */
 #include "check.h"
 
 static int opnum_callbacks;
@@ -58,8 +61,28 @@ static void watcher(void)
 	saw = tt_pnotice_create(TT_SESSION, "WatcherSaw");
 	CHECK_STATUS(tt_message_iarg_add(saw, TT_IN, "int", n), TT_OK);
 	CHECK_STATUS(tt_message_iarg_add(saw, TT_IN, "int", tt_message_status(m)), TT_OK);
-	CHECK_STATUS(tt_message_send(saw), TT_OK);
+	/* A start message may be answered although it is a notice; once answered it is a notice.
+	 * (Checked before reporting: the test waits for the report.) */
+	CHECK_STATUS(tt_message_reply(m), TT_OK);
+	CHECK_STATUS(tt_message_reply(m), TT_ERR_CLASS);
 	CHECK_STATUS(tt_message_accept(m), TT_OK);
+	CHECK_STATUS(tt_message_send(saw), TT_OK);
+}
+
+static void editor(void)
+{
+	Tt_message m;
+	char edited[256];
+	CHECK_STATUS(tt_ptype_declare("Compat_Editor"), TT_OK);
+	CHECK_STATUS(tt_session_join(tt_default_session()), TT_OK);
+	m = next_message(10000);
+	CHECK(m != NULL);
+	CHECK_STR(tt_message_op(m), "Edit");
+	CHECK_STATUS(tt_message_status(m), TT_WRN_START_MESSAGE);
+	snprintf(edited, sizeof edited, "edited: %s", tt_message_arg_val(m, 0));
+	CHECK_STATUS(tt_message_arg_val_set(m, 0, edited), TT_OK);
+	CHECK_STATUS(tt_ptype_undeclare("Compat_Editor"), TT_OK);
+	CHECK_STATUS(tt_message_reply(m), TT_OK);
 }
 
 int main(int argc, char **argv)
@@ -71,6 +94,8 @@ int main(int argc, char **argv)
 	CHECK(getenv("TT_TOKEN") == NULL && getenv("TT_TAKEN") != NULL);
 	if (strcmp(argv[1], "handler") == 0)
 		handler();
+	else if (strcmp(argv[1], "editor") == 0)
+		editor();
 	else
 		watcher();
 	CHECK_STATUS(tt_close(), TT_OK);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The exported symbols of libtt.so.2 are exactly the functions of <Tt/tt_c.h> that are
-implemented: all 221 but the object-spec functions, which come with the objects issue.
+implemented (all 221 but the object-spec functions, which come with the objects issue), and all of
+<Tt/tttk.h>: its 28 functions and its 10 Tttk_* data symbols.
 
-    symbols.py LIBTT_SO TT_C_H
+    symbols.py LIBTT_SO TT_C_H TTTK_H
 """
 import re
 import subprocess
@@ -13,17 +14,30 @@ DEFERRED = {"tt_file_objects_query", "tt_file_move", "tt_file_copy", "tt_file_de
 DEFERRED_PREFIXES = ("tt_spec_", "tt_objid_")
 
 
-def main():
-    lib, header = sys.argv[1], sys.argv[2]
+def declared_in(header, pattern, count, what):
     with open(header) as f:
-        declared = re.findall(r"^extern [^;(]*?\b(tt_\w+)\(", f.read(), re.M)
-    if len(declared) != 221 or len(set(declared)) != 221:
-        print(f"tt_c.h declares {len(declared)} functions, want 221")
-        return 1
+        names = re.findall(pattern, f.read(), re.M)
+    if len(names) != count or len(set(names)) != count:
+        raise SystemExit(f"{header} declares {len(names)} {what}, want {count}")
+    return set(names)
+
+
+def main():
+    lib, tt_c, tttk = sys.argv[1], sys.argv[2], sys.argv[3]
+    declared = declared_in(tt_c, r"^extern [^;(]*?\b(tt_\w+)\(", 221, "functions")
     want = {n for n in declared if n not in DEFERRED and not n.startswith(DEFERRED_PREFIXES)}
+    want |= declared_in(tttk, r"^extern [^;(]*?\b(tt\w+)\(", 28, "functions")
+    data = declared_in(tttk, r"^extern const char \*(Tttk_\w+);", 10, "vtype names")
+    want |= data
     out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True, capture_output=True, text=True).stdout
     exported = {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
     ok = True
+    # The vtype names are data (the classic ABI: programs read the pointer), not functions.
+    for line in out.splitlines():
+        fields = line.split()
+        if fields and fields[-1].split("@")[0] in data and fields[-2] not in ("D", "B"):
+            print("not a data symbol:", line)
+            ok = False
     for name in sorted(want - exported):
         print("missing:", name)
         ok = False

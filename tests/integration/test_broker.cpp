@@ -179,6 +179,31 @@ TEST(Broker, HandlingListsTheRequestsAHandlerHolds) {
     EXPECT_TRUE(handling(handler, h).empty());
 }
 
+// The engine's order of checks (class, holder, state) reaches D-Bus clients as errors.
+TEST(Broker, AnswersAreCheckedInToolTalkOrder) {
+    Client handler, voters, sender;
+    std::string h = join_with(handler, pattern(HANDLE, "Checked"));
+    std::string v1 = join_with(voters, pattern(HANDLE, "Vote"));
+    std::string v2 = join_with(voters, pattern(HANDLE, "Vote"));
+    std::string s = sender.open();
+    std::string id = sender.send(s, message(REQUEST, "Checked"));
+    handler.wait_for("Delivered", h);
+    for (const char* member : {"Reply", "Fail"}) {
+        EXPECT_EQ(error_of([&] { sender.procid_call(member, s, id, Dict{}); }), "org.ttbus.Error.Nothandler");
+    }
+    EXPECT_EQ(error_of([&] { sender.procid_call("Reject", s, id); }), "org.ttbus.Error.Nothandler");
+
+    std::string offer = sender.send(s, message(OFFER, "Vote"));
+    voters.wait_for("Delivered", v1);
+    voters.procid_call("Reject", v1, offer);
+    EXPECT_EQ(error_of([&] { voters.procid_call("Reply", v1, offer, Dict{}); }), "org.ttbus.Error.Class");
+    EXPECT_EQ(error_of([&] { voters.procid_call("Reject", v1, offer); }), "org.ttbus.Error.State") << "voted already";
+    voters.procid_call("Accept", v2, offer);
+
+    handler.procid_call("Reply", h, id, Dict{});
+    EXPECT_EQ(error_of([&] { handler.procid_call("Reply", h, id, Dict{}); }), "org.ttbus.Error.State");
+}
+
 struct BadInput {
     const char* what;
     Dict message;

@@ -161,6 +161,9 @@ private:
     void notify_sender(const LiveMessage& live, Effects& out);
     void finish(LiveMessage& live, State state, Effects& out);
     void fail_message(LiveMessage* live, Status status, Effects& out);
+    Status check_holder(const std::string& procid, const std::string& message_id, bool offers) const;
+    Status check_answer(const std::string& procid, const std::string& message_id, bool offers, Effects& out,
+                        LiveMessage** ret);
     Status conclude(const std::string& procid, const std::string& message_id, const Answer& answer, State state,
                     Effects& out);
     void count_vote(LiveMessage& live, const std::string& procid, State vote, Effects& out);

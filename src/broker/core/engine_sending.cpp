@@ -341,8 +341,9 @@ void Engine::finish(LiveMessage& live, State state, Effects& out) {
     live.header.state = state;
     notify_sender(live, out);
     // Observers that did not filter on state see the outcome too; for an offer that includes
-    // the patterns that voted.
-    deliver_observers(live.view(), live.body->cls == Class::OFFER, out);
+    // the patterns that voted. A TT_HANDLER message is matched against no pattern, so none
+    // sees its outcome either (facts §5.3).
+    if (live.body->address != Address::HANDLER) deliver_observers(live.view(), live.body->cls == Class::OFFER, out);
     live_.erase(live.body->id);
 }
 
@@ -371,62 +372,97 @@ Status Engine::fail(const std::string& procid, const std::string& message_id, co
     return conclude(procid, message_id, answer, State::FAILED, out);
 }
 
-// Reply (HANDLED: OUT/INOUT values go back) or fail (FAILED) a message this procid handles.
-Status Engine::conclude(const std::string& procid, const std::string& message_id, const Answer& answer, State state,
-                        Effects& out) {
-    if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
+// The handler-side checks in the classic order (facts §5.8): the class (reply and fail need a
+// request, reject a request or an offer), then whether this procid holds the message (its
+// handler, or a voter of an offer), then its state. An id the broker does not hold (a notice, an
+// answered message) is judged by its state alone. A procid that rejected a request, or voted on
+// an offer, held it once: for it the message is in the wrong state.
+Status Engine::check_holder(const std::string& procid, const std::string& message_id, bool offers) const {
     auto it = live_.find(message_id);
-    if (it != live_.end() && it->second->header.handler == procid && it->second->body->cls == Class::REQUEST) {
-        LiveMessage& live = *it->second;
-        if (state == State::HANDLED && !answer.args.empty()) {
-            if (answer.args.size() != live.body->args.size()) return Status::ERR_NUM;
-            auto body = std::make_shared<MessageBody>(*live.body);  // copy on write: earlier copies keep theirs
-            for (std::size_t i = 0; i < body->args.size(); ++i) {
-                if (body->args[i].mode == Mode::OUT || body->args[i].mode == Mode::INOUT) {
-                    body->args[i].value = answer.args[i];
-                }
-            }
-            live.body = std::move(body);
-        }
-        const bool start_message = holds_start_message(procid, message_id);
-        // The start-message mark is cleared by the answer; a handler that left it in place meant TT_OK.
-        const bool unchanged_mark = answer.status == static_cast<std::int32_t>(Status::WRN_START_MESSAGE);
-        live.header.status = (start_message && unchanged_mark) ? 0 : answer.status;
-        live.header.status_string = answer.status_string;
-        finish(live, state, out);
-        if (start_message) answer_start_message(procid, message_id, out);
-        return Status::OK;
-    }
-    if (answer_start_message(procid, message_id, out)) return Status::OK;  // a start notice or observer copy
-    if (it == live_.end() || contains(it->second->tried, procid)) return Status::ERR_STATE;
-    return it->second->body->cls == Class::OFFER ? Status::ERR_CLASS : Status::ERR_NOTHANDLER;
+    if (it == live_.end()) return Status::ERR_STATE;
+    const LiveMessage& live = *it->second;
+    const Class cls = live.body->cls;
+    if (cls != Class::REQUEST && !(offers && cls == Class::OFFER)) return Status::ERR_CLASS;
+    const MessageHeader& h = live.header;
+    const bool held = cls == Class::OFFER ? contains(live.voters, procid) : h.handler == procid;
+    if (held) return h.state == State::SENT || h.state == State::STARTED ? Status::OK : Status::ERR_STATE;
+    const bool held_before = contains(live.tried, procid) || contains(h.accepters, procid) ||
+                             contains(h.rejecters, procid) || contains(h.abstainers, procid);
+    return held_before ? Status::ERR_STATE : Status::ERR_NOTHANDLER;
 }
 
-Status Engine::reject(const std::string& procid, const std::string& message_id, Effects& out) {
+// The checks of an answer; *ret is the message to answer. A start message the procid holds may
+// be answered whatever it is (a notice, an observer's promise copy): that only ends the launch,
+// and *ret is null.
+Status Engine::check_answer(const std::string& procid, const std::string& message_id, bool offers, Effects& out,
+                            LiveMessage** ret) {
+    *ret = nullptr;
     if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
-    auto it = live_.find(message_id);
-    if (it != live_.end() && it->second->body->cls == Class::OFFER && contains(it->second->voters, procid)) {
-        count_vote(*it->second, procid, State::REJECTED, out);
+    Status s = check_holder(procid, message_id, offers);
+    if (s == Status::OK) {
+        *ret = live_.at(message_id).get();
+    } else if (holds_start_message(procid, message_id)) {
         answer_start_message(procid, message_id, out);
         return Status::OK;
     }
-    if (it != live_.end() && it->second->header.handler == procid) {
-        LiveMessage& live = *it->second;
-        if (live.header.state != State::SENT && live.header.state != State::STARTED) return Status::ERR_STATE;
-        live.tried.push_back(procid);
-        live.header.handler.clear();
-        live.header.state = State::SENT;
-        if (holds_start_message(procid, message_id)) {
-            live.header.status = 0;
-            answer_start_message(procid, message_id, out);
+    return s;
+}
+
+// Reply (HANDLED) or fail (FAILED) a request this procid handles: the OUT/INOUT values, status
+// and status string go back to the sender and to the observers of the outcome.
+Status Engine::conclude(const std::string& procid, const std::string& message_id, const Answer& answer, State state,
+                        Effects& out) {
+    LiveMessage* held = nullptr;
+    Status s = check_answer(procid, message_id, false, out, &held);
+    if (held == nullptr) return s;
+    LiveMessage& live = *held;
+    const bool start_message = holds_start_message(procid, message_id);
+    if (!answer.args.empty()) {
+        if (answer.args.size() != live.body->args.size()) return Status::ERR_NUM;
+        auto body = std::make_shared<MessageBody>(*live.body);  // copy on write: earlier copies keep theirs
+        for (std::size_t i = 0; i < body->args.size(); ++i) {
+            if (body->args[i].mode == Mode::OUT || body->args[i].mode == Mode::INOUT) {
+                body->args[i].value = answer.args[i];
+            }
         }
-        auto again = live_.find(message_id);  // ending the launch may have redelivered, never this one
-        if (again != live_.end()) deliver_handler(again->second.get(), again->second->view(), out);
+        live.body = std::move(body);
+    }
+    // The start-message mark is cleared by the answer; a handler that left it in place meant TT_OK.
+    const bool unchanged_mark = answer.status == static_cast<std::int32_t>(Status::WRN_START_MESSAGE);
+    live.header.status = (start_message && unchanged_mark) ? 0 : answer.status;
+    live.header.status_string = answer.status_string;
+    finish(live, state, out);
+    if (start_message) answer_start_message(procid, message_id, out);
+    return Status::OK;
+}
+
+Status Engine::reject(const std::string& procid, const std::string& message_id, Effects& out) {
+    LiveMessage* held = nullptr;
+    Status s = check_answer(procid, message_id, true, out, &held);
+    if (held == nullptr) return s;
+    LiveMessage& live = *held;
+    const bool start_message = holds_start_message(procid, message_id);
+    if (live.body->cls == Class::OFFER) {
+        count_vote(live, procid, State::REJECTED, out);
+        if (start_message) answer_start_message(procid, message_id, out);
         return Status::OK;
     }
-    if (answer_start_message(procid, message_id, out)) return Status::OK;
-    if (it == live_.end() || contains(it->second->tried, procid)) return Status::ERR_STATE;
-    return Status::ERR_NOTHANDLER;
+    live.tried.push_back(procid);
+    live.header.handler.clear();
+    live.header.state = State::SENT;
+    if (start_message) {
+        live.header.status = 0;
+        answer_start_message(procid, message_id, out);
+    }
+    auto again = live_.find(message_id);  // ending the launch may have redelivered, never this one
+    if (again == live_.end()) return Status::OK;
+    if (again->second->body->address == Address::HANDLER) {
+        // Addressed to this procid alone: nobody else may be given it (facts §5.3).
+        fail_message(again->second.get(), Status::ERR_NO_MATCH, out);
+    } else {
+        deliver_handler(again->second.get(), again->second->view(), out);
+    }
+    return Status::OK;
 }
 
 Status Engine::accept(const std::string& procid, const std::string& message_id, Effects& out) {

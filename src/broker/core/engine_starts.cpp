@@ -270,12 +270,13 @@ std::vector<std::string> Engine::procids() const {
     return out;
 }
 
-// What reply() accepts from the procid: a live request whose handler it is.
+// What reply(), fail() and reject() accept from the procid (check_holder): a live request it
+// holds as its handler, in a state that takes an answer.
 Status Engine::handling(const std::string& procid, std::vector<std::string>* ret_ids) const {
     if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
     ret_ids->clear();
     for (const auto& [id, live] : live_) {
-        if (live->header.handler == procid && live->body->cls == Class::REQUEST) ret_ids->push_back(id);
+        if (live->body->cls == Class::REQUEST && check_holder(procid, id, false) == Status::OK) ret_ids->push_back(id);
     }
     std::sort(ret_ids->begin(), ret_ids->end());
     return Status::OK;

@@ -40,6 +40,35 @@ Tt_status act(Message& m, const char* member, bool with_answer) {
     });
 }
 
+// The checks classic libtt made itself before asking the server (facts §5.8), in its order: a
+// start message may be answered whatever it is; otherwise a reply or a failure needs a request
+// (a rejection also takes an offer: it is a vote), and only its handler may answer a request.
+// The broker checks the same again, then the state.
+Tt_status may_answer(const Message& m, bool offers) {
+    if (m.w.start_message) return TT_OK;
+    if (m.w.cls != TT_REQUEST && !(offers && m.w.cls == TT_OFFER)) return TT_ERR_CLASS;
+    if (m.w.cls == TT_REQUEST && (m.recipient.empty() || m.w.handler != m.recipient)) return TT_ERR_NOTHANDLER;
+    return TT_OK;
+}
+
+// Reply (TT_HANDLED), fail (TT_FAILED) or reject (TT_REJECTED) a message received here.
+Tt_status conclude(Tt_message h, const char* member, Tt_state state) {
+    Message* m = nullptr;
+    Tt_status s = need_message(h, &m);
+    if (s == TT_OK) s = may_answer(*m, state == TT_REJECTED);
+    if (s == TT_OK) s = act(*m, member, state != TT_REJECTED);
+    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
+        m->w.state = state;
+        m->w.start_message = false;
+        m->voted = m->voted || state == TT_REJECTED;
+    }
+    return s;
+}
+
+bool final_state(Tt_state s) {
+    return s == TT_HANDLED || s == TT_FAILED || s == TT_RETURNED;
+}
+
 // An offer delivered for a vote and not voted on counts as an abstention (destroyed, or
 // followed by the next receive).
 void abstain_if_unvoted(Message& m) {
@@ -120,14 +149,20 @@ Tt_message tt_message_create_super(Tt_message h) {
     return c->add_message(std::move(m));
 }
 
-// Destroying a request still waiting for its answer is allowed (TT_OK, as classic libtt did);
-// the handle is gone at once, and the answer, when it comes, is dropped: tt_message_receive
-// never returns it and tt_fd does not become readable for it.
+// Destroying a request or offer still waiting for its final state is allowed (TT_OK, as classic
+// libtt did), and as in classic libtt its callbacks still run for the updates that come, up to
+// the final one: the handle stays valid until then. tt_message_receive returns 0 for those
+// updates (the program gave the message up); after the final state's callbacks the handle is
+// freed (docs/behaviour.md).
 Tt_status tt_message_destroy(Tt_message h) {
     Message* m = nullptr;
     if (Tt_status s = need_message(h, &m); s != TT_OK) return report("tt_message_destroy", s);
     abstain_if_unvoted(*m);
-    client()->remove_message(h);
+    if (m->sent && m->w.cls != TT_NOTICE && !final_state(m->w.state)) {
+        m->destroyed = true;
+    } else {
+        client()->remove_message(h);
+    }
     return TT_OK;
 }
 
@@ -177,6 +212,8 @@ Tt_message tt_message_receive(void) {
     p->sync_fd();
 
     Tt_message h = next.target;
+    // A copy of a message the program destroyed, delivered to this process: a message of its own.
+    if (h != nullptr && !next.update && c->messages.find(h)->destroyed) h = nullptr;
     if (h != nullptr) {
         Message* m = c->messages.find(h);
         m->w = std::move(next.data);
@@ -190,41 +227,27 @@ Tt_message tt_message_receive(void) {
     Message* m = c->messages.find(h);
     if (!next.update && m->w.cls == TT_OFFER && m->w.delivery == DELIVERY_VOTE) c->unvoted_offer = h;
     trace_message("tt_message_receive", m->w);
-    return callbacks_took(h, next.update) ? nullptr : h;
+    const bool taken = callbacks_took(h, next.update);
+    // A destroyed message had only its callbacks left; after its final state it is gone.
+    c = client();
+    m = c != nullptr ? c->messages.find(h) : nullptr;
+    if (m != nullptr && m->destroyed) {
+        if (final_state(m->w.state)) c->remove_message(h);
+        return nullptr;
+    }
+    return taken ? nullptr : h;
 }
 
 Tt_status tt_message_reply(Tt_message h) {
-    Message* m = nullptr;
-    Tt_status s = need_message(h, &m);
-    if (s == TT_OK) s = act(*m, "Reply", true);
-    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
-        m->w.state = TT_HANDLED;
-        m->w.start_message = false;
-    }
-    return report("tt_message_reply", s);
+    return report("tt_message_reply", conclude(h, "Reply", TT_HANDLED));
 }
 
 Tt_status tt_message_fail(Tt_message h) {
-    Message* m = nullptr;
-    Tt_status s = need_message(h, &m);
-    if (s == TT_OK) s = act(*m, "Fail", true);
-    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
-        m->w.state = TT_FAILED;
-        m->w.start_message = false;
-    }
-    return report("tt_message_fail", s);
+    return report("tt_message_fail", conclude(h, "Fail", TT_FAILED));
 }
 
 Tt_status tt_message_reject(Tt_message h) {
-    Message* m = nullptr;
-    Tt_status s = need_message(h, &m);
-    if (s == TT_OK) s = act(*m, "Reject", false);
-    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
-        m->w.state = TT_REJECTED;
-        m->w.start_message = false;
-        m->voted = true;
-    }
-    return report("tt_message_reject", s);
+    return report("tt_message_reject", conclude(h, "Reject", TT_REJECTED));
 }
 
 // For an offer a vote; for a start message it lets the broker deliver the ptype's other

@@ -197,7 +197,13 @@ Tt_status close_procid() {
     });
     // A broker that is gone has closed the procid already.
     if (s == TT_ERR_NOMP) s = TT_OK;
+    // Messages the program destroyed while they waited for this procid's updates: none will come.
+    std::vector<Tt_message> given_up;
+    c->messages.for_each([&](Tt_message h, const Message& m) {
+        if (m.destroyed && m.w.sender == p->id) given_up.push_back(h);
+    });
     std::erase_if(c->procids, [p](const std::unique_ptr<Procid>& q) { return q.get() == p; });
+    for (Tt_message h : given_up) c->remove_message(h);
     if (c->procids.empty()) {
         c.reset();
         return s;

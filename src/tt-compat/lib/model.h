@@ -63,6 +63,7 @@ struct Message {
     std::string recipient;  // the procid it was delivered to (empty: created here)
     bool sent = false;      // sent from here: the broker's updates land on this handle
     bool voted = false;     // an offer received for a vote has been answered
+    bool destroyed = false;  // destroyed while awaiting its final state: kept for its callbacks
     std::vector<Tt_message_callback> callbacks;  // in the order added
     std::map<int, void*> user;
 };

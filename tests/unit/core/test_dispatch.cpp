@@ -429,6 +429,45 @@ TEST_F(Dispatch, HandlerAddressingGoesStraightToTheProcid) {
     EXPECT_TRUE(deliveries_to(obs).empty()) << "TT_HANDLER messages cannot be observed";
 }
 
+// Facts §5.3: no signature or pattern matching at all, so nobody but the named procid sees the
+// request, its reply or its failure; a rejection cannot pass it on to another handler.
+TEST_F(Dispatch, HandlerAddressingKeepsEveryCopyFromOthers) {
+    Ptype watcher;
+    watcher.id = "Watcher";
+    watcher.signatures.push_back(sig(Category::OBSERVE, Scope::SESSION, "op"));
+    watcher.signatures.push_back(sig(Category::HANDLE, Scope::SESSION, "op"));
+    load({watcher});
+    std::string target = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
+    std::string obs = open_with(make_pattern(Category::OBSERVE, {Scope::SESSION}, {"op"}));
+    std::string rival = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
+    std::string declared = open();
+    ASSERT_EQ(engine.ptype_declare(declared, "Watcher", fx), Status::OK);
+    ASSERT_EQ(engine.session_join(declared, "S1", fx), Status::OK);
+    std::string tx = open();
+    Message m = make_message(Class::REQUEST, Scope::SESSION, "op", Address::HANDLER);
+    m.body.args = {arg(Mode::OUT, "string")};
+    m.header.handler = target;
+    auto others_saw_nothing = [&] {
+        for (const auto& p : {obs, rival, declared}) EXPECT_TRUE(deliveries_to(p).empty()) << p;
+    };
+    for (State outcome : {State::HANDLED, State::FAILED}) {
+        fx.clear();
+        std::string id = send(tx, m);
+        ASSERT_EQ(count_handle(target), 1u);
+        const Answer a{{std::string("out")}, 0, {}};
+        ASSERT_EQ(outcome == State::HANDLED ? engine.reply(target, id, a, fx) : engine.fail(target, id, a, fx),
+                  Status::OK);
+        EXPECT_EQ(last_update(tx).message.header.state, outcome);
+        others_saw_nothing();
+    }
+    fx.clear();
+    std::string id = send(tx, m);
+    ASSERT_EQ(engine.reject(target, id, fx), Status::OK);
+    others_saw_nothing();
+    EXPECT_EQ(states_seen_by(tx), std::vector<State>{State::FAILED});
+    EXPECT_EQ(last_update(tx).message.header.status, static_cast<int>(Status::ERR_NO_MATCH));
+}
+
 TEST_F(Dispatch, HandlerAddressingReportsTheMatchingPatternId) {
     PatternId id = 0;
     std::string target = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}), "S1", &id);

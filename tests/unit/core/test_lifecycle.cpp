@@ -113,6 +113,62 @@ TEST_F(Lifecycle, HandlingListsWhatTheHandlerHasYetToAnswer) {
     EXPECT_EQ(engine.handling("no such procid", &ids), Status::ERR_PROCID);
 }
 
+// Facts §5.8: the class first, then whether the procid holds the message, its state last. A
+// procid that rejected a request or voted on an offer held it once: the state is what is wrong.
+TEST_F(Lifecycle, HandlerChecksComeInClassicOrder) {
+    std::string v1 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"Offer"}));
+    std::string v2 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"Offer"}));
+    std::string tx = open();
+    std::string offer = send(tx, make_message(Class::OFFER, Scope::SESSION, "Offer"));
+    ASSERT_EQ(engine.reject(v1, offer, fx), Status::OK);
+    fx.clear();
+    EXPECT_EQ(engine.reply(v1, offer, {}, fx), Status::ERR_CLASS) << "a voter that voted: the class comes first";
+    EXPECT_EQ(engine.fail(tx, offer, {}, fx), Status::ERR_CLASS) << "the sender: the class comes first";
+    EXPECT_EQ(engine.reject(v1, offer, fx), Status::ERR_STATE) << "it voted already";
+    EXPECT_EQ(engine.reject(tx, offer, fx), Status::ERR_NOTHANDLER) << "the sender never held it";
+    EXPECT_TRUE(fx.empty());
+    ASSERT_EQ(engine.reject(v2, offer, fx), Status::OK);
+
+    std::string h1 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
+    std::string h2 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
+    std::string id = send(tx, three_args());
+    std::string first = all<Delivery>().back().procid;
+    std::string second = first == h1 ? h2 : h1;
+    ASSERT_EQ(engine.reject(first, id, fx), Status::OK);
+    fx.clear();
+    EXPECT_EQ(engine.fail(first, id, {}, fx), Status::ERR_STATE) << "rejected: it held the request before";
+    EXPECT_EQ(engine.reply(tx, id, {}, fx), Status::ERR_NOTHANDLER);
+    EXPECT_EQ(engine.reject(tx, id, fx), Status::ERR_NOTHANDLER);
+    EXPECT_TRUE(fx.empty());
+    ASSERT_EQ(engine.reply(second, id, {}, fx), Status::OK);
+    // The broker keeps neither notices nor answered messages: for those only the state is wrong.
+    EXPECT_EQ(engine.reply(second, id, {}, fx), Status::ERR_STATE);
+    EXPECT_EQ(engine.reply(tx, id, {}, fx), Status::ERR_STATE);
+}
+
+// An observer of failures sees what the handler set before failing, as an observer of replies
+// sees the reply's values.
+TEST_F(Lifecycle, ObserversOfAFailureSeeTheHandlersValues) {
+    std::string h = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
+    Pattern failures = make_pattern(Category::OBSERVE, {Scope::SESSION}, {"op"});
+    failures.states.add(State::FAILED);
+    std::string obs = open_with(failures);
+    std::string tx = open();
+    std::string id = send(tx, three_args());
+    fx.clear();
+    Answer a{{std::int32_t{99}, std::string("partial"), std::string("changed")}, 1600, "disk on fire"};
+    ASSERT_EQ(engine.fail(h, id, a, fx), Status::OK);
+    ASSERT_EQ(count_observe(obs), 1u);
+    for (const MessageView& v : {deliveries_to(obs)[0].message, last_update(tx).message}) {
+        EXPECT_EQ(v.header.state, State::FAILED);
+        EXPECT_EQ(v.header.status, 1600);
+        EXPECT_EQ(v.header.status_string, "disk on fire");
+        EXPECT_EQ(v->args[0].value, Value(std::int32_t{1})) << "IN args are not changed";
+        EXPECT_EQ(v->args[1].value, Value(std::string("partial")));
+        EXPECT_EQ(v->args[2].value, Value(std::string("changed")));
+    }
+}
+
 TEST_F(Lifecycle, RejectPassesToTheNextHandlerAndFinallyFails) {
     std::string h1 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
     std::string h2 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"op"}));
