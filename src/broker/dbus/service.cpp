@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -25,6 +26,10 @@ constexpr const char* monitor_interface = "org.ttbus.Monitor1";
 constexpr const char* peer_address_variable = "TTBUS_PEER_ADDRESS";
 
 void log(const std::string& text) { std::fprintf(stderr, "ttbusd: %s\n", text.c_str()); }
+// At error priority: the journal reads the "<3>" prefix on a stream it collects (sd-daemon(3)).
+void log_error(const std::string& text) {
+    std::fprintf(stderr, "%sttbusd: %s\n", std::getenv("JOURNAL_STREAM") ? "<3>" : "", text.c_str());
+}
 
 // The effective uid and gid of a process, from /proc (classic ToolTalk stamped effective ids).
 bool effective_ids(std::uint32_t pid, std::uint32_t& uid, std::uint32_t& gid) {
@@ -90,8 +95,15 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     reload_types();
     if (!options_.queue_store.empty()) {
         std::string error;
-        store_ = store::QueueStore::open(options_.queue_store, &error);
+        std::optional<store::Salvage> salvaged;
+        store_ = store::QueueStore::open(options_.queue_store, &error, &salvaged);
         if (!store_) log("queued messages will not survive a restart: " + error);
+        if (salvaged) {
+            log_error("the queue database " + options_.queue_store + " is damaged (" + salvaged->damage + "): " +
+                      std::to_string(salvaged->recovered) + " queued messages recovered, " +
+                      (salvaged->lost ? std::to_string(*salvaged->lost) : std::string("an unknown number of")) +
+                      " lost; the damaged file is kept as " + salvaged->moved_to);
+        }
     }
     if (store_) {
         std::vector<std::string> problems;
