@@ -67,8 +67,9 @@ sqlite3* open_file(const std::string& path, std::string* error) {
 
 // What SQLite's integrity check finds wrong with the file; "" when it is sound, or when the check
 // could not run for another reason than damage (that reason then stops open() at the schema).
-// The full integrity_check, not quick_check: it also compares the index with the table, and costs
-// about 10 ms per 10,000 queued messages, once per start.
+// The full integrity_check, not quick_check: it also compares the index with the table (which the
+// salvage counts losses by), and costs little more, once per start: 96 ms against 59 ms for 10,000
+// queued messages of 1 KB (10 MB), 1.0 s against 0.7 s for 100,000, on a loaded 2-core machine.
 std::string damage_of(sqlite3* db) {
     Statement st(db, "PRAGMA integrity_check");
     int r = st ? st.step() : sqlite3_errcode(db);
