@@ -163,16 +163,21 @@ Salvage QueueStore::salvage(const std::string& damaged, std::string damage) {
                             "WHERE seq >= ?1 ORDER BY seq LIMIT 1");
         Statement write(db_, "INSERT OR IGNORE INTO queued (seq, scope, queue, ptype, id, observer_copy, message) "
                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        // A damaged page holds a few rows, an interior page the rows of some hundred leaves: a
+        // longer run of failures means the bound itself is damaged.
+        constexpr int give_up_after = 1'000'000;
         exec("BEGIN", nullptr);
-        for (sqlite3_int64 seq = 1; read && write && seq <= last;) {
+        for (sqlite3_int64 seq = 1, failures = 0; read && write && seq <= last && failures < give_up_after;) {
             read.reset();
             int r = read.bind(1, seq).step();
             if (r == SQLITE_DONE) break;
             if (r != SQLITE_ROW) {
                 if (!bounded) break;
                 ++seq;
+                ++failures;
                 continue;
             }
+            failures = 0;
             seq = read.int64(0) + 1;
             write.reset();
             for (int i = 0; i < 7; ++i) write.bind(i + 1, read.value(i));
