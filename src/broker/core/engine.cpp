@@ -421,6 +421,9 @@ Status Engine::pattern_register(const std::string& procid, const Pattern& patter
     for (const auto& s : pattern.sessions) {
         if (!session_exists(s)) return Status::ERR_SESSION;
     }
+    for (const auto& f : pattern.files) {
+        if (f.empty() || f[0] != '/') return Status::ERR_PATH;  // as a message's file, and FileJoin's
+    }
     PatternId id = add_pattern(*p, pattern, {});
     if (ret_id != nullptr) *ret_id = id;
     return Status::OK;

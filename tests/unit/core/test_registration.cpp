@@ -83,6 +83,9 @@ TEST_F(Registration, PatternRegistrationErrors) {
         p = base();
         p.sessions.push_back("no-such-session");
         rows.push_back({"unknown session", p, Status::ERR_SESSION});
+        p = base();
+        p.files = {"/abs", "relative/doc"};
+        rows.push_back({"relative file (libtt sends absolute paths)", p, Status::ERR_PATH});
     }
     std::string me = open();
     for (const auto& r : rows) {
