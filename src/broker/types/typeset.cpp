@@ -77,6 +77,7 @@ std::string not_a_name(std::string_view what, const std::string& n) {
 
 std::string unrepresentable(const core::Signature& s) {
     std::string e = not_a_name("op", s.op);
+    if (e.empty() && s.opnum < -1) e = "opnum " + std::to_string(s.opnum) + " is negative";  // -1: none
     for (const auto& a : s.args) {
         if (e.empty()) e = not_a_name("vtype", a.vtype);
         if (e.empty()) e = not_a_name("argument name", a.name);

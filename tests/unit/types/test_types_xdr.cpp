@@ -177,6 +177,8 @@ TEST(TypesXdr, WhatCannotBeWrittenBackIsRefused) {
     };
     core::Ptype unnamed_op = ptype("P", {});
     unnamed_op.signatures.push_back(core::Signature{});
+    core::Ptype negative_opnum = compile("ptype P { handle: Op() => opnum=1; }").types.ptypes[0];
+    negative_opnum.signatures[0].opnum = -63233;  // found by fuzz_types_xdr: printed "opnum=-63233"
     core::Ptype reserved_vtype = compile("ptype P { handle: Op(in int a); }").types.ptypes[0];
     reserved_vtype.signatures[0].args[0].vtype = "file";
     struct Case {
@@ -196,6 +198,7 @@ TEST(TypesXdr, WhatCannotBeWrittenBackIsRefused) {
         {{{ptype("P", {{"start", "say \"hi\""}})}, {}}, "ptype 'P' has a start value with a '\"' or a NUL"},
         {{{unnamed_op}, {}}, "ptype 'P': signature : op '' is not a name"},
         {{{reserved_vtype}, {}}, "ptype 'P': signature Op: vtype 'file' is not a name"},
+        {{{negative_opnum}, {}}, "ptype 'P': signature Op: opnum -63233 is negative"},
     };
     for (const auto& c : cases) {
         XdrRead r = read_types_xdr(write_types_xdr(c.set), "odd.xdr");
