@@ -78,7 +78,13 @@ std::string not_a_name(std::string_view what, const std::string& n) {
 std::string unrepresentable(const core::Signature& s) {
     std::string e = not_a_name("op", s.op);
     if (e.empty() && s.opnum < -1) e = "opnum " + std::to_string(s.opnum) + " is negative";  // -1: none
+    if (e.empty() && (s.category == core::Category::UNDEFINED || s.category == core::Category::LAST)) {
+        e = "no category";  // the source names a section for each
+    }
     for (const auto& a : s.args) {
+        if (e.empty() && a.mode != core::Mode::IN && a.mode != core::Mode::OUT && a.mode != core::Mode::INOUT) {
+            e = "an argument has no mode";
+        }
         if (e.empty()) e = not_a_name("vtype", a.vtype);
         if (e.empty()) e = not_a_name("argument name", a.name);
     }

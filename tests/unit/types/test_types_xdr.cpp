@@ -179,6 +179,11 @@ TEST(TypesXdr, WhatCannotBeWrittenBackIsRefused) {
     unnamed_op.signatures.push_back(core::Signature{});
     core::Ptype negative_opnum = compile("ptype P { handle: Op() => opnum=1; }").types.ptypes[0];
     negative_opnum.signatures[0].opnum = -63233;  // found by fuzz_types_xdr: printed "opnum=-63233"
+    core::Ptype no_category = compile("ptype P { handle: Op(in int a); }").types.ptypes[0];
+    no_category.signatures[0].category = core::Category::UNDEFINED;  // found by fuzz_types_xdr: printed as "handle"
+    core::Ptype no_mode = no_category;
+    no_mode.signatures[0].category = core::Category::HANDLE;
+    no_mode.signatures[0].args[0].mode = core::Mode::UNDEFINED;
     core::Ptype reserved_vtype = compile("ptype P { handle: Op(in int a); }").types.ptypes[0];
     reserved_vtype.signatures[0].args[0].vtype = "file";
     struct Case {
@@ -199,6 +204,8 @@ TEST(TypesXdr, WhatCannotBeWrittenBackIsRefused) {
         {{{unnamed_op}, {}}, "ptype 'P': signature : op '' is not a name"},
         {{{reserved_vtype}, {}}, "ptype 'P': signature Op: vtype 'file' is not a name"},
         {{{negative_opnum}, {}}, "ptype 'P': signature Op: opnum -63233 is negative"},
+        {{{no_category}, {}}, "ptype 'P': signature Op: no category"},
+        {{{no_mode}, {}}, "ptype 'P': signature Op: an argument has no mode"},
     };
     for (const auto& c : cases) {
         XdrRead r = read_types_xdr(write_types_xdr(c.set), "odd.xdr");
