@@ -181,8 +181,16 @@ Status Engine::session_prop_set(const std::string& session, const std::string& n
                                 bool append) {
     if (!session_exists(session)) return Status::ERR_SESSION;
     if (name.empty() || name.size() > 64) return Status::ERR_PROPNAME;
+    if (value.size() > max_prop_value_bytes) return Status::ERR_OVERFLOW;
     auto& list = props_[session];
     auto it = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == name; });
+    std::size_t kept = name.size() + value.size();
+    for (const auto& [n, values] : list) {
+        if (n == name && !append) continue;  // replaced
+        kept += n.size();
+        for (const auto& v : values) kept += v.size();
+    }
+    if (kept > max_session_prop_bytes) return Status::ERR_OVERFLOW;
     if (it == list.end()) it = list.insert(list.end(), {name, {}});
     if (!append) it->second.clear();
     it->second.push_back(value);
@@ -211,6 +219,7 @@ const Engine::ProcidState* Engine::find_procid(const std::string& id) const {
 
 Status Engine::open(const OpenRequest& request, Effects& out, std::string* ret_procid) {
     if (!session_exists(request.session)) return Status::ERR_SESSION;
+    if (request.token.size() > max_token_bytes) return Status::ERR_OVERFLOW;
     auto state = std::make_unique<ProcidState>();
     state->id = options_.procid_prefix + std::to_string(next_procid_++);
     state->session = request.session;
@@ -319,6 +328,7 @@ Status Engine::file_join(const std::string& procid, const std::string& file, Eff
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (file.empty()) return Status::ERR_FILE;
+    if (file[0] != '/') return Status::ERR_PATH;  // libtt sends the absolute path (tt_file_join resolves it)
     set_membership(*p, Scope::FILE, file, true);
     retry_queue({Scope::FILE, file}, p, out);
     return Status::OK;
@@ -328,6 +338,7 @@ Status Engine::file_quit(const std::string& procid, const std::string& file) {
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (file.empty()) return Status::ERR_FILE;
+    if (file[0] != '/') return Status::ERR_PATH;
     set_membership(*p, Scope::FILE, file, false);
     return Status::OK;
 }
@@ -410,6 +421,9 @@ Status Engine::pattern_register(const std::string& procid, const Pattern& patter
     for (const auto& s : pattern.sessions) {
         if (!session_exists(s)) return Status::ERR_SESSION;
     }
+    for (const auto& f : pattern.files) {
+        if (f.empty() || f[0] != '/') return Status::ERR_PATH;  // as a message's file, and FileJoin's
+    }
     PatternId id = add_pattern(*p, pattern, {});
     if (ret_id != nullptr) *ret_id = id;
     return Status::OK;
@@ -439,6 +453,16 @@ Status Engine::context_join(const std::string& procid, const std::string& slot, 
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (slot.empty()) return Status::ERR_SLOTNAME;
+    if (is_bytes(value) && std::get<std::string>(value).size() > max_context_value_bytes) return Status::ERR_OVERFLOW;
+    // Checked for every pattern first, so that a refusal changes none.
+    for (PatternStore::Slot at : p->patterns) {
+        for (const auto& ctx : patterns_.pattern(at).contexts) {
+            if (ctx.slot == slot && ctx.values.size() >= max_context_values &&
+                std::find(ctx.values.begin(), ctx.values.end(), value) == ctx.values.end()) {
+                return Status::ERR_OVERFLOW;
+            }
+        }
+    }
     for (PatternStore::Slot at : p->patterns) {
         Pattern pat = patterns_.pattern(at);
         bool changed = false;
@@ -938,9 +962,13 @@ Status Engine::accept(const std::string& procid, const std::string& message_id, 
     auto it = live_.find(message_id);
     if (it != live_.end() && it->second->body->cls == Class::OFFER && contains(it->second->voters, procid)) {
         count_vote(*it->second, procid, State::ACCEPTED, out);
+        answer_start_message(procid, message_id, out);
+        return Status::OK;
     }
-    answer_start_message(procid, message_id, out);
-    return Status::OK;  // on any other message a no-op, as classic
+    if (answer_start_message(procid, message_id, out)) return Status::OK;
+    // On any other message it knows a no-op, as classic; an id it does not know is refused as
+    // Reject and Abstain refuse it.
+    return it == live_.end() ? Status::ERR_STATE : Status::OK;
 }
 
 Status Engine::abstain(const std::string& procid, const std::string& message_id, Effects& out) {
