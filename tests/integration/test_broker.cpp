@@ -368,7 +368,8 @@ TEST(Broker, DamagedQueueDatabaseIsMovedAsideAndSalvaged) {
     std::string line;
     for (std::ifstream in(log); std::getline(in, line) && line.find("is damaged") == std::string::npos;) {
     }
-    ASSERT_EQ(line.rfind("ttbusd: the queue database " + db + " is damaged (", 0), 0u) << line;
+    // At error priority: "ttbusd: error: " on stderr (log.h).
+    ASSERT_EQ(line.rfind("ttbusd: error: the queue database " + db + " is damaged (", 0), 0u) << line;
     // "...is damaged (<what SQLite says>): R queued messages recovered, L lost; the damaged file is kept as F"
     const std::string kept_as = "; the damaged file is kept as ";
     auto counts = line.rfind("): ", line.find(" queued messages recovered, "));
