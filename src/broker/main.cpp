@@ -45,6 +45,8 @@ std::string merge_xdr(const std::string& xdr, std::shared_ptr<const core::TypeDb
     if (!read.ok()) return types::format(read.diagnostics.front());
     types::TypeSet current{types->ptypes(), types->otypes()};
     types::merge(current, read.types, types::MergeMode::Overwrite);
+    // Its otypes may close an inheritance cycle with the ones already there.
+    if (std::string what = types::unrepresentable(current); !what.empty()) return "<LoadTypes>: error: " + what;
     types = types::build(current);
     return {};
 }

@@ -235,7 +235,7 @@ def display_opens_the_default_application():
     r = run(BROKER_CALL + ["Call", "a{sv}", "3", "op", "s", "Display", "file", "s", document,
                            "args", "a(isuiay)", "1", "1", "ISO_Latin_1", "0", "0", "0"])
     expect(r.returncode == 0 and '"state" i 2' in r.stdout, f"Display: {r}")  # TT_HANDLED
-    # The shell creates the record before it writes the line: wait for the whole line.
+    # The file appears before the viewer's echo has written its line: wait for the whole line.
     wait_until(lambda: os.path.exists(record) and open(record).read().endswith("\n"), "the viewer to run")
     expect(open(record).read() == document + "\n", "the viewer got another file")
     # A media type that is not enabled is not the bridge's: no handler.

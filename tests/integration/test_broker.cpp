@@ -3,6 +3,7 @@
 #include "client.h"
 
 #include <csignal>
+#include <cstdio>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cstdlib>
@@ -288,9 +289,10 @@ TEST(Broker, PatternAndQueueLimits) {
 
 // A broker restart loses no queued message: they are kept in SQLite under $XDG_STATE_HOME.
 // This case runs its brokers itself (busenv --no-broker): one that queues, then a new one.
-pid_t start_broker(const char* ttbusd) {
+pid_t start_broker(const char* ttbusd, const std::string& log = {}) {
     pid_t pid = fork();
     if (pid == 0) {
+        if (!log.empty() && freopen(log.c_str(), "w", stderr) == nullptr) _exit(126);
         execl(ttbusd, ttbusd, static_cast<char*>(nullptr));
         _exit(127);
     }
@@ -350,6 +352,119 @@ TEST(Broker, QueuedMessagesSurviveARestart) {
     check.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(after_restart);
     EXPECT_TRUE(after_restart.empty()) << "a delivered message is not restored again";
     EXPECT_TRUE(stop_broker(third));
+}
+
+// Issue 19: a damaged queue database is never silently shortened. One page in the middle of a
+// queue.sqlite holding many queued requests gets garbage (damage_page.py); the next broker moves
+// the file aside, says at error priority how many it recovered and lost and where the file is, and
+// delivers what it recovered when the ptype's handler comes.
+TEST(Broker, DamagedQueueDatabaseIsMovedAsideAndSalvaged) {
+    const char* data = std::getenv("XDG_DATA_HOME");
+    const char* state = std::getenv("XDG_STATE_HOME");
+    const char* ttbusd = std::getenv("TTBUSD");
+    const char* damage_page = std::getenv("DAMAGE_PAGE");
+    ASSERT_TRUE(data && state && ttbusd && damage_page);
+    std::ofstream(std::filesystem::path(data) / "ttbus" / "types" / "mailer.types")
+        << "ptype Mailer { handle: session Compose(in string to) => queue; };\n";
+    constexpr std::size_t total = 300;
+    pid_t first = start_broker(ttbusd);
+    {
+        Client sender;
+        std::string s = sender.open();
+        for (std::size_t i = 0; i < total; ++i) {
+            sender.send(s, message(REQUEST, "Compose", {bytes_arg(IN, "string", std::to_string(i) + std::string(900, 'x'))}));
+        }
+        std::vector<Dict> queue;
+        sender.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(queue);
+        ASSERT_EQ(queue.size(), total);
+    }
+    ASSERT_TRUE(stop_broker(first));
+    const std::string db = std::string(state) + "/ttbus/queue.sqlite";
+    ASSERT_EQ(std::system(("python3 " + std::string(damage_page) + " " + db + " queued").c_str()), 0);
+
+    const std::string log = std::string(state) + "/second.log";
+    pid_t second = start_broker(ttbusd, log);
+    std::string line;
+    for (std::ifstream in(log); std::getline(in, line) && line.find("is damaged") == std::string::npos;) {
+    }
+    // At error priority: "ttbusd: error: " on stderr (log.h).
+    ASSERT_EQ(line.rfind("ttbusd: error: the queue database " + db + " is damaged (", 0), 0u) << line;
+    // "...is damaged (<what SQLite says>): R queued messages recovered, L lost; the damaged file is kept as F"
+    const std::string kept_as = "; the damaged file is kept as ";
+    auto counts = line.rfind("): ", line.find(" queued messages recovered, "));
+    auto at = line.find(kept_as);
+    ASSERT_TRUE(counts != std::string::npos && at != std::string::npos) << line;
+    std::size_t recovered = 0, lost = 0;
+    ASSERT_EQ(std::sscanf(line.c_str() + counts, "): %zu queued messages recovered, %zu lost;", &recovered, &lost), 2)
+        << line;
+    EXPECT_GT(lost, 0u);
+    EXPECT_GT(recovered, total / 2) << "what follows the damaged page is read too";
+    EXPECT_EQ(recovered + lost, total);
+    const std::string moved = line.substr(at + kept_as.size());
+    EXPECT_EQ(moved.rfind(db + ".damaged-", 0), 0u) << moved;
+    EXPECT_TRUE(std::filesystem::exists(moved));
+
+    Client handler;
+    std::vector<Dict> queue;
+    handler.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(queue);
+    EXPECT_EQ(queue.size(), recovered);
+    std::string h = handler.open();
+    handler.procid_call("PtypeDeclare", h, std::string("Mailer"));
+    handler.procid_call("SessionJoin", h, default_session(handler));
+    std::size_t delivered = 0;
+    while (delivered < recovered && !handler.wait_for("Delivered", h).member.empty()) ++delivered;
+    EXPECT_EQ(delivered, recovered);
+    std::vector<Dict> after;
+    handler.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(after);
+    EXPECT_TRUE(after.empty());
+    EXPECT_TRUE(stop_broker(second));
+}
+
+// A version 1 types.xdr image holding one otype and no ptypes, written unit by unit.
+std::vector<std::uint8_t> otype_xdr(const std::string& id, const std::string& parent) {
+    std::vector<std::uint8_t> out;
+    auto i32 = [&](std::int32_t v) {
+        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+    };
+    auto str = [&](const std::string& v) {  // version 1: the length, then an XDR byte array
+        i32(static_cast<std::int32_t>(v.size()));
+        if (v.empty()) return;
+        i32(static_cast<std::int32_t>(v.size()));
+        out.insert(out.end(), v.begin(), v.end());
+        while (out.size() % 4 != 0) out.push_back(0);
+    };
+    for (std::int32_t v : {1, 0, 0, 0, 0, 1}) i32(v);  // version, database, no ptypes, one otype
+    str(id);
+    i32(0), i32(1), str(parent);
+    for (int list = 0; list < 3; ++list) i32(0), i32(0);
+    i32(-1);
+    return out;
+}
+
+// Issue 19: LoadTypes refuses an image the writers could not write back (here the red team's
+// otype with an empty name that is its own parent), and a cycle closed with loaded otypes.
+TEST(Broker, LoadTypesRefusesWhatCannotBeWrittenBack) {
+    Client c;
+    auto load = [&](const std::vector<std::uint8_t>& xdr) {
+        try {
+            c.proxy().callMethod("LoadTypes").onInterface(broker_iface).withArguments(xdr);
+        } catch (const sdbus::Error& e) {
+            return e.getName() + " " + e.getMessage();
+        }
+        return std::string();
+    };
+    auto otype_known = [&](const std::string& id) {
+        return error_of([&] { c.proxy().callMethod("Otype").onInterface(broker_iface).withArguments(id); }).empty();
+    };
+    EXPECT_EQ(load(otype_xdr("", "")),
+              "org.ttbus.Error.Xdr 1064 TT_ERR_XDR: <LoadTypes>: error: type database cannot hold this: "
+              "otype '' is not a name");
+    EXPECT_NE(load(otype_xdr("Self", "Self")).find("otype 'Self' inherits from itself"), std::string::npos);
+    EXPECT_FALSE(otype_known("Self"));
+    ASSERT_EQ(load(otype_xdr("Child", "Parent")), "") << "a parent loaded later is fine";
+    EXPECT_TRUE(otype_known("Child"));
+    EXPECT_NE(load(otype_xdr("Parent", "Child")).find("otype 'Child' inherits from itself"), std::string::npos);
+    EXPECT_FALSE(otype_known("Parent")) << "the refused image changed nothing";
 }
 
 TEST(Broker, OneCallFormsForShellUsers) {

@@ -63,8 +63,16 @@ Status Engine::session_prop_set(const std::string& session, const std::string& n
                                 bool append) {
     if (!session_exists(session)) return Status::ERR_SESSION;
     if (name.empty() || name.size() > 64) return Status::ERR_PROPNAME;
+    if (value.size() > max_prop_value_bytes) return Status::ERR_OVERFLOW;
     auto& list = props_[session];
     auto it = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == name; });
+    std::size_t kept = name.size() + value.size();
+    for (const auto& [n, values] : list) {
+        if (n == name && !append) continue;  // replaced
+        kept += n.size();
+        for (const auto& v : values) kept += v.size();
+    }
+    if (kept > max_session_prop_bytes) return Status::ERR_OVERFLOW;
     if (it == list.end()) it = list.insert(list.end(), {name, {}});
     if (!append) it->second.clear();
     it->second.push_back(value);
@@ -93,6 +101,7 @@ const Engine::ProcidState* Engine::find_procid(const std::string& id) const {
 
 Status Engine::open(const OpenRequest& request, Effects& out, std::string* ret_procid) {
     if (!session_exists(request.session)) return Status::ERR_SESSION;
+    if (request.token.size() > max_token_bytes) return Status::ERR_OVERFLOW;
     auto state = std::make_unique<ProcidState>();
     state->id = options_.procid_prefix + std::to_string(next_procid_++);
     state->session = request.session;
@@ -201,6 +210,7 @@ Status Engine::file_join(const std::string& procid, const std::string& file, Eff
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (file.empty()) return Status::ERR_FILE;
+    if (file[0] != '/') return Status::ERR_PATH;  // libtt sends the absolute path (tt_file_join resolves it)
     set_membership(*p, Scope::FILE, file, true);
     retry_queue({Scope::FILE, file}, p, out);
     return Status::OK;
@@ -210,6 +220,7 @@ Status Engine::file_quit(const std::string& procid, const std::string& file) {
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (file.empty()) return Status::ERR_FILE;
+    if (file[0] != '/') return Status::ERR_PATH;
     set_membership(*p, Scope::FILE, file, false);
     return Status::OK;
 }
@@ -292,6 +303,9 @@ Status Engine::pattern_register(const std::string& procid, const Pattern& patter
     for (const auto& s : pattern.sessions) {
         if (!session_exists(s)) return Status::ERR_SESSION;
     }
+    for (const auto& f : pattern.files) {
+        if (f.empty() || f[0] != '/') return Status::ERR_PATH;  // as a message's file, and FileJoin's
+    }
     PatternId id = add_pattern(*p, pattern, {});
     if (ret_id != nullptr) *ret_id = id;
     return Status::OK;
@@ -321,6 +335,16 @@ Status Engine::context_join(const std::string& procid, const std::string& slot, 
     ProcidState* p = find_procid(procid);
     if (p == nullptr) return Status::ERR_PROCID;
     if (slot.empty()) return Status::ERR_SLOTNAME;
+    if (is_bytes(value) && std::get<std::string>(value).size() > max_context_value_bytes) return Status::ERR_OVERFLOW;
+    // Checked for every pattern first, so that a refusal changes none.
+    for (PatternStore::Slot at : p->patterns) {
+        for (const auto& ctx : patterns_.pattern(at).contexts) {
+            if (ctx.slot == slot && ctx.values.size() >= max_context_values &&
+                std::find(ctx.values.begin(), ctx.values.end(), value) == ctx.values.end()) {
+                return Status::ERR_OVERFLOW;
+            }
+        }
+    }
     for (PatternStore::Slot at : p->patterns) {
         Pattern pat = patterns_.pattern(at);
         bool changed = false;

@@ -22,6 +22,15 @@
 
 namespace ttbus::core {
 
+// What a client may make the engine keep (docs/dbus-api.md, Limits); over a limit the call fails
+// with ERR_OVERFLOW and changes nothing. Session properties outlive their client (the default
+// session never ends), so a session's properties are bounded in total too.
+inline constexpr std::size_t max_prop_value_bytes = 64 * 1024;
+inline constexpr std::size_t max_session_prop_bytes = 1024 * 1024;  // names and values of one session
+inline constexpr std::size_t max_context_value_bytes = 64 * 1024;
+inline constexpr std::size_t max_context_values = 256;  // joined to one slot of one pattern
+inline constexpr std::size_t max_token_bytes = 256;
+
 struct EngineOptions {
     std::string procid_prefix = "p";  // procid ids are prefix + counter; the host makes it unique per run
     std::string token_prefix = "t";   // start tokens likewise
@@ -71,6 +80,8 @@ public:
     Status session_destroy(const std::string& session, Effects& out);
 
     // Session properties (tt_session_prop*): each name holds an ordered list of byte values.
+    // A value over max_prop_value_bytes, or one that takes the session over max_session_prop_bytes,
+    // is ERR_OVERFLOW.
     Status session_prop(const std::string& session, const std::string& name, std::vector<std::string>* ret) const;
     Status session_prop_set(const std::string& session, const std::string& name, const std::string& value, bool append);
     Status session_prop_names(const std::string& session, std::vector<std::string>* ret) const;
@@ -90,7 +101,8 @@ public:
 
     Status pattern_register(const std::string& procid, const Pattern& pattern, PatternId* ret_id);
     Status pattern_unregister(const std::string& procid, PatternId id);
-    // Adds a value to the slot of every pattern of the procid that has the slot.
+    // Adds a value to the slot of every pattern of the procid that has the slot. A value over
+    // max_context_value_bytes, or one more than max_context_values in a slot, is ERR_OVERFLOW.
     Status context_join(const std::string& procid, const std::string& slot, const Value& value);
     Status context_quit(const std::string& procid, const std::string& slot, const Value& value);
 

@@ -470,9 +470,13 @@ Status Engine::accept(const std::string& procid, const std::string& message_id, 
     auto it = live_.find(message_id);
     if (it != live_.end() && it->second->body->cls == Class::OFFER && contains(it->second->voters, procid)) {
         count_vote(*it->second, procid, State::ACCEPTED, out);
+        answer_start_message(procid, message_id, out);
+        return Status::OK;
     }
-    answer_start_message(procid, message_id, out);
-    return Status::OK;  // on any other message a no-op, as classic
+    if (answer_start_message(procid, message_id, out)) return Status::OK;
+    // On any other message it knows a no-op, as classic; an id it does not know is refused as
+    // Reject and Abstain refuse it.
+    return it == live_.end() ? Status::ERR_STATE : Status::OK;
 }
 
 Status Engine::abstain(const std::string& procid, const std::string& message_id, Effects& out) {

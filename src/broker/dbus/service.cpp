@@ -29,8 +29,15 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     reload_types();
     if (!options_.queue_store.empty()) {
         std::string error;
-        store_ = store::QueueStore::open(options_.queue_store, &error);
+        std::optional<store::Salvage> salvaged;
+        store_ = store::QueueStore::open(options_.queue_store, &error, &salvaged);
         if (!store_) log::warning("queued messages will not survive a restart: " + error);
+        if (salvaged) {
+            log::error("the queue database " + options_.queue_store + " is damaged (" + salvaged->damage + "): " +
+                      std::to_string(salvaged->recovered) + " queued messages recovered, " +
+                      (salvaged->lost ? std::to_string(*salvaged->lost) : std::string("an unknown number of")) +
+                      " lost; the damaged file is kept as " + salvaged->moved_to);
+        }
     }
     if (store_) {
         std::vector<std::string> problems;

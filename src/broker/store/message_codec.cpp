@@ -4,11 +4,27 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 namespace ttbus::store {
 
 using nlohmann::json;
 
 namespace {
+
+// A JSON integer in T's range; a float or an integer out of range (which nlohmann would convert with
+// a cast, undefined for a float) is refused.
+template <typename T>
+T integer(const json& j) {
+    if (j.is_number_unsigned() && j.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+        return static_cast<T>(j.get<std::uint64_t>());
+    }
+    if (j.is_number_integer() && !j.is_number_unsigned() && j.get<std::int64_t>() >= std::numeric_limits<T>::min() &&
+        j.get<std::int64_t>() <= static_cast<std::int64_t>(std::numeric_limits<T>::max())) {
+        return static_cast<T>(j.get<std::int64_t>());
+    }
+    throw std::invalid_argument("not an integer in range: " + j.dump());
+}
 
 json value_json(const core::Value& v) {
     static const char* digits = "0123456789abcdef";
@@ -24,7 +40,7 @@ json value_json(const core::Value& v) {
 
 core::Value value_of(const json& j) {
     if (j.is_null()) return {};
-    if (j.contains("i")) return j.at("i").get<std::int32_t>();
+    if (j.contains("i")) return integer<std::int32_t>(j.at("i"));
     const std::string hex = j.at("b").get<std::string>();
     if (hex.size() % 2 != 0) throw std::invalid_argument("odd hex length");
     std::string bytes;
@@ -39,7 +55,7 @@ const json& at(const json& j, Index k) { return j.at(key(k)); }
 
 template <typename E>
 E enum_of(const json& j, Index k) {
-    auto v = static_cast<E>(at(j, k).get<std::int32_t>());
+    auto v = static_cast<E>(integer<std::int32_t>(at(j, k)));
     if (!core::valid(v)) throw std::invalid_argument(key(k) + " out of range");
     return v;
 }
@@ -72,7 +88,7 @@ std::optional<core::MessageView> decode_message(const std::string& text, std::st
         body->address = enum_of<core::Address>(j, address);
         body->op = at(j, op).get<std::string>();
         for (const auto& a : at(j, args)) {
-            auto mode = static_cast<core::Mode>(a.at(0).get<int>());
+            auto mode = static_cast<core::Mode>(integer<std::int32_t>(a.at(0)));
             if (!core::valid(mode)) throw std::invalid_argument("arg mode out of range");
             body->args.push_back({mode, a.at(1).get<std::string>(), value_of(a.at(2))});
         }
@@ -83,16 +99,16 @@ std::optional<core::MessageView> decode_message(const std::string& text, std::st
         body->session = at(j, session).get<std::string>();
         body->sender = at(j, sender).get<std::string>();
         body->sender_ptype = at(j, sender_ptype).get<std::string>();
-        body->uid = at(j, uid).get<std::uint32_t>();
-        body->gid = at(j, gid).get<std::uint32_t>();
+        body->uid = integer<std::uint32_t>(at(j, uid));
+        body->gid = integer<std::uint32_t>(at(j, gid));
         body->super = at(j, super).get<bool>();
         h.state = enum_of<core::State>(j, state);
         h.scope = enum_of<core::Scope>(j, scope);
         h.disposition = enum_of<core::Disposition>(j, disposition);
-        h.opnum = at(j, opnum).get<std::int32_t>();
+        h.opnum = integer<std::int32_t>(at(j, opnum));
         h.handler = at(j, handler).get<std::string>();
         h.handler_ptype = at(j, handler_ptype).get<std::string>();
-        h.status = at(j, status).get<std::int32_t>();
+        h.status = integer<std::int32_t>(at(j, status));
         h.status_string = at(j, status_string).get<std::string>();
         return core::MessageView{std::move(body), std::move(h)};
     } catch (const std::exception& e) {

@@ -1,6 +1,9 @@
 #include "typeset.h"
 
+#include "vocabulary.h"
+
 #include <algorithm>
+#include <set>
 
 namespace ttbus::types {
 
@@ -64,6 +67,83 @@ void unit_as_start_string(core::Ptype& p) {
     } else {
         start->second = std::string(unit_prefix) + p.unit;
     }
+}
+
+namespace {
+
+std::string not_a_name(std::string_view what, const std::string& n) {
+    return is_name(n) ? std::string() : std::string(what) + " '" + n + "' is not a name";
+}
+
+std::string unrepresentable(const core::Signature& s) {
+    std::string e = not_a_name("op", s.op);
+    if (e.empty() && s.opnum < -1) e = "opnum " + std::to_string(s.opnum) + " is negative";  // -1: none
+    if (e.empty() && (s.category == core::Category::UNDEFINED || s.category == core::Category::LAST)) {
+        e = "no category";  // the source names a section for each
+    }
+    for (const auto& a : s.args) {
+        if (e.empty() && a.mode != core::Mode::IN && a.mode != core::Mode::OUT && a.mode != core::Mode::INOUT) {
+            e = "an argument has no mode";
+        }
+        if (e.empty()) e = not_a_name("vtype", a.vtype);
+        if (e.empty()) e = not_a_name("argument name", a.name);
+    }
+    for (const auto& c : s.contexts) {
+        if (e.empty()) e = not_a_name("context slot", c);
+    }
+    if (e.empty() && !s.ptype.empty()) e = not_a_name("ptype", s.ptype);
+    if (e.empty() && !s.super_otype.empty()) e = not_a_name("otype", s.super_otype);
+    return e.empty() ? e : "signature " + s.op + ": " + e;
+}
+
+// The parent chain of `id` reaches `id` again.
+bool own_ancestor(const TypeSet& set, const std::string& id) {
+    std::set<std::string> seen;
+    std::vector<std::string> todo{id};
+    while (!todo.empty()) {
+        const core::Otype* o = set.find_otype(todo.back());
+        todo.pop_back();
+        for (const auto& parent : o ? o->parents : std::vector<std::string>{}) {
+            if (parent == id) return true;
+            if (seen.insert(parent).second) todo.push_back(parent);
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string unrepresentable(const TypeSet& set) {
+    std::set<std::string> ids;
+    for (const auto& p : set.ptypes) {
+        if (std::string e = not_a_name("ptype", p.id); !e.empty()) return e;
+        if (!ids.insert(p.id).second) return "ptype '" + p.id + "' is defined twice";
+        std::set<std::string> names;
+        for (const auto& [name, value] : p.properties) {
+            if (property_rank(name) > 2) return "ptype '" + p.id + "' has a property '" + name + "'";
+            if (!names.insert(name).second) return "ptype '" + p.id + "' has two " + name + " properties";
+            if (value.find_first_of(std::string("\"\0", 2)) != std::string::npos) {  // a source string ends at '"'
+                return "ptype '" + p.id + "' has a " + name + " value with a '\"' or a NUL";
+            }
+        }
+        for (const auto& s : p.signatures) {
+            if (std::string e = unrepresentable(s); !e.empty()) return "ptype '" + p.id + "': " + e;
+        }
+    }
+    ids.clear();
+    for (const auto& o : set.otypes) {
+        if (std::string e = not_a_name("otype", o.id); !e.empty()) return e;
+        if (!ids.insert(o.id).second) return "otype '" + o.id + "' is defined twice";
+        for (const auto& parent : o.parents) {
+            if (std::string e = not_a_name("parent otype", parent); !e.empty()) return "otype '" + o.id + "': " + e;
+        }
+        if (own_ancestor(set, o.id)) return "otype '" + o.id + "' inherits from itself (inheritance cycle)";
+        for (const auto& s : o.signatures) {
+            std::string e = s.ptype.empty() ? "signature " + s.op + ": no ptype" : unrepresentable(s);
+            if (!e.empty()) return "otype '" + o.id + "': " + e;
+        }
+    }
+    return {};
 }
 
 void normalize(TypeSet& set) {

@@ -29,6 +29,15 @@ struct TypeSet {
 // ptype id and, for otype signatures, its otype id and `from` otype (its own id when none was written).
 void normalize(TypeSet& set);
 
+// The first thing in `set` that the writers (types.xdr, and the source printer) cannot write so that
+// it reads back the same, as a message; "" when there is none: a ptype, otype, parent, op, vtype,
+// argument, context or `from` name that is not a name of the language, a negative opnum (but -1, none), a
+// signature without a category or an argument without a mode, a property other than start,
+// per_file and per_session or one of them twice, a property value holding '"' or NUL, two definitions with
+// one id, an otype that is its own ancestor, an otype signature without a ptype. Readers of compiled data (types.xdr, LoadTypes) refuse
+// such a set.
+std::string unrepresentable(const TypeSet& set);
+
 enum class MergeMode {
     Overwrite,     // tt_type_comp -m: a definition in `add` replaces one with the same id
     KeepExisting,  // tt_type_comp -M: existing definitions stay

@@ -161,6 +161,10 @@ XdrRead read_types_xdr(std::string_view data, const std::string& file) {
         return out;
     }
     normalize(out.types);
+    if (std::string what = unrepresentable(out.types); !what.empty()) {
+        out.types = {};
+        out.diagnostics.push_back({Severity::Error, {file, 0, 0, {}}, "type database cannot hold this: " + what});
+    }
     return out;
 }
 

@@ -19,6 +19,7 @@ struct XdrRead {
 };
 
 // An empty input is an empty database, as in the classic reader. `file` names the input in messages.
+// A set that could not be written back the same (typeset.h, unrepresentable) is refused like damage.
 XdrRead read_types_xdr(std::string_view data, const std::string& file);
 
 // The lowest version that can hold the set, as the classic writer picks it: 1, 3 when a signature has

@@ -251,11 +251,12 @@ Tt_status tt_message_reject(Tt_message h) {
 }
 
 // For an offer a vote; for a start message it lets the broker deliver the ptype's other
-// messages; for anything else a no-op (as classic).
+// messages; for anything else a local no-op (as classic: the broker refuses an id it no longer
+// knows, which a notice or an answered request is).
 Tt_status tt_message_accept(Tt_message h) {
     Message* m = nullptr;
     Tt_status s = need_message(h, &m);
-    if (s == TT_OK) s = act(*m, "Accept", false);
+    if (s == TT_OK && (m->w.cls == TT_OFFER || m->w.start_message)) s = act(*m, "Accept", false);
     if (s == TT_OK && (m = client()->messages.find(h)) != nullptr && m->w.cls == TT_OFFER && !m->recipient.empty()) {
         m->w.state = TT_ACCEPTED;
         m->voted = true;

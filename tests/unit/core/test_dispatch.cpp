@@ -205,7 +205,7 @@ TEST_F(Signatures, ExactScopeEquality) {
     EXPECT_EQ(session.opnum, -1);
     fx.clear();
     Message m = make_message(Class::REQUEST, Scope::BOTH, "Quit");
-    m.body.file = "host:/doc";
+    m.body.file = "/doc";
     MessageHeader both = stamped(m);
     EXPECT_EQ(both.handler_ptype, "Editor");
     EXPECT_EQ(both.opnum, 30);
@@ -399,10 +399,10 @@ TEST_F(Dispatch, FileScopeCrossesSessions) {
     Pattern p = make_pattern(Category::OBSERVE, {Scope::FILE}, {"Saved"});
     std::string rx = open("S2");
     engine.pattern_register(rx, p, nullptr);
-    ASSERT_EQ(engine.file_join(rx, "host:/doc", fx), Status::OK);
+    ASSERT_EQ(engine.file_join(rx, "/doc", fx), Status::OK);
     std::string tx = open("S1");
     Message m = make_message(Class::NOTICE, Scope::FILE, "Saved");
-    m.body.file = "host:/doc";
+    m.body.file = "/doc";
     fx.clear();
     send(tx, m);
     EXPECT_EQ(deliveries_to(rx).size(), 1u);

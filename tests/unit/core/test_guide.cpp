@@ -8,7 +8,7 @@ using namespace test;
 
 class Guide : public EngineTest {
 protected:
-    std::string file = "host:/home/butterfly/astrid/src/ebe.c";
+    std::string file = "/home/butterfly/astrid/src/ebe.c";
 };
 
 // Guide 000: the basic flow of a session-scoped message, from request to reply, with the
@@ -98,7 +98,7 @@ TEST_F(Guide, DebuggerAsksEditorToShowLine) {
     EXPECT_EQ(states_seen_by(debugger), std::vector<State>{State::HANDLED});
     // The same op for another file does not reach this editor's pattern.
     fx.clear();
-    m.body.file = "host:/other.c";
+    m.body.file = "/other.c";
     send(debugger, m);
     EXPECT_EQ(count_handle(editor), 0u);
 }
@@ -161,7 +161,7 @@ TEST_F(ScopeExamples, Ex3_3StaticFilePattern) {
     EXPECT_FALSE(reaches(p, Scope::FILE, file));
     engine.file_join(p, file, fx);
     EXPECT_TRUE(reaches(p, Scope::FILE, file));
-    EXPECT_FALSE(reaches(p, Scope::FILE, "host:/elsewhere"));
+    EXPECT_FALSE(reaches(p, Scope::FILE, "/elsewhere"));
 }
 
 TEST_F(ScopeExamples, Ex3_4DynamicFilePattern) {
@@ -178,7 +178,7 @@ TEST_F(ScopeExamples, Ex3_5FileInSessionWithSessionAdded) {
     pat.files = {file};
     engine.pattern_register(p, pat, nullptr);
     EXPECT_TRUE(reaches(p, Scope::FILE_IN_SESSION, file));
-    EXPECT_FALSE(reaches(p, Scope::FILE_IN_SESSION, "host:/elsewhere"));
+    EXPECT_FALSE(reaches(p, Scope::FILE_IN_SESSION, "/elsewhere"));
 }
 
 TEST_F(ScopeExamples, Ex3_6FileInSessionThenJoin) {
@@ -224,11 +224,11 @@ TEST_F(ScopeExamples, Ex3_9StaticBothPattern) {
 TEST_F(ScopeExamples, Ex3_10FilesOnASessionPattern) {
     std::string p = open();
     Pattern pat = make_pattern(Category::OBSERVE, {Scope::SESSION}, {"Op1"}, {"S1"});
-    pat.files = {file, "host:/second.c"};
+    pat.files = {file, "/second.c"};
     engine.pattern_register(p, pat, nullptr);
     EXPECT_TRUE(reaches(p, Scope::SESSION, file));
-    EXPECT_TRUE(reaches(p, Scope::SESSION, "host:/second.c"));
-    EXPECT_FALSE(reaches(p, Scope::SESSION, "host:/third.c"));
+    EXPECT_TRUE(reaches(p, Scope::SESSION, "/second.c"));
+    EXPECT_FALSE(reaches(p, Scope::SESSION, "/third.c"));
 }
 
 // Guide 002, example 8-1: TT_FILE_IN_SESSION and TT_SESSION in one pattern.

@@ -199,6 +199,14 @@ TEST_F(Lifecycle, AcceptOnAnOrdinaryMessageIsANoOp) {
     EXPECT_EQ(engine.live_message_count(), 1u);
 }
 
+TEST_F(Lifecycle, AcceptRejectAndAbstainRefuseAnUnknownIdAlike) {
+    std::string h = open();
+    for (auto act : {&Engine::accept, &Engine::reject, &Engine::abstain}) {
+        EXPECT_EQ((engine.*act)(h, "9 nobody", fx), Status::ERR_STATE);
+    }
+    EXPECT_TRUE(fx.empty());
+}
+
 // ---- Offers ------------------------------------------------------------------------------
 
 TEST_F(Lifecycle, OfferIsReturnedAfterEveryVote) {
@@ -297,7 +305,7 @@ TEST_F(Queueing, QueuedRequestWaitsForAHandlerOfThePtype) {
 TEST_F(Queueing, FileScopedRequestsCannotBeQueued) {
     std::string tx = open();
     Message m = make_message(Class::REQUEST, Scope::FILE, "Lock");
-    m.body.file = "host:/mbox";
+    m.body.file = "/mbox";
     send(tx, m);
     EXPECT_EQ(last_update(tx).message.header.status, static_cast<int>(Status::ERR_UNIMP));
     EXPECT_EQ(engine.queued_count(), 0u);

@@ -104,7 +104,7 @@ Pattern scoped(const ScopeRow& r) {
 }
 
 TEST(Match, ScopeTable) {
-    const std::string S = "S1", F = "host:/doc.txt", G = "host:/other.txt";
+    const std::string S = "S1", F = "/doc.txt", G = "/other.txt";
     const ScopeRow rows[] = {
         // TT_SESSION messages.
         {"session pattern in session", {Scope::SESSION}, {S}, {}, Scope::SESSION, S, "", true},

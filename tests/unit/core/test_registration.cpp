@@ -83,6 +83,9 @@ TEST_F(Registration, PatternRegistrationErrors) {
         p = base();
         p.sessions.push_back("no-such-session");
         rows.push_back({"unknown session", p, Status::ERR_SESSION});
+        p = base();
+        p.files = {"/abs", "relative/doc"};
+        rows.push_back({"relative file (libtt sends absolute paths)", p, Status::ERR_PATH});
     }
     std::string me = open();
     for (const auto& r : rows) {
@@ -161,17 +164,20 @@ TEST_F(Registration, FileJoinSemantics) {
     engine.pattern_register(rx, make_pattern(Category::OBSERVE, {Scope::FILE_IN_SESSION}, {"a"}), &fis);
     engine.pattern_register(rx, make_pattern(Category::OBSERVE, {Scope::BOTH}, {"a"}), &both);
     engine.pattern_register(rx, make_pattern(Category::OBSERVE, {Scope::SESSION}, {"a"}), &session);
-    ASSERT_EQ(engine.file_join(rx, "host:/f", fx), Status::OK);
-    EXPECT_EQ(engine.pattern(file)->files, std::vector<std::string>{"host:/f"});
-    EXPECT_EQ(engine.pattern(fis)->files, std::vector<std::string>{"host:/f"});
+    ASSERT_EQ(engine.file_join(rx, "/f", fx), Status::OK);
+    EXPECT_EQ(engine.pattern(file)->files, std::vector<std::string>{"/f"});
+    EXPECT_EQ(engine.pattern(fis)->files, std::vector<std::string>{"/f"});
     EXPECT_TRUE(engine.pattern(both)->files.empty());
     EXPECT_TRUE(engine.pattern(session)->files.empty());
     EXPECT_EQ(engine.file_join(rx, "", fx), Status::ERR_FILE);
-    ASSERT_EQ(engine.file_quit(rx, "host:/f"), Status::OK);
+    EXPECT_EQ(engine.file_join(rx, "relative/f", fx), Status::ERR_PATH) << "libtt sends absolute paths";
+    EXPECT_EQ(engine.file_quit(rx, "f"), Status::ERR_PATH);
+    EXPECT_EQ(engine.procid_info(rx)->files, std::vector<std::string>{"/f"});
+    ASSERT_EQ(engine.file_quit(rx, "/f"), Status::OK);
     EXPECT_TRUE(engine.pattern(file)->files.empty());
     EXPECT_TRUE(engine.procid_info(rx)->files.empty());
     // Closing while still joined to a file is clean (classic double-freed here).
-    ASSERT_EQ(engine.file_join(rx, "host:/f", fx), Status::OK);
+    ASSERT_EQ(engine.file_join(rx, "/f", fx), Status::OK);
     EXPECT_EQ(engine.close(rx, CloseReason::CLOSED, fx), Status::OK);
 }
 
@@ -278,6 +284,30 @@ TEST_F(Registration, ContextJoinAndQuit) {
     EXPECT_TRUE(engine.pattern(id)->contexts[0].values.empty()) << "back to a wildcard slot";
 }
 
+TEST_F(Registration, ContextValuesAreBounded) {
+    Pattern p = make_pattern(Category::OBSERVE, {Scope::SESSION}, {"Build"});
+    p.contexts.push_back({"project", {}});
+    PatternId id = 0;
+    std::string rx = open_with(p, "S1", &id);
+    EXPECT_EQ(engine.context_join(rx, "project", std::string(max_context_value_bytes + 1, 'v')), Status::ERR_OVERFLOW);
+    ASSERT_EQ(engine.context_join(rx, "project", std::string(max_context_value_bytes, 'v')), Status::OK);
+    for (std::int32_t i = 1; i < static_cast<std::int32_t>(max_context_values); ++i) {
+        ASSERT_EQ(engine.context_join(rx, "project", i), Status::OK);
+    }
+    EXPECT_EQ(engine.context_join(rx, "project", std::int32_t{-1}), Status::ERR_OVERFLOW);
+    EXPECT_EQ(engine.context_join(rx, "project", std::int32_t{1}), Status::OK) << "a value already there";
+    EXPECT_EQ(engine.pattern(id)->contexts[0].values.size(), max_context_values);
+}
+
+TEST_F(Registration, OpenTokenIsBounded) {
+    std::string id;
+    EXPECT_EQ(engine.open(OpenRequest{"S1", 1000, 100, std::string(max_token_bytes + 1, 't')}, fx, &id),
+              Status::ERR_OVERFLOW);
+    EXPECT_TRUE(fx.empty());
+    EXPECT_TRUE(engine.procids().empty());
+    EXPECT_EQ(engine.open(OpenRequest{"S1", 1000, 100, std::string(max_token_bytes, 't')}, fx, &id), Status::OK);
+}
+
 }  // namespace
 }  // namespace ttbus::core
 
@@ -325,6 +355,23 @@ TEST_F(Sessions, Properties) {
     EXPECT_EQ(v, std::vector<std::string>{"colour"});
     ASSERT_EQ(engine.session_prop("S2", "colour", &v), Status::OK);
     EXPECT_TRUE(v.empty());
+}
+
+TEST_F(Sessions, PropertiesAreBounded) {
+    std::vector<std::string> v;
+    const std::string big(max_prop_value_bytes, 'x');
+    EXPECT_EQ(engine.session_prop_set("S1", "p", big + "x", false), Status::ERR_OVERFLOW);
+    ASSERT_EQ(engine.session_prop_names("S1", &v), Status::OK);
+    EXPECT_TRUE(v.empty()) << "a refused value adds no name";
+    // The session's total: full values under distinct names until the next one would pass it.
+    std::size_t n = 0;
+    while (engine.session_prop_set("S1", "p" + std::to_string(n), big, false) == Status::OK) ++n;
+    EXPECT_EQ(n, max_session_prop_bytes / (max_prop_value_bytes + 2));
+    EXPECT_EQ(engine.session_prop_set("S1", "p0", big, true), Status::ERR_OVERFLOW) << "appending counts too";
+    ASSERT_EQ(engine.session_prop("S1", "p0", &v), Status::OK);
+    EXPECT_EQ(v.size(), 1u);
+    EXPECT_EQ(engine.session_prop_set("S1", "p0", big, false), Status::OK) << "replacing frees the old value";
+    EXPECT_EQ(engine.session_prop_set("S2", "p", big, false), Status::OK) << "per session";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 namespace ttbus::store {
@@ -95,6 +96,76 @@ TEST_F(QueueStoreTest, AnUnreadableEntryIsReportedAndSkipped) {
     EXPECT_NE(problems[0].find("bad"), std::string::npos);
 }
 
+// The page number of one leaf page of the table in the middle of the file.
+int middle_table_leaf(const fs::path& file) {
+    sqlite3* db = nullptr;
+    sqlite3_open(file.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT pageno FROM dbstat WHERE name = 'queued' AND pagetype = 'leaf' ORDER BY pageno",
+                       -1, &st, nullptr);
+    std::vector<int> pages;
+    while (sqlite3_step(st) == SQLITE_ROW) pages.push_back(sqlite3_column_int(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return pages.empty() ? 0 : pages[pages.size() / 2];
+}
+
+void overwrite(const fs::path& file, std::size_t offset, std::size_t length) {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offset));
+    for (std::size_t i = 0; i < length; ++i) f.put(static_cast<char>(0xa5 ^ (i * 31)));
+}
+
+TEST_F(QueueStoreTest, ADamagedFileIsMovedAsideAndWhatIsReadableRecovered) {
+    constexpr int total = 300;
+    std::string error;
+    {
+        auto store = QueueStore::open(path.string(), &error);
+        ASSERT_NE(store, nullptr) << error;
+        for (int i = 0; i < total; ++i) ASSERT_TRUE(store->put(sample(std::to_string(i) + " p1"), &error)) << error;
+    }
+    int page = middle_table_leaf(path);
+    ASSERT_GT(page, 1);
+    overwrite(path, static_cast<std::size_t>(page - 1) * 4096 + 100, 3000);
+
+    std::optional<Salvage> salvaged;
+    auto store = QueueStore::open(path.string(), &error, &salvaged);
+    ASSERT_NE(store, nullptr) << error;
+    ASSERT_TRUE(salvaged);
+    EXPECT_FALSE(salvaged->damage.empty());
+    EXPECT_TRUE(fs::exists(salvaged->moved_to));
+    EXPECT_EQ(salvaged->moved_to.rfind(path.string() + ".damaged-", 0), 0u) << salvaged->moved_to;
+    EXPECT_LT(salvaged->recovered, static_cast<std::size_t>(total));
+    EXPECT_GT(salvaged->recovered, static_cast<std::size_t>(total) / 2) << "rows after the damaged page are read too";
+    ASSERT_TRUE(salvaged->lost);
+    EXPECT_EQ(salvaged->recovered + *salvaged->lost, static_cast<std::size_t>(total));
+
+    std::vector<std::string> problems;
+    auto loaded = store->load(&problems);
+    EXPECT_EQ(loaded.size(), salvaged->recovered);
+    EXPECT_TRUE(problems.empty());
+    EXPECT_EQ(loaded.back().message->id, std::to_string(total - 1) + " p1") << "the last row is behind the damage";
+    store.reset();
+
+    salvaged.reset();
+    ASSERT_NE(QueueStore::open(path.string(), &error, &salvaged), nullptr) << error;
+    EXPECT_FALSE(salvaged) << "the fresh file is sound";
+}
+
+TEST_F(QueueStoreTest, AFileThatIsNoDatabaseIsMovedAsideAndReplaced) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << std::string(8192, 'x');
+    std::string error;
+    std::optional<Salvage> salvaged;
+    auto store = QueueStore::open(path.string(), &error, &salvaged);
+    ASSERT_NE(store, nullptr) << error;
+    ASSERT_TRUE(salvaged);
+    EXPECT_EQ(salvaged->recovered, 0u);
+    EXPECT_FALSE(salvaged->lost) << "how many it held is not known";
+    EXPECT_EQ(fs::file_size(salvaged->moved_to), 8192u) << "the damaged file is kept as it was";
+    EXPECT_TRUE(store->put(sample("1 p1"), &error)) << error;
+}
+
 TEST(MessageCodec, RejectsWhatItDidNotWrite) {
     std::string error;
     EXPECT_FALSE(decode_message("[]", &error));
@@ -104,6 +175,15 @@ TEST(MessageCodec, RejectsWhatItDidNotWrite) {
     ASSERT_NE(pos, std::string::npos);
     text.replace(pos, 9, "\"class\":9");
     EXPECT_FALSE(decode_message(text, &error)) << "out-of-range enum";
+    // Numbers must be integers in their field's range (a float was converted with an undefined
+    // cast, a negative uid wrapped).
+    const std::string good = encode_message(sample("x").message);
+    for (const char* bad : {"\"uid\":1e+20", "\"uid\":-1", "\"uid\":4294967296", "\"uid\":1000.5"}) {
+        std::string t = good;
+        t.replace(t.find("\"uid\":1000"), 10, bad);
+        EXPECT_FALSE(decode_message(t, &error)) << bad;
+    }
+    EXPECT_TRUE(decode_message(good, &error)) << error;
 }
 
 TEST(QueueStorePath, FollowsXdgStateHome) {

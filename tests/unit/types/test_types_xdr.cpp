@@ -158,3 +158,69 @@ TEST(TypesXdr, EveryTruncationAndCorruptionIsReportedNotCrashed) {
     }
     EXPECT_FALSE(read_types_xdr(good + "junk", "t.xdr").ok());
 }
+
+// What the writers cannot write back the same is refused by the reader, whoever wrote the bytes
+// (issue 19: an otype with an empty name whose parent was itself read fine and printed as
+// `otype  :  {`, which does not parse).
+TEST(TypesXdr, WhatCannotBeWrittenBackIsRefused) {
+    auto otype = [](const std::string& id, std::vector<std::string> parents) {
+        core::Otype o;
+        o.id = id;
+        o.parents = std::move(parents);
+        return o;
+    };
+    auto ptype = [](const std::string& id, std::vector<std::pair<std::string, std::string>> props) {
+        core::Ptype p;
+        p.id = id;
+        p.properties = std::move(props);
+        return p;
+    };
+    core::Ptype unnamed_op = ptype("P", {});
+    unnamed_op.signatures.push_back(core::Signature{});
+    core::Ptype negative_opnum = compile("ptype P { handle: Op() => opnum=1; }").types.ptypes[0];
+    negative_opnum.signatures[0].opnum = -63233;  // found by fuzz_types_xdr: printed "opnum=-63233"
+    core::Ptype no_category = compile("ptype P { handle: Op(in int a); }").types.ptypes[0];
+    no_category.signatures[0].category = core::Category::UNDEFINED;  // found by fuzz_types_xdr: printed as "handle"
+    core::Ptype no_mode = no_category;
+    no_mode.signatures[0].category = core::Category::HANDLE;
+    no_mode.signatures[0].args[0].mode = core::Mode::UNDEFINED;
+    core::Ptype reserved_vtype = compile("ptype P { handle: Op(in int a); }").types.ptypes[0];
+    reserved_vtype.signatures[0].args[0].vtype = "file";
+    struct Case {
+        TypeSet set;
+        std::string message;
+    };
+    const Case cases[] = {
+        {{{}, {otype("", {""})}}, "otype '' is not a name"},
+        {{{}, {otype("A", {"A"})}}, "otype 'A' inherits from itself (inheritance cycle)"},
+        {{{}, {otype("A", {"B"}), otype("B", {"C"}), otype("C", {"A"})}}, "otype 'A' inherits from itself"},
+        {{{}, {otype("A", {}), otype("A", {})}}, "otype 'A' is defined twice"},
+        {{{}, {otype("A", {"in"})}}, "otype 'A': parent otype 'in' is not a name"},
+        {{{ptype("", {})}, {}}, "ptype '' is not a name"},
+        {{{ptype("P", {}), ptype("P", {})}, {}}, "ptype 'P' is defined twice"},
+        {{{ptype("P", {{"colour", "red"}})}, {}}, "ptype 'P' has a property 'colour'"},
+        {{{ptype("P", {{"start", "a"}, {"start", "b"}})}, {}}, "ptype 'P' has two start properties"},
+        {{{ptype("P", {{"start", "say \"hi\""}})}, {}}, "ptype 'P' has a start value with a '\"' or a NUL"},
+        {{{unnamed_op}, {}}, "ptype 'P': signature : op '' is not a name"},
+        {{{reserved_vtype}, {}}, "ptype 'P': signature Op: vtype 'file' is not a name"},
+        {{{negative_opnum}, {}}, "ptype 'P': signature Op: opnum -63233 is negative"},
+        {{{no_category}, {}}, "ptype 'P': signature Op: no category"},
+        {{{no_mode}, {}}, "ptype 'P': signature Op: an argument has no mode"},
+    };
+    for (const auto& c : cases) {
+        XdrRead r = read_types_xdr(write_types_xdr(c.set), "odd.xdr");
+        ASSERT_FALSE(r.ok()) << c.message;
+        EXPECT_NE(format(r.diagnostics[0]).find("odd.xdr: error: type database cannot hold this: " + c.message),
+                  std::string::npos)
+            << format(r.diagnostics[0]);
+        EXPECT_TRUE(r.types.empty());
+    }
+}
+
+TEST(TypesXdr, AnOtypeMayNameAParentDefinedElsewhere) {
+    core::Otype o;
+    o.id = "Derived";
+    o.parents = {"LoadedBefore"};
+    XdrRead r = read_types_xdr(write_types_xdr(TypeSet{{}, {o}}), "part.xdr");
+    EXPECT_TRUE(r.ok()) << format(r.diagnostics[0]);
+}
