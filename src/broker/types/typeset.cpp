@@ -127,7 +127,9 @@ std::string unrepresentable(const TypeSet& set) {
             }
         }
         for (const auto& s : p.signatures) {
-            if (std::string e = unrepresentable(s); !e.empty()) return "ptype '" + p.id + "': " + e;
+            // `from` belongs to otype signatures; the writer has no place for it in a ptype's.
+            std::string e = s.super_otype.empty() ? unrepresentable(s) : "signature " + s.op + ": 'from' outside an otype";
+            if (!e.empty()) return "ptype '" + p.id + "': " + e;
         }
     }
     ids.clear();
