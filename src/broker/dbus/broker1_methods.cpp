@@ -1,4 +1,6 @@
 // The handlers of org.ttbus.Broker1: sessions, procids, types, introspection, the one-call forms.
+// The generated entries (method_tables.py) have read the arguments; a handler whose out arguments
+// are not plain values writes its reply itself.
 #include "service_parts.h"
 
 namespace ttbus::dbus {
@@ -6,12 +8,10 @@ namespace ttbus::dbus {
 // ---------------------------------------------------------------------------------------------
 // org.ttbus.Broker1
 
-int Service::Open(sd_bus_message* m) {
-    std::string values[2] = {default_session_, ""};
-    read_string_options(m, {"session", "token"}, values);
-    MessageRef call(m);
-    with_credentials(caller(m), [this, call, session = values[0], token = values[1]](Connection* conn,
-                                                                                    const sd_bus_error* error) {
+void Service::Open(const MethodCall& c, OpenOptions& options) {
+    MessageRef call(c.message);
+    with_credentials(c.who, [this, call, session = options.session.value_or(default_session_),
+                             token = std::move(options.token)](Connection* conn, const sd_bus_error* error) {
         if (error != nullptr) {
             sd_bus_reply_method_error(call.get(), error);
             return;
@@ -26,98 +26,66 @@ int Service::Open(sd_bus_message* m) {
             reply_failure(call.get(), f);
         }
     });
-    return 1;
 }
 
-int Service::Close(sd_bus_message* m) {
-    const char* procid = read_string(m);
-    own(procid, caller(m));
+void Service::Close(Connection&, const std::string& procid) {
     core::Effects fx;
-    const std::string id(procid);
-    check(engine_.close(id, core::CloseReason::CLOSED, fx), "close");
-    connections_.disown(id);
+    check(engine_.close(procid, core::CloseReason::CLOSED, fx), "close");
+    connections_.disown(procid);
     apply(fx);
-    return reply_empty(m);
 }
 
-int Service::DefaultSession(sd_bus_message* m) {
-    return reply(m, [&](Writer& w) { w.string(default_session_); });
-}
+std::string Service::DefaultSession(const MethodCall&) { return default_session_; }
 
-int Service::CreateSession(sd_bus_message* m) {
+std::string Service::CreateSession(const MethodCall& call) {
     std::string session = options_.session_prefix + std::to_string(next_session_++);
     check(engine_.session_create(session), "create session");
-    connections_.get(caller(m).name).sessions.push_back(session);
-    return reply(m, [&](Writer& w) { w.string(session); });
+    connections_.get(call.who.name).sessions.push_back(session);
+    return session;
 }
 
-int Service::Sessions(sd_bus_message* m) {
-    return reply(m, [&](Writer& w) { w.strings(engine_.sessions()); });
-}
+std::vector<std::string> Service::Sessions(const MethodCall&) { return engine_.sessions(); }
 
-int Service::SessionProperty(sd_bus_message* m) {
-    const std::string session = read_string(m);
-    const std::string name = read_string(m);
+std::vector<std::string> Service::SessionProperty(const MethodCall&, const std::string& session,
+                                                  const std::string& name) {
     std::vector<std::string> values;
     check(engine_.session_prop(session, name, &values), "session property " + name);
-    return reply(m, [&](Writer& w) {
-        w.open('a', "ay");
-        for (const auto& v : values) w.bytes(v);
-        w.close();
-    });
+    return values;
 }
 
-int Service::SetSessionProperty(sd_bus_message* m) {
-    const std::string session = read_string(m);
-    const std::string name = read_string(m);
-    const std::string value(read_bytes(m));
-    const std::uint32_t mode = read_uint32(m);
+void Service::SetSessionProperty(const MethodCall&, const std::string& session, const std::string& name,
+                                 const std::string& value, std::uint32_t mode) {
     if (mode > 1) throw Failure(core::Status::ERR_INVALID, "mode is 0 (set) or 1 (add)");
     check(engine_.session_prop_set(session, name, value, mode == 1), "session property " + name);
-    return reply_empty(m);
 }
 
-int Service::SessionPropertyNames(sd_bus_message* m) {
-    const std::string session = read_string(m);
+std::vector<std::string> Service::SessionPropertyNames(const MethodCall&, const std::string& session) {
     std::vector<std::string> names;
     check(engine_.session_prop_names(session, &names), "session " + session);
-    return reply(m, [&](Writer& w) { w.strings(names); });
+    return names;
 }
 
-int Service::ReloadTypes(sd_bus_message* m) {
-    auto [p, o] = reload_types();
-    return reply(m, [&](Writer& w) {
-        w.uint32(p);
-        w.uint32(o);
-    });
-}
+std::tuple<std::uint32_t, std::uint32_t> Service::ReloadTypes(const MethodCall&) { return reload_types(); }
 
-int Service::LoadTypes(sd_bus_message* m) {
-    const std::string xdr(read_bytes(m));
+void Service::LoadTypes(const MethodCall&, const std::string& xdr) {
     if (!options_.merge_xdr) throw Failure(core::Status::ERR_UNIMP, "no type loader");
     std::shared_ptr<const core::TypeDb> types = engine_.types_snapshot();
     std::string error = options_.merge_xdr(xdr, types);
     if (!error.empty()) throw Failure(core::Status::ERR_XDR, error);
     engine_.set_types(types);
-    return reply_empty(m);
 }
 
-int Service::PtypeExists(sd_bus_message* m) {
-    const std::string ptype = read_string(m);
+void Service::PtypeExists(const MethodCall&, const std::string& ptype) {
     check(engine_.ptype_exists(ptype), "no ptype " + ptype);
-    return reply_empty(m);
 }
 
-int Service::Ptypes(sd_bus_message* m) {
-    return reply(m, [&](Writer& w) {
-        w.open('a', "s");
-        for (const auto& p : engine_.types().ptypes()) w.string(p.id);
-        w.close();
-    });
+std::vector<std::string> Service::Ptypes(const MethodCall&) {
+    std::vector<std::string> ids;
+    for (const auto& p : engine_.types().ptypes()) ids.push_back(p.id);
+    return ids;
 }
 
-int Service::Otype(sd_bus_message* m) {
-    const std::string otype = read_string(m);
+int Service::Otype(const MethodCall& call, const std::string& otype) {
     const core::TypeDb& types = engine_.types();
     const core::Otype* o = types.find_otype(otype);
     if (o == nullptr) throw Failure(core::Status::ERR_OTYPE, "no otype " + otype);
@@ -144,7 +112,7 @@ int Service::Otype(sd_bus_message* m) {
         }
         w.close();
     };
-    return reply(m, [&](Writer& w) {
+    return reply(call.message, [&](Writer& w) {
         w.open('a', "{sv}");
         w.entry("ancestors", types.ancestors(otype));
         w.entry("parents", o->parents);
@@ -174,18 +142,17 @@ void write_procid_info(Writer& w, const core::ProcidInfo& info, const Connection
 
 }  // namespace
 
-int Service::ProcidInfo(sd_bus_message* m) {
-    const std::string procid = read_string(m);
+int Service::ProcidInfo(const MethodCall& call, const std::string& procid) {
     auto info = engine_.procid_info(procid);
     if (!info) throw Failure(core::Status::ERR_PROCID, "no procid " + procid);
-    return reply(m, [&](Writer& w) { write_procid_info(w, *info, connections_.owner(procid)); });
+    return reply(call.message, [&](Writer& w) { write_procid_info(w, *info, connections_.owner(procid)); });
 }
 
-int Service::Status(sd_bus_message* m) {
+int Service::Status(const MethodCall& call) {
     std::size_t patterns = 0;
     for (const auto& id : engine_.procids()) patterns += engine_.procid_info(id)->patterns.size();
     auto count = [](std::size_t n) { return static_cast<std::uint32_t>(n); };
-    return reply(m, [&](Writer& w) {
+    return reply(call.message, [&](Writer& w) {
         w.open('a', "{sv}");
         w.entry("version", options_.version);
         w.entry("procids", count(engine_.procids().size()));
@@ -202,16 +169,16 @@ int Service::Status(sd_bus_message* m) {
     });
 }
 
-int Service::Procids(sd_bus_message* m) {
-    return reply(m, [&](Writer& w) {
+int Service::Procids(const MethodCall& call) {
+    return reply(call.message, [&](Writer& w) {
         w.open('a', "a{sv}");
         for (const auto& id : engine_.procids()) write_procid_info(w, *engine_.procid_info(id), connections_.owner(id));
         w.close();
     });
 }
 
-int Service::Patterns(sd_bus_message* m) {
-    return reply(m, [&](Writer& w) {
+int Service::Patterns(const MethodCall& call) {
+    return reply(call.message, [&](Writer& w) {
         w.open('a', "a{sv}");
         for (const auto& procid : engine_.procids()) {
             const auto info = engine_.procid_info(procid);
@@ -228,8 +195,8 @@ int Service::Patterns(sd_bus_message* m) {
     });
 }
 
-int Service::Queue(sd_bus_message* m) {
-    return reply(m, [&](Writer& w) {
+int Service::Queue(const MethodCall& call) {
+    return reply(call.message, [&](Writer& w) {
         w.open('a', "a{sv}");
         for (const auto& q : engine_.queued()) {
             w.open('a', "{sv}");
@@ -243,8 +210,8 @@ int Service::Queue(sd_bus_message* m) {
     });
 }
 
-int Service::Launches(sd_bus_message* m) {
-    return reply(m, [&](Writer& w) {
+int Service::Launches(const MethodCall& call) {
+    return reply(call.message, [&](Writer& w) {
         w.open('a', "a{sv}");
         for (const auto& l : launcher_->launches()) {
             w.open('a', "{sv}");
@@ -272,23 +239,10 @@ std::string Service::one_call(Connection& conn, core::Message& m, core::Class cl
     return send_checked(conn, procid, m, before_effects);
 }
 
-namespace {
-
-core::Message one_call_message(sd_bus_message* m, core::Class cls) {
-    core::Message msg;
-    msg.body.cls = cls;
-    msg.body.address = core::Address::PROCEDURE;
-    msg.header.scope = core::Scope::SESSION;
-    read_message(m, msg);
-    return msg;
-}
-
-}  // namespace
-
-int Service::Call(sd_bus_message* m) {
-    MessageRef call(m);
-    with_credentials(caller(m), [this, call, msg = one_call_message(m, core::Class::REQUEST)](
-                                    Connection* conn, const sd_bus_error* error) mutable {
+void Service::Call(const MethodCall& c, CallMessage& message) {
+    MessageRef call(c.message);
+    with_credentials(c.who, [this, call, msg = core::Message(std::move(message))](
+                                Connection* conn, const sd_bus_error* error) mutable {
         if (error != nullptr) {
             sd_bus_reply_method_error(call.get(), error);
             return;
@@ -299,13 +253,12 @@ int Service::Call(sd_bus_message* m) {
             reply_failure(call.get(), f);
         }
     });
-    return 1;
 }
 
-int Service::Notify(sd_bus_message* m) {
-    MessageRef call(m);
-    with_credentials(caller(m), [this, call, msg = one_call_message(m, core::Class::NOTICE)](
-                                    Connection* conn, const sd_bus_error* error) mutable {
+void Service::Notify(const MethodCall& c, NotifyMessage& message) {
+    MessageRef call(c.message);
+    with_credentials(c.who, [this, call, msg = core::Message(std::move(message))](
+                                Connection* conn, const sd_bus_error* error) mutable {
         if (error != nullptr) {
             sd_bus_reply_method_error(call.get(), error);
             return;
@@ -317,16 +270,15 @@ int Service::Notify(sd_bus_message* m) {
             reply_failure(call.get(), f);
         }
     });
-    return 1;
 }
 
-int Service::PeerAddress(sd_bus_message* m) {
+std::string Service::PeerAddress(const MethodCall&) {
     if (!listener_) {
         throw Failure(core::Status::ERR_UNIMP, options_.peer_directory.empty()
                                                    ? "no peer-to-peer transport: XDG_RUNTIME_DIR is not set"
                                                    : "no peer-to-peer transport: see the broker's log");
     }
-    return reply(m, [&](Writer& w) { w.string(listener_->address()); });
+    return listener_->address();
 }
 
 }  // namespace ttbus::dbus

@@ -8,12 +8,9 @@ namespace ttbus::dbus {
 // org.ttbus.Monitor1
 
 // The monitor sees every message: only connections of the broker's own user may have one.
-int Service::Subscribe(sd_bus_message* m) {
-    std::string values[3];
-    read_string_options(m, {"session", "op", "procid"}, values);
-    MonitorFilter f{values[0], values[1], values[2]};
-    MessageRef call(m);
-    with_credentials(caller(m), [this, call, f](Connection* conn, const sd_bus_error* error) {
+void Service::Subscribe(const MethodCall& c, MonitorFilter& filter) {
+    MessageRef call(c.message);
+    with_credentials(c.who, [this, call, f = std::move(filter)](Connection* conn, const sd_bus_error* error) {
         if (error != nullptr) {
             sd_bus_reply_method_error(call.get(), error);
             return;
@@ -25,12 +22,10 @@ int Service::Subscribe(sd_bus_message* m) {
         connections_.set_monitor(*conn, f);
         reply_empty(call.get());
     });
-    return 1;
 }
 
-int Service::Unsubscribe(sd_bus_message* m) {
-    if (Connection* c = connections_.find(caller(m).name)) connections_.set_monitor(*c, std::nullopt);
-    return reply_empty(m);
+void Service::Unsubscribe(const MethodCall& call) {
+    if (Connection* c = connections_.find(call.who.name)) connections_.set_monitor(*c, std::nullopt);
 }
 
 }  // namespace ttbus::dbus

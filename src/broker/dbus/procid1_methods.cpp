@@ -1,5 +1,5 @@
-// The handlers of org.ttbus.Procid1: ownership first, then the engine, then its effects; and the
-// send path every message takes.
+// The handlers of org.ttbus.Procid1: the engine, then its effects (the generated entries have
+// read the arguments and checked ownership); and the send path every message takes.
 #include "service_parts.h"
 
 namespace ttbus::dbus {
@@ -41,19 +41,19 @@ std::string Service::send_checked(Connection& c, const std::string& procid, core
 // procid is the caller's and the message was read (as far as its id and class, a message over a
 // size limit included), a request or offer with a client id comes back as an Updated in state
 // TT_FAILED with the error's status. Anything else can only be logged.
-void Service::one_way_send_failed(Connection* owner, const std::string& procid, const core::Message* m,
-                                  const Failure& f) {
-    if (owner == nullptr || m == nullptr || !client_id(m->body.id, procid) ||
-        (m->body.cls != core::Class::REQUEST && m->body.cls != core::Class::OFFER)) {
-        log::notice("one-way Send from " + (owner ? owner->name : std::string("a client")) + " for " + procid +
+void Service::one_way_send_failed(const MethodCall& call, const Connection* owner, const std::string& procid,
+                                  const core::Message& m, const Failure& f) {
+    if (owner == nullptr || !client_id(m.body.id, procid) ||
+        (m.body.cls != core::Class::REQUEST && m.body.cls != core::Class::OFFER)) {
+        log::notice("one-way Send from " + std::string(call.who.name) + " for " + procid +
             " failed: " + error_message(f.status, f.what()), {.procid = procid});
         return;
     }
-    auto body = std::make_shared<core::MessageBody>(m->body);
+    auto body = std::make_shared<core::MessageBody>(m.body);
     body->sender = procid;
     body->uid = owner->uid;
     body->gid = owner->gid;
-    core::MessageView failed{std::move(body), m->header};
+    core::MessageView failed{std::move(body), m.header};
     failed.header.state = core::State::FAILED;
     failed.header.status = f.status;
     monitor_event("updated", &failed, procid, [](Writer&) {});
@@ -64,198 +64,122 @@ void Service::one_way_send_failed(Connection* owner, const std::string& procid, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// org.ttbus.Procid1: ownership first, then the engine, then its effects.
+// org.ttbus.Procid1: the engine, then its effects. The generated entries have read the arguments
+// and checked that the procid is the caller's (`owner`).
 
-int Service::SessionJoin(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string session = read_string(m);
-    own(procid, caller(m));
+void Service::SessionJoin(Connection&, const std::string& procid, const std::string& session) {
     core::Effects fx;
     check(engine_.session_join(procid, session, fx), "session " + session);
     apply(fx);
-    return reply_empty(m);
 }
 
-int Service::SessionQuit(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string session = read_string(m);
-    own(procid, caller(m));
+void Service::SessionQuit(Connection&, const std::string& procid, const std::string& session) {
     check(engine_.session_quit(procid, session), "session " + session);
-    return reply_empty(m);
 }
 
-int Service::FileJoin(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string file = read_string(m);
-    own(procid, caller(m));
+void Service::FileJoin(Connection&, const std::string& procid, const std::string& file) {
     core::Effects fx;
     check(engine_.file_join(procid, file, fx), "file " + file);
     apply(fx);
-    return reply_empty(m);
 }
 
-int Service::FileQuit(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string file = read_string(m);
-    own(procid, caller(m));
+void Service::FileQuit(Connection&, const std::string& procid, const std::string& file) {
     check(engine_.file_quit(procid, file), "file " + file);
-    return reply_empty(m);
 }
 
-int Service::PtypeDeclare(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string ptype = read_string(m);
-    Connection& c = own(procid, caller(m));
+void Service::PtypeDeclare(Connection& owner, const std::string& procid, const std::string& ptype) {
     std::size_t before = engine_.procid_info(procid)->patterns.size();
     core::Effects fx;
     check(engine_.ptype_declare(procid, ptype, fx), "ptype " + ptype);
-    c.patterns += engine_.procid_info(procid)->patterns.size() - before;
+    owner.patterns += engine_.procid_info(procid)->patterns.size() - before;
     apply(fx);
-    return reply_empty(m);
 }
 
-int Service::PtypeUndeclare(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string ptype = read_string(m);
-    Connection& c = own(procid, caller(m));
+void Service::PtypeUndeclare(Connection& owner, const std::string& procid, const std::string& ptype) {
     std::size_t before = engine_.procid_info(procid)->patterns.size();
     check(engine_.ptype_undeclare(procid, ptype), "ptype " + ptype);
-    c.patterns -= before - engine_.procid_info(procid)->patterns.size();
-    return reply_empty(m);
+    owner.patterns -= before - engine_.procid_info(procid)->patterns.size();
 }
 
-int Service::DefaultPtypeSet(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string ptype = read_string(m);
-    own(procid, caller(m));
+void Service::DefaultPtypeSet(Connection&, const std::string& procid, const std::string& ptype) {
     check(engine_.default_ptype_set(procid, ptype), "ptype " + ptype);
-    return reply_empty(m);
 }
 
-int Service::PatternRegister(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    Connection& c = own(procid, caller(m));
-    if (c.patterns >= max_patterns) {
+std::uint64_t Service::PatternRegister(Connection& owner, const std::string& procid, core::Pattern& pattern) {
+    if (owner.patterns >= max_patterns) {
         throw Failure(core::Status::ERR_OVERFLOW, "a connection may register " + std::to_string(max_patterns) + " patterns");
     }
-    core::Pattern p;
-    read_pattern(m, p);
     core::PatternId id = 0;
-    check(engine_.pattern_register(procid, p, &id), "pattern");
-    ++c.patterns;
-    return reply(m, [&](Writer& w) { w.uint64(id); });
+    check(engine_.pattern_register(procid, pattern, &id), "pattern");
+    ++owner.patterns;
+    return id;
 }
 
-int Service::PatternUnregister(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::uint64_t id = read_uint64(m);
-    Connection& c = own(procid, caller(m));
+void Service::PatternUnregister(Connection& owner, const std::string& procid, std::uint64_t id) {
     check(engine_.pattern_unregister(procid, id), "pattern " + std::to_string(id));
-    --c.patterns;
-    return reply_empty(m);
+    --owner.patterns;
 }
 
-int Service::ContextJoin(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string slot = read_string(m);
-    own(procid, caller(m));
-    core::Value v = read_value(m);
-    check(engine_.context_join(procid, slot, v), "context " + slot);
-    return reply_empty(m);
+void Service::ContextJoin(Connection&, const std::string& procid, const std::string& slot, const core::Value& value) {
+    check(engine_.context_join(procid, slot, value), "context " + slot);
 }
 
-int Service::ContextQuit(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    const std::string slot = read_string(m);
-    own(procid, caller(m));
-    core::Value v = read_value(m);
-    check(engine_.context_quit(procid, slot, v), "context " + slot);
-    return reply_empty(m);
+void Service::ContextQuit(Connection&, const std::string& procid, const std::string& slot, const core::Value& value) {
+    check(engine_.context_quit(procid, slot, value), "context " + slot);
 }
 
 // The hot path of a sender. One-way (no reply expected) is the same call; only its failure is told
 // differently (one_way_send_failed).
-int Service::Send(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    Connection* owner = nullptr;
-    core::Message msg;
-    try {
-        owner = &own(procid, caller(m));
-        read_message(m, msg);
-        const std::string id = send_checked(*owner, procid, msg, {});
-        return reply(m, [&](Writer& w) { w.string(id); });
-    } catch (const Failure& f) {
-        if (!sd_bus_message_get_expect_reply(m)) one_way_send_failed(owner, procid, &msg, f);
-        throw;
-    }
+std::string Service::Send(Connection& owner, const std::string& procid, core::Message& message) {
+    return send_checked(owner, procid, message, {});
 }
 
-int Service::SendOnExit(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    own(procid, caller(m));
-    core::Message msg;
-    read_message(m, msg);
-    check_client_id(msg.body.id, procid);
-    check(engine_.send_on_exit(procid, msg), "send on exit");
-    return reply_empty(m);
+void Service::SendOnExit(Connection&, const std::string& procid, core::Message& message) {
+    check_client_id(message.body.id, procid);
+    check(engine_.send_on_exit(procid, message), "send on exit");
 }
 
-void Service::answer(sd_bus_message* m,
+void Service::answer(const std::string& procid, const std::string& id, const core::Answer& a,
                      core::Status (core::Engine::*event)(const std::string&, const std::string&, const core::Answer&,
                                                          core::Effects&),
                      const char* what) {
-    const std::string procid = read_string(m);
-    const std::string id = read_string(m);
-    own(procid, caller(m));
-    core::Answer a;
-    read_answer(m, a);
     core::Effects fx;
     check((engine_.*event)(procid, id, a, fx), std::string(what) + " " + id);
     apply(fx);
 }
 
-int Service::Reply(sd_bus_message* m) {
-    answer(m, &core::Engine::reply, "reply to");
-    return reply_empty(m);
+void Service::Reply(Connection&, const std::string& procid, const std::string& id, core::Answer& a) {
+    answer(procid, id, a, &core::Engine::reply, "reply to");
 }
 
-int Service::Fail(sd_bus_message* m) {
-    answer(m, &core::Engine::fail, "fail");
-    return reply_empty(m);
+void Service::Fail(Connection&, const std::string& procid, const std::string& id, core::Answer& a) {
+    answer(procid, id, a, &core::Engine::fail, "fail");
 }
 
-void Service::conclude(sd_bus_message* m,
+void Service::conclude(const std::string& procid, const std::string& id,
                        core::Status (core::Engine::*event)(const std::string&, const std::string&, core::Effects&),
                        const char* what) {
-    const std::string procid = read_string(m);
-    const std::string id = read_string(m);
-    own(procid, caller(m));
     core::Effects fx;
     check((engine_.*event)(procid, id, fx), std::string(what) + " " + id);
     apply(fx);
 }
 
-int Service::Reject(sd_bus_message* m) {
-    conclude(m, &core::Engine::reject, "reject");
-    return reply_empty(m);
+void Service::Reject(Connection&, const std::string& procid, const std::string& id) {
+    conclude(procid, id, &core::Engine::reject, "reject");
 }
 
-int Service::Accept(sd_bus_message* m) {
-    conclude(m, &core::Engine::accept, "accept");
-    return reply_empty(m);
+void Service::Accept(Connection&, const std::string& procid, const std::string& id) {
+    conclude(procid, id, &core::Engine::accept, "accept");
 }
 
-int Service::Abstain(sd_bus_message* m) {
-    conclude(m, &core::Engine::abstain, "abstain");
-    return reply_empty(m);
+void Service::Abstain(Connection&, const std::string& procid, const std::string& id) {
+    conclude(procid, id, &core::Engine::abstain, "abstain");
 }
 
-int Service::Handling(sd_bus_message* m) {
-    const std::string procid = read_string(m);
-    own(procid, caller(m));
+std::vector<std::string> Service::Handling(Connection&, const std::string& procid) {
     std::vector<std::string> ids;
     check(engine_.handling(procid, &ids), "procid " + procid);
-    return reply(m, [&](Writer& w) { w.strings(ids); });
+    return ids;
 }
 
 }  // namespace ttbus::dbus

@@ -1,5 +1,5 @@
 // The face's set-up: the objects on the bus and on peer connections (vtables generated from the
-// XML), the trampoline every method goes through, and the helpers of every handler.
+// XML), the trampoline every method's entry goes through, and the helpers of every handler.
 #include "service_parts.h"
 
 #include "launch/fork_launcher.h"
@@ -109,16 +109,13 @@ Service::~Service() {
     connections_.for_each([](Connection& c) { c.calls.clear(); });
 }
 
-template <int (Service::*Method)(sd_bus_message*)>
+template <int (Service::*Method)(sd_bus_message*), bool tells_one_way_failure>
 int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     auto* self = static_cast<Service*>(userdata);
     try {
         return (self->*Method)(m);
     } catch (const Failure& f) {
-        // A failing one-way Send has told its sender already, or logged why it could not. (Not
-        // `if constexpr`: with Send defined in another file, GCC 12 under UBSan cannot compare the
-        // member pointers at compile time.)
-        if (Method != &Service::Send && !sd_bus_message_get_expect_reply(m)) {
+        if (!tells_one_way_failure && !sd_bus_message_get_expect_reply(m)) {
             log::notice(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
                 std::string(self->caller(m).name) + " failed: " + error_message(f.status, f.what()));
         }
@@ -132,9 +129,10 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
 
 // The same objects on the bus and on every peer connection. The vtables are generated from
 // data/dbus-1/org.ttbus.Broker1.xml at build time (method_tables.py): each method calls the
-// handler of its name, with the XML's signatures and argument names.
+// entry of its name, with the XML's signatures and argument names.
 void Service::register_objects(sd_bus* bus, std::vector<SlotPtr>& slots) {
-#define TTBUS_HANDLER(member) &method<&Service::member>
+// (Parenthesised: sd-bus passes the handler through further macros.)
+#define TTBUS_HANDLER(member, tells_one_way_failure) (&method<&Service::on_##member, tells_one_way_failure>)
 #include "broker_vtables.inc"
 #undef TTBUS_HANDLER
     for (const auto& [interface, vtable] : interfaces) {

@@ -1,0 +1,45 @@
+// The C++ types the broker's dictionary arguments decode to, and their decode(): the XML names
+// the type of each a{sv} argument (annotation org.ttbus.Broker.CppType), and the generated entry
+// of the method (method_tables.py) declares a variable of it and calls decode(m, variable).
+#pragma once
+
+#include "connections.h"
+
+#include "core/wire_types.h"
+#include "protocol/wire.h"
+
+#include <optional>
+#include <string>
+
+namespace ttbus::dbus {
+
+// The message keys (Procid1.Send, SendOnExit), the pattern keys (PatternRegister) and an answer
+// (Reply, Fail): the protocol's readers.
+inline void decode(sd_bus_message* m, core::Message& out) { protocol::read_message(m, out); }
+inline void decode(sd_bus_message* m, core::Pattern& out) { protocol::read_pattern(m, out); }
+inline void decode(sd_bus_message* m, core::Answer& out) { protocol::read_answer(m, out); }
+
+// A message of a one-call form (Broker1.Call, Notify), read over what a shell user leaves out:
+// the class C, address procedure, scope session. Read as a message (decode(m, core::Message&)).
+template <core::Class C>
+struct OneCallMessage : core::Message {
+    OneCallMessage() {
+        body.cls = C;
+        body.address = core::Address::PROCEDURE;
+        header.scope = core::Scope::SESSION;
+    }
+};
+using CallMessage = OneCallMessage<core::Class::REQUEST>;
+using NotifyMessage = OneCallMessage<core::Class::NOTICE>;
+
+// Broker1.Open's options: "session" s (absent: the default session), "token" s.
+struct OpenOptions {
+    std::optional<std::string> session;
+    std::string token;
+};
+void decode(sd_bus_message* m, OpenOptions& out);
+
+// Monitor1.Subscribe's filter: "session" s, "op" s, "procid" s.
+void decode(sd_bus_message* m, MonitorFilter& out);
+
+}  // namespace ttbus::dbus
