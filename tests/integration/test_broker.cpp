@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <thread>
 
@@ -159,6 +160,41 @@ TEST(Broker, OnlyTheOwnerActsForAProcid) {
     // The rightful owner still can.
     owner.procid_call("Reply", h, id, Dict{});
     EXPECT_EQ(get<std::int32_t>(sender.wait_for("Updated", s).message, "state"), HANDLED);
+}
+
+// Ownership is checked as soon as the procid is read, before the rest of the call is (the
+// generated entries, src/broker/dbus/method_tables.py): another connection's malformed call is
+// refused for access, one for an unknown procid as TT_ERR_PROCID, and only the owner's own
+// malformed calls for what is wrong with them.
+TEST(Broker, OwnershipComesBeforeTheArguments) {
+    Client owner, intruder;
+    const std::string p = owner.open();
+    const Dict bad_message{{"colour", sdbus::Variant(std::int32_t{1})}};
+    const Dict bad_pattern{{"category", sdbus::Variant(std::int32_t{0})}};
+    const Dict bad_answer{{"status", sdbus::Variant(std::string("1"))}};
+    const sdbus::Struct<std::uint32_t, std::int32_t, std::vector<std::uint8_t>> bad_value{7u, 0, {}};
+    const std::string id = "1 " + p;
+    struct Case {
+        const char* what;
+        std::function<void(Client&, const std::string&)> call;
+        const char* error;  // for the owner
+    };
+    const std::vector<Case> cases{
+        {"Send", [&](Client& c, const std::string& to) { c.send(to, bad_message); }, "org.ttbus.Error.Invalid"},
+        {"SendOnExit", [&](Client& c, const std::string& to) { c.procid_call("SendOnExit", to, bad_message); },
+         "org.ttbus.Error.Invalid"},
+        {"PatternRegister", [&](Client& c, const std::string& to) { c.register_pattern(to, bad_pattern); },
+         "org.ttbus.Error.Category"},
+        {"Reply", [&](Client& c, const std::string& to) { c.procid_call("Reply", to, id, bad_answer); },
+         "org.ttbus.Error.Invalid"},
+        {"ContextJoin", [&](Client& c, const std::string& to) { c.procid_call("ContextJoin", to, "slot", bad_value); },
+         "org.ttbus.Error.Invalid"},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(error_of([&] { c.call(intruder, p); }), "org.ttbus.Error.Access") << c.what;
+        EXPECT_EQ(error_of([&] { c.call(owner, "no such procid"); }), "org.ttbus.Error.Procid") << c.what;
+        EXPECT_EQ(error_of([&] { c.call(owner, p); }), c.error) << c.what;
+    }
 }
 
 TEST(Broker, HandlingListsTheRequestsAHandlerHolds) {
