@@ -782,9 +782,22 @@ TEST(Broker, OfferVotes) {
     Client voter, sender;
     std::string v = join_with(voter, pattern(HANDLE, "Offer"));
     std::string s = sender.open();
+    auto voting = [&](Client& who, const std::string& procid) {
+        std::vector<std::string> ids;
+        who.proxy().callMethod("Voting").onInterface(procid_iface).withArguments(procid).storeResultsTo(ids);
+        return ids;
+    };
+    EXPECT_TRUE(voting(voter, v).empty());
     std::string id = sender.send(s, message(OFFER, "Offer"));
     EXPECT_EQ(get<std::uint32_t>(voter.wait_for("Delivered", v).message, "delivery"), 2u);
+    EXPECT_EQ(voting(voter, v), std::vector<std::string>{id});
+    EXPECT_TRUE(voting(sender, s).empty()) << "the sender votes on nothing";
+    std::vector<std::string> handling;
+    voter.proxy().callMethod("Handling").onInterface(procid_iface).withArguments(v).storeResultsTo(handling);
+    EXPECT_TRUE(handling.empty()) << "an offer is voted on, not handled";
+    EXPECT_EQ(error_of([&] { voting(sender, v); }), "org.ttbus.Error.Access");
     voter.procid_call("Accept", v, id);
+    EXPECT_TRUE(voting(voter, v).empty()) << "voted";
     Signal u = sender.wait_for("Updated", s);
     EXPECT_EQ(get<std::int32_t>(u.message, "state"), 7);
     EXPECT_EQ(get<std::vector<std::string>>(u.message, "accepters"), std::vector<std::string>{v});

@@ -127,6 +127,9 @@ public:
     // The requests the procid holds as their handler and has yet to answer (reply, fail or
     // reject), in id order.
     Status handling(const std::string& procid, std::vector<std::string>* ret_ids) const;
+    // The offers delivered to the procid that it has yet to vote on (accept, reject or abstain),
+    // in id order.
+    Status voting(const std::string& procid, std::vector<std::string>* ret_ids) const;
     // A copy rebuilt from the compact store, null for an unknown id. It does not follow later
     // changes, and stays valid until pattern() has been called shown_count more times.
     static constexpr std::size_t shown_count = 4;
@@ -174,6 +177,8 @@ private:
     void finish(LiveMessage& live, State state, Effects& out);
     void fail_message(LiveMessage* live, Status status, Effects& out);
     Status check_holder(const std::string& procid, const std::string& message_id, bool offers) const;
+    // The live messages of class `cls` that the procid holds (check_holder), in id order.
+    Status held(const std::string& procid, Class cls, std::vector<std::string>* ret_ids) const;
     Status check_answer(const std::string& procid, const std::string& message_id, bool offers, Effects& out,
                         LiveMessage** ret);
     Status conclude(const std::string& procid, const std::string& message_id, const Answer& answer, State state,

@@ -273,10 +273,19 @@ std::vector<std::string> Engine::procids() const {
 // What reply(), fail() and reject() accept from the procid (check_holder): a live request it
 // holds as its handler, in a state that takes an answer.
 Status Engine::handling(const std::string& procid, std::vector<std::string>* ret_ids) const {
+    return held(procid, Class::REQUEST, ret_ids);
+}
+
+// What accept(), reject() and abstain() accept from the procid: a live offer it is a voter of.
+Status Engine::voting(const std::string& procid, std::vector<std::string>* ret_ids) const {
+    return held(procid, Class::OFFER, ret_ids);
+}
+
+Status Engine::held(const std::string& procid, Class cls, std::vector<std::string>* ret_ids) const {
     if (find_procid(procid) == nullptr) return Status::ERR_PROCID;
     ret_ids->clear();
     for (const auto& [id, live] : live_) {
-        if (live->body->cls == Class::REQUEST && check_holder(procid, id, false) == Status::OK) ret_ids->push_back(id);
+        if (live->body->cls == cls && check_holder(procid, id, cls == Class::OFFER) == Status::OK) ret_ids->push_back(id);
     }
     std::sort(ret_ids->begin(), ret_ids->end());
     return Status::OK;

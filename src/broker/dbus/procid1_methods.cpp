@@ -182,4 +182,10 @@ std::vector<std::string> Service::Handling(Connection&, const std::string& proci
     return ids;
 }
 
+std::vector<std::string> Service::Voting(Connection&, const std::string& procid) {
+    std::vector<std::string> ids;
+    check(engine_.voting(procid, &ids), "procid " + procid);
+    return ids;
+}
+
 }  // namespace ttbus::dbus

@@ -113,6 +113,30 @@ TEST_F(Lifecycle, HandlingListsWhatTheHandlerHasYetToAnswer) {
     EXPECT_EQ(engine.handling("no such procid", &ids), Status::ERR_PROCID);
 }
 
+TEST_F(Lifecycle, VotingListsTheOffersAVoterHasYetToVoteOn) {
+    std::string v1 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"Offer"}));
+    std::string v2 = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"Offer"}));
+    std::string tx = open();
+    std::vector<std::string> ids{"stale"};
+    EXPECT_EQ(engine.voting(v1, &ids), Status::OK);
+    EXPECT_TRUE(ids.empty());
+    const std::string offer = send(tx, make_message(Class::OFFER, Scope::SESSION, "Offer"));
+    for (const auto& v : {v1, v2}) {
+        ASSERT_EQ(engine.voting(v, &ids), Status::OK);
+        EXPECT_EQ(ids, std::vector<std::string>{offer}) << "every voter holds it";
+        ASSERT_EQ(engine.handling(v, &ids), Status::OK);
+        EXPECT_TRUE(ids.empty()) << "an offer is voted on, not handled";
+    }
+    ASSERT_EQ(engine.abstain(v1, offer, fx), Status::OK);
+    EXPECT_EQ(engine.voting(v1, &ids), Status::OK);
+    EXPECT_TRUE(ids.empty()) << "voted";
+    EXPECT_EQ(engine.voting(v2, &ids), Status::OK);
+    EXPECT_EQ(ids, std::vector<std::string>{offer});
+    EXPECT_EQ(engine.voting(tx, &ids), Status::OK);
+    EXPECT_TRUE(ids.empty()) << "the sender votes on nothing";
+    EXPECT_EQ(engine.voting("no such procid", &ids), Status::ERR_PROCID);
+}
+
 // Facts §5.8: the class first, then whether the procid holds the message, its state last. A
 // procid that rejected a request or voted on an offer held it once: the state is what is wrong.
 TEST_F(Lifecycle, HandlerChecksComeInClassicOrder) {
