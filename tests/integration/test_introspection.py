@@ -3,10 +3,11 @@
 
     test_introspection.py path/to/org.ttbus.Broker1.xml
 
-Run under busenv.py. The broker's D-Bus face is written by hand on sd-bus, not generated from
-data/dbus-1/org.ttbus.Broker1.xml, so this compares the two: the org.ttbus.* interfaces, their
-methods and signals, and every argument's name, type and direction must be equal. It asks the
-running broker on the bus and over its peer-to-peer socket (the same objects on both).
+Run under busenv.py. The broker's vtables are generated from data/dbus-1/org.ttbus.Broker1.xml
+(src/broker/dbus/method_tables.py); this checks what a running broker serves against it: the
+org.ttbus.* interfaces, their methods and signals, and every argument's name, type and direction
+must be equal. It asks the broker on the bus and over its peer-to-peer socket (the same objects on
+both).
 """
 
 import subprocess
