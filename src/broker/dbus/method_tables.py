@@ -15,7 +15,7 @@ HANDLERS.inc: inside class Service, the declaration of every method's entry
 ENTRIES.cpp: the entries. Each reads the arguments in the XML's order (src/protocol's readers),
 checks ownership as soon as the owned argument is read, calls the handler, and writes its reply.
 
-A handler's form follows from the XML (docs/dbus-api.md, "Adding a method"):
+A handler's form follows from the XML (docs/broker-methods.md):
   parameters  `const MethodCall& call` unless the method has an owned procid, then
               `Connection& owner` for an owned procid, then the in arguments:
               s -> const std::string&, ay -> const std::string& (the bytes), u -> std::uint32_t,
