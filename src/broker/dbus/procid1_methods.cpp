@@ -4,26 +4,18 @@
 
 namespace ttbus::dbus {
 
-// Every send goes through here: limits, the engine, the monitor, then the effects. `before_effects`
+// Every send goes through here: the engine (which keeps the limits), the monitor, then the effects. `before_effects`
 // runs once the id is known and before any effect is carried out (a one-call request must be
 // waiting for its reply before the reply can be applied). The message is taken when it is sent,
 // and left as it was when the send fails.
-std::string Service::send_checked(Connection& c, const std::string& procid, core::Message& m,
+std::string Service::send_checked(const std::string& procid, core::Message& m,
                                   const std::function<void(const std::string&)>& before_effects) {
     check_client_id(m.body.id, procid);
-    if (c.outstanding.size() >= max_outstanding) {
-        throw Failure(core::Status::ERR_OVERFLOW, std::to_string(max_outstanding) + " messages are already in flight");
-    }
-    if (c.queued.size() >= max_queued) {
-        throw Failure(core::Status::ERR_OVERFLOW, std::to_string(max_queued) + " messages are already queued");
-    }
     std::optional<core::Message> watched;
     if (connections_.monitors() > 0) watched = m;
-    const core::Class cls = m.body.cls;
     core::Effects fx;
     std::string id;
     check(engine_.send(procid, std::move(m), fx, &id), "send");
-    if (cls != core::Class::NOTICE) c.outstanding.insert(id);
     if (watched) {
         auto body = std::make_shared<core::MessageBody>(std::move(watched->body));
         body->id = id;
@@ -105,11 +97,9 @@ int Service::FileQuit(sd_bus_message* m) {
 int Service::PtypeDeclare(sd_bus_message* m) {
     const std::string procid = read_string(m);
     const std::string ptype = read_string(m);
-    Connection& c = own(procid, caller(m));
-    std::size_t before = engine_.procid_info(procid)->patterns.size();
+    own(procid, caller(m));
     core::Effects fx;
     check(engine_.ptype_declare(procid, ptype, fx), "ptype " + ptype);
-    c.patterns += engine_.procid_info(procid)->patterns.size() - before;
     apply(fx);
     return reply_empty(m);
 }
@@ -117,10 +107,8 @@ int Service::PtypeDeclare(sd_bus_message* m) {
 int Service::PtypeUndeclare(sd_bus_message* m) {
     const std::string procid = read_string(m);
     const std::string ptype = read_string(m);
-    Connection& c = own(procid, caller(m));
-    std::size_t before = engine_.procid_info(procid)->patterns.size();
+    own(procid, caller(m));
     check(engine_.ptype_undeclare(procid, ptype), "ptype " + ptype);
-    c.patterns -= before - engine_.procid_info(procid)->patterns.size();
     return reply_empty(m);
 }
 
@@ -134,24 +122,19 @@ int Service::DefaultPtypeSet(sd_bus_message* m) {
 
 int Service::PatternRegister(sd_bus_message* m) {
     const std::string procid = read_string(m);
-    Connection& c = own(procid, caller(m));
-    if (c.patterns >= max_patterns) {
-        throw Failure(core::Status::ERR_OVERFLOW, "a connection may register " + std::to_string(max_patterns) + " patterns");
-    }
+    own(procid, caller(m));
     core::Pattern p;
     read_pattern(m, p);
     core::PatternId id = 0;
     check(engine_.pattern_register(procid, p, &id), "pattern");
-    ++c.patterns;
     return reply(m, [&](Writer& w) { w.uint64(id); });
 }
 
 int Service::PatternUnregister(sd_bus_message* m) {
     const std::string procid = read_string(m);
     const std::uint64_t id = read_uint64(m);
-    Connection& c = own(procid, caller(m));
+    own(procid, caller(m));
     check(engine_.pattern_unregister(procid, id), "pattern " + std::to_string(id));
-    --c.patterns;
     return reply_empty(m);
 }
 
@@ -182,7 +165,7 @@ int Service::Send(sd_bus_message* m) {
     try {
         owner = &own(procid, caller(m));
         read_message(m, msg);
-        const std::string id = send_checked(*owner, procid, msg, {});
+        const std::string id = send_checked(procid, msg, {});
         return reply(m, [&](Writer& w) { w.string(id); });
     } catch (const Failure& f) {
         if (!sd_bus_message_get_expect_reply(m)) one_way_send_failed(owner, procid, &msg, f);
