@@ -1,5 +1,6 @@
 #include "xdr_types.h"
 
+#include "text.h"
 #include "xdr_codec.h"
 
 
@@ -142,9 +143,9 @@ XdrRead read_types_xdr(std::string_view data, const std::string& file) {
         out.version = r.i32();
         if (out.version > xdr_max_version) {
             out.diagnostics.push_back({Severity::Error, {file, 0, 0, {}},
-                                       "type database version " + std::to_string(out.version) +
-                                           " is newer than this reader understands (" +
-                                           std::to_string(xdr_max_version) + ")"});
+                                       text::format(N_("type database version %s is newer than this reader "
+                                                       "understands (%s)"),
+                                                    std::to_string(out.version), std::to_string(xdr_max_version))});
             return out;
         }
         if (out.version < 1) throw XdrError("bad version " + std::to_string(out.version));
@@ -157,13 +158,14 @@ XdrRead read_types_xdr(std::string_view data, const std::string& file) {
     } catch (const XdrError& e) {
         out.types = {};
         out.diagnostics.push_back(
-            {Severity::Error, {file, 0, 0, {}}, std::string("type database is damaged (") + e.what() + ")"});
+            {Severity::Error, {file, 0, 0, {}}, text::format(N_("type database is damaged (%s)"), e.what())});
         return out;
     }
     normalize(out.types);
     if (std::string what = unrepresentable(out.types); !what.empty()) {
         out.types = {};
-        out.diagnostics.push_back({Severity::Error, {file, 0, 0, {}}, "type database cannot hold this: " + what});
+        out.diagnostics.push_back(
+            {Severity::Error, {file, 0, 0, {}}, text::format(N_("type database cannot hold this: %s"), what)});
     }
     return out;
 }
