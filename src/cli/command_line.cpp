@@ -1,5 +1,7 @@
 #include "command_line.h"
 
+#include "text.h"
+
 #include <clocale>
 #include <cstdio>
 #include <cstdlib>
@@ -46,17 +48,7 @@ int print_help(const std::string& text) {
 }
 
 std::string fill(std::string_view pattern, std::initializer_list<std::string_view> values) {
-    std::string text;
-    auto value = values.begin();
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 's' && value != values.end()) {
-            text += *value++;
-            ++i;
-        } else {
-            text += pattern[i];
-        }
-    }
-    return text;
+    return text::fill(pattern, values);
 }
 
 void error(const std::string& message) { std::fprintf(stderr, "%s: %s\n", program_name, message.c_str()); }

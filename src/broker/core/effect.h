@@ -61,7 +61,20 @@ struct Dequeued {
     std::string message_id;
 };
 
-using Effect = std::variant<Delivery, Update, StartPtype, Queued, Dequeued>;
+// Messages the engine let go of at a bound (Limits) with nobody left to tell: the host logs it,
+// so that nothing is lost silently. Requests and offers among them were failed with ERR_OVERFLOW
+// (their observers saw that); notices were not delivered.
+enum class DropCause {
+    ORPHANED,    // the client is gone and the orphan budget is full: its newest messages went
+    QUEUE_FULL,  // a message of a gone sender (or a notice) found the queues full
+};
+struct Dropped {
+    std::string client;
+    std::size_t count = 0;
+    DropCause cause = DropCause::ORPHANED;
+};
+
+using Effect = std::variant<Delivery, Update, StartPtype, Queued, Dequeued, Dropped>;
 using Effects = std::vector<Effect>;
 
 }  // namespace ttbus::core

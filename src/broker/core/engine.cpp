@@ -35,8 +35,7 @@ Status Engine::session_destroy(const std::string& session, Effects& out) {
     for (auto it = queue_.begin(); it != queue_.end();) {
         const QueueEntry& e = **it;
         if (e.key.scope == Scope::SESSION && e.key.name == session) {
-            out.push_back(Dequeued{e.key, e.ptype, e.item.view->id});
-            it = queue_.erase(it);
+            it = unqueue(it, out);
         } else {
             ++it;
         }
@@ -102,8 +101,12 @@ const Engine::ProcidState* Engine::find_procid(const std::string& id) const {
 Status Engine::open(const OpenRequest& request, Effects& out, std::string* ret_procid) {
     if (!session_exists(request.session)) return Status::ERR_SESSION;
     if (request.token.size() > max_token_bytes) return Status::ERR_OVERFLOW;
+    auto known = accounts_.find(request.client);
+    if (known != accounts_.end() && known->second->procids >= options_.limits.procids) return Status::ERR_OVERFLOW;
     auto state = std::make_unique<ProcidState>();
     state->id = options_.procid_prefix + std::to_string(next_procid_++);
+    state->account = account_for(request.client, state->id);
+    ++state->account->procids;
     state->session = request.session;
     state->uid = request.uid;
     state->gid = request.gid;
@@ -128,6 +131,7 @@ Status Engine::close(const std::string& procid, CloseReason reason, Effects& out
     if (p == nullptr) return Status::ERR_PROCID;
     p->closing = true;
     for (PatternStore::Slot slot : p->patterns) patterns_.remove(slot);
+    p->account->patterns -= p->patterns.size();
     p->patterns.clear();
 
     // Requests it was handling fail; offers it had not voted on count as abstentions.
@@ -161,10 +165,16 @@ Status Engine::close(const std::string& procid, CloseReason reason, Effects& out
     std::sort(held.begin(), held.end());
     for (const auto& ptype : held) end_launch(ptype, out);
 
+    // Send-on-exit messages were admitted when they were registered: no quota refuses them now.
     if (reason == CloseReason::DIED) {
-        for (const auto& m : std::vector<Message>(p->on_exit)) send(procid, m, out, nullptr);
+        for (const auto& m : std::vector<Message>(p->on_exit)) {
+            if (check_message(m) == Status::OK) send_checked(*p, m, out, nullptr);
+        }
     }
+    const std::shared_ptr<Account> account = p->account;
+    account->on_exit -= p->on_exit.size();
     procids_.erase(procid);
+    procid_left(account, out);
     return Status::OK;
 }
 
@@ -233,7 +243,9 @@ Status Engine::ptype_declare(const std::string& procid, const std::string& ptype
     if (p == nullptr) return Status::ERR_PROCID;
     if (types_->find_ptype(ptype) == nullptr) return Status::ERR_PTYPE;
     if (contains(p->ptypes, ptype)) return Status::OK;
-    for (const Signature* sig : types_->declared_signatures(ptype)) {
+    const auto signatures = types_->declared_signatures(ptype);
+    if (p->account->patterns + signatures.size() > options_.limits.patterns) return Status::ERR_OVERFLOW;
+    for (const Signature* sig : signatures) {
         add_pattern(*p, pattern_from_signature(*sig, ptype), ptype);
     }
     p->ptypes.push_back(ptype);
@@ -260,6 +272,7 @@ Status Engine::ptype_undeclare(const std::string& procid, const std::string& pty
         patterns_.remove(slot);
         p->patterns.erase(std::find(p->patterns.begin(), p->patterns.end(), slot));
     }
+    p->account->patterns -= generated.size();
     erase_value(p->ptypes, ptype);
     if (p->default_ptype == ptype) p->default_ptype = p->ptypes.empty() ? std::string() : p->ptypes.front();
     return Status::OK;
@@ -306,6 +319,7 @@ Status Engine::pattern_register(const std::string& procid, const Pattern& patter
     for (const auto& f : pattern.files) {
         if (f.empty() || f[0] != '/') return Status::ERR_PATH;  // as a message's file, and FileJoin's
     }
+    if (p->account->patterns >= options_.limits.patterns) return Status::ERR_OVERFLOW;
     PatternId id = add_pattern(*p, pattern, {});
     if (ret_id != nullptr) *ret_id = id;
     return Status::OK;
@@ -320,6 +334,7 @@ Status Engine::pattern_unregister(const std::string& procid, PatternId id) {
     const PatternStore::Slot slot = *it;
     p->patterns.erase(it);
     patterns_.remove(slot);
+    --p->account->patterns;
     return Status::OK;
 }
 
@@ -328,6 +343,7 @@ PatternId Engine::add_pattern(ProcidState& owner, Pattern pattern, const std::st
     std::sort(pattern.contexts.begin(), pattern.contexts.end(),
               [](const PatternContext& a, const PatternContext& b) { return a.slot < b.slot; });
     owner.patterns.push_back(patterns_.add(id, &owner.id, ptype, ++clock_, pattern));
+    ++owner.account->patterns;
     return id;
 }
 

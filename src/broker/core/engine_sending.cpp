@@ -25,6 +25,19 @@ Status Engine::check_message(const Message& m) const {
     return Status::OK;
 }
 
+// What the sender's client may still make the engine keep: any send is refused while its queue
+// entries are at their limit (a notice may be queued too), a request or offer while its live
+// messages, or all live messages, are.
+Status Engine::check_quota(const ProcidState& sender, const Message& m) const {
+    const Limits& limits = options_.limits;
+    const Account& a = *sender.account;
+    if (a.queued >= limits.queued) return Status::ERR_OVERFLOW;
+    if (m.body.cls != Class::NOTICE && (a.live >= limits.live || live_.size() >= limits.live_total)) {
+        return Status::ERR_OVERFLOW;
+    }
+    return Status::OK;
+}
+
 void Engine::prepare(const ProcidState& sender, Message& m) {
     auto& b = m.body;
     auto& h = m.header;
@@ -51,6 +64,7 @@ Status Engine::send(const std::string& procid, const Message& message, Effects& 
     ProcidState* sender = find_procid(procid);
     if (sender == nullptr) return Status::ERR_PROCID;
     if (Status s = check_message(message); s != Status::OK) return s;
+    if (Status s = check_quota(*sender, message); s != Status::OK) return s;
     return send_checked(*sender, message, out, ret_id);
 }
 
@@ -58,6 +72,7 @@ Status Engine::send(const std::string& procid, Message&& message, Effects& out, 
     ProcidState* sender = find_procid(procid);
     if (sender == nullptr) return Status::ERR_PROCID;
     if (Status s = check_message(message); s != Status::OK) return s;
+    if (Status s = check_quota(*sender, message); s != Status::OK) return s;
     return send_checked(*sender, std::move(message), out, ret_id);
 }
 
@@ -72,8 +87,9 @@ Status Engine::send_checked(const ProcidState& sender, Message m, Effects& out, 
         auto lm = std::make_unique<LiveMessage>();
         lm->body = std::make_shared<const MessageBody>(std::move(m.body));
         lm->header = std::move(m.header);
+        lm->account = sender.account;
         live = lm.get();
-        live_.emplace(live->body->id, std::move(lm));
+        keep_live(std::move(lm));
     }
     MessageView view = live ? live->view() : MessageView{std::make_shared<const MessageBody>(std::move(m.body)), m.header};
     if (stage1 != Status::OK) {
@@ -92,7 +108,9 @@ Status Engine::send_on_exit(const std::string& procid, const Message& message) {
     }
     if (message.header.scope != Scope::SESSION) return Status::ERR_SCOPE;
     if (Status s = check_message(message); s != Status::OK) return s;
+    if (sender->account->on_exit >= options_.limits.on_exit) return Status::ERR_OVERFLOW;
     sender->on_exit.push_back(message);
+    ++sender->account->on_exit;
     return Status::OK;
 }
 
@@ -344,6 +362,7 @@ void Engine::finish(LiveMessage& live, State state, Effects& out) {
     // the patterns that voted. A TT_HANDLER message is matched against no pattern, so none
     // sees its outcome either (facts §5.3).
     if (live.body->address != Address::HANDLER) deliver_observers(live.view(), live.body->cls == Class::OFFER, out);
+    charge(*live.account, &Account::live, false);
     live_.erase(live.body->id);
 }
 

@@ -169,6 +169,18 @@ bool Engine::enqueue(const QueueKey& key, const std::string& ptype, Waiting item
     for (const auto& e : queue_) {
         if (e->key == key && e->ptype == ptype && e->item.view->id == item.view->id) return false;
     }
+    std::shared_ptr<Account> payer = account_of(item.view);
+    if (queue_.size() >= options_.limits.queued_total) {
+        // A request or offer fails and its sender (when there) hears why; a copy or a notice has
+        // nobody to tell, so the host logs it.
+        auto it = item.promise_ptype.empty() ? live_.find(item.view->id) : live_.end();
+        if (it != live_.end()) {
+            fail_message(it->second.get(), Status::ERR_OVERFLOW, out);
+        } else {
+            out.push_back(Dropped{payer->client, 1, DropCause::QUEUE_FULL});
+        }
+        return false;
+    }
     item.view.header.state = State::QUEUED;
     if (item.promise_ptype.empty()) {
         auto it = live_.find(item.view->id);
@@ -182,7 +194,7 @@ bool Engine::enqueue(const QueueKey& key, const std::string& ptype, Waiting item
         }
     }
     out.push_back(Queued{key, ptype, item.view, !item.promise_ptype.empty()});
-    queue_.push_back(std::make_unique<QueueEntry>(QueueEntry{key, ptype, std::move(item)}));
+    queue_add(std::make_unique<QueueEntry>(QueueEntry{key, ptype, std::move(item), std::move(payer), 0}));
     return true;
 }
 
@@ -211,8 +223,7 @@ void Engine::retry_queue(const QueueKey& key, const ProcidState* only_for, Effec
             }
         }
         if (delivered) {
-            out.push_back(Dequeued{e.key, e.ptype, e.item.view->id});
-            queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
+            unqueue(queue_.begin() + static_cast<std::ptrdiff_t>(i), out);
         } else {
             ++i;
         }
@@ -231,16 +242,18 @@ Status Engine::queue_restore(const Queued& q) {
     }
     MessageView view = q.message;
     view.header.state = State::QUEUED;
+    std::shared_ptr<Account> payer = account_of(view);
     if (!q.observer_copy && view->cls != Class::NOTICE) {
         if (live_.count(view->id) != 0) return Status::ERR_INVALID;
         auto live = std::make_unique<LiveMessage>();
         live->body = view.body;
         live->header = view.header;
         live->queued = true;
-        live_.emplace(view->id, std::move(live));
+        live->account = payer;
+        keep_live(std::move(live));
     }
-    queue_.push_back(std::make_unique<QueueEntry>(
-        QueueEntry{q.queue, q.ptype, Waiting{view, q.observer_copy ? q.ptype : std::string(), false}}));
+    queue_add(std::make_unique<QueueEntry>(
+        QueueEntry{q.queue, q.ptype, Waiting{view, q.observer_copy ? q.ptype : std::string(), false}, std::move(payer), 0}));
     return Status::OK;
 }
 

@@ -14,8 +14,22 @@ namespace ttbus::core {
 // ---------------------------------------------------------------------------------------------
 // Internal state
 
+// What one client makes the engine keep (Limits). Shared by its procids and by every message and
+// queue entry it is charged for, so a message keeps its payer after the procid has gone.
+struct Engine::Account {
+    std::string client;
+    std::size_t procids = 0;
+    std::size_t patterns = 0;
+    std::size_t live = 0;
+    std::size_t queued = 0;
+    std::size_t on_exit = 0;
+    std::uint64_t gone = 0;  // when its last procid closed (0: it has procids, or never had)
+    bool orphan() const { return procids == 0; }
+};
+
 struct Engine::ProcidState {
     std::string id;
+    std::shared_ptr<Account> account;
     std::string session;
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;
@@ -36,6 +50,8 @@ struct Engine::LiveMessage {
     std::vector<std::string> voters;    // offers: one entry per copy awaiting a vote
     std::vector<std::string> launched;  // ptypes started for it: each at most once
     bool queued = false;                // the sender has been told TT_QUEUED
+    std::shared_ptr<Account> account;   // who pays for it
+    std::uint64_t seq = 0;
     MessageView view() const { return {body, header}; }
 };
 
@@ -68,6 +84,8 @@ struct Engine::QueueEntry {
     QueueKey key;
     std::string ptype;
     Waiting item;
+    std::shared_ptr<Account> account;  // who pays for it
+    std::uint64_t seq = 0;
 };
 
 inline bool contains(const std::vector<std::string>& v, const std::string& s) {

@@ -236,7 +236,7 @@ std::string Service::one_call(Connection& conn, core::Message& m, core::Class cl
     }
     if (conn.call_procid.empty()) conn.call_procid = open_procid(conn, default_session_, "");
     const std::string procid = conn.call_procid;
-    return send_checked(conn, procid, m, before_effects);
+    return send_checked(procid, m, before_effects);
 }
 
 void Service::Call(const MethodCall& c, CallMessage& message) {

@@ -1,5 +1,6 @@
 // What the broker knows of each client connection: its credentials, the procids and sessions it
-// owns, what it has in flight (for the limits), its pending one-call requests and its monitor filter.
+// owns, its pending one-call requests and its monitor filter. What it may make the broker keep is
+// the engine's to count (core::Limits): the connection is the engine's client.
 //
 // A client is either a connection on the bus, named by its unique name, or a peer-to-peer
 // connection to the broker's socket, named "peer:<n>" by the broker (never a valid unique name).
@@ -22,12 +23,6 @@
 
 namespace ttbus::dbus {
 
-// Per-connection limits (docs/dbus-api.md).
-inline constexpr std::size_t max_procids = 64;
-inline constexpr std::size_t max_patterns = 4096;
-inline constexpr std::size_t max_outstanding = 4096;
-inline constexpr std::size_t max_queued = 1024;
-
 struct MonitorFilter {
     std::string session;
     std::string op;
@@ -48,9 +43,6 @@ struct Connection {
 
     std::vector<std::string> procids;
     std::vector<std::string> sessions;  // created by it; they end with it
-    std::size_t patterns = 0;
-    std::unordered_set<std::string> outstanding;  // requests and offers sent and not finished
-    std::unordered_set<std::string> queued;       // message ids queued in the broker for it
 
     std::string call_procid;  // the procid Broker1.Call/Notify send from
     std::map<std::string, MessageRef> calls;  // pending Broker1.Call method calls by message id

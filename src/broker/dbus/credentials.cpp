@@ -127,12 +127,9 @@ void Service::credentials_arrived(const std::string& name, sd_bus_message* reply
 }
 
 std::string Service::open_procid(Connection& c, const std::string& session, const std::string& token) {
-    if (c.procids.size() >= max_procids) {
-        throw Failure(core::Status::ERR_OVERFLOW, "a connection may open " + std::to_string(max_procids) + " procids");
-    }
     core::Effects fx;
     std::string procid;
-    check(engine_.open({session, c.uid, c.gid, token}, fx, &procid), "session " + session);
+    check(engine_.open({session, c.uid, c.gid, token, c.name}, fx, &procid), "open in session " + session);
     connections_.own(procid, c);
     apply(fx);
     return procid;

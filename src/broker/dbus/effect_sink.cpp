@@ -5,6 +5,22 @@
 
 namespace ttbus::dbus {
 
+namespace {
+
+// What the engine let go of at a bound, with nobody left to tell: never silently.
+void log_dropped(const core::Dropped& d, const core::Limits& limits) {
+    const std::string n = std::to_string(d.count);
+    if (d.cause == core::DropCause::ORPHANED) {
+        log::warning("dropped " + n + " unanswered messages of " + d.client + ", which has gone: the broker keeps " +
+                     std::to_string(limits.orphaned) + " messages of gone clients (requests among them failed with TT_ERR_OVERFLOW)");
+    } else {
+        log::warning("dropped " + n + " message of " + d.client + " that was to be queued: the queues hold " +
+                     std::to_string(limits.queued_total) + " messages");
+    }
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Effects
 
@@ -27,7 +43,6 @@ void Service::apply(core::Effects& fx) {
             if (c == nullptr) continue;
             monitor_event("updated", &u->message, u->procid, [](Writer&) {});
             const bool final = is_final(u->message.header.state);
-            if (final) c->outstanding.erase(u->message->id);
             if (u->procid == c->call_procid) {
                 auto call = c->calls.find(u->message->id);
                 if (!final || call == c->calls.end()) continue;
@@ -63,16 +78,16 @@ void Service::apply(core::Effects& fx) {
             log::info("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind(), {.ptype = s->ptype});
             launcher_->start(*s);
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
-            if (Connection* c = connections_.owner(q->message->sender)) c->queued.insert(q->message->id);
             if (std::string error; store_ && !store_->put(*q, &error)) log::error("cannot keep a queued message: " + error, {.message = q->message->id, .ptype = q->ptype});
             monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry("ptype", q->ptype); });
         } else if (auto* dq = std::get_if<core::Dequeued>(&effect)) {
-            connections_.for_each([&](Connection& c) { c.queued.erase(dq->message_id); });
             if (std::string error; store_ && !store_->remove(*dq, &error)) log::error("cannot forget a queued message: " + error, {.message = dq->message_id, .ptype = dq->ptype});
             monitor_event("dequeued", nullptr, {}, [&](Writer& w) {
                 w.entry("id", dq->message_id);
                 w.entry("ptype", dq->ptype);
             });
+        } else if (auto* dr = std::get_if<core::Dropped>(&effect)) {
+            log_dropped(*dr, engine_.limits());
         }
     }
     fx.clear();

@@ -4,26 +4,18 @@
 
 namespace ttbus::dbus {
 
-// Every send goes through here: limits, the engine, the monitor, then the effects. `before_effects`
+// Every send goes through here: the engine (which keeps the limits), the monitor, then the effects. `before_effects`
 // runs once the id is known and before any effect is carried out (a one-call request must be
 // waiting for its reply before the reply can be applied). The message is taken when it is sent,
 // and left as it was when the send fails.
-std::string Service::send_checked(Connection& c, const std::string& procid, core::Message& m,
+std::string Service::send_checked(const std::string& procid, core::Message& m,
                                   const std::function<void(const std::string&)>& before_effects) {
     check_client_id(m.body.id, procid);
-    if (c.outstanding.size() >= max_outstanding) {
-        throw Failure(core::Status::ERR_OVERFLOW, std::to_string(max_outstanding) + " messages are already in flight");
-    }
-    if (c.queued.size() >= max_queued) {
-        throw Failure(core::Status::ERR_OVERFLOW, std::to_string(max_queued) + " messages are already queued");
-    }
     std::optional<core::Message> watched;
     if (connections_.monitors() > 0) watched = m;
-    const core::Class cls = m.body.cls;
     core::Effects fx;
     std::string id;
     check(engine_.send(procid, std::move(m), fx, &id), "send");
-    if (cls != core::Class::NOTICE) c.outstanding.insert(id);
     if (watched) {
         auto body = std::make_shared<core::MessageBody>(std::move(watched->body));
         body->id = id;
@@ -87,37 +79,28 @@ void Service::FileQuit(Connection&, const std::string& procid, const std::string
     check(engine_.file_quit(procid, file), "file " + file);
 }
 
-void Service::PtypeDeclare(Connection& owner, const std::string& procid, const std::string& ptype) {
-    std::size_t before = engine_.procid_info(procid)->patterns.size();
+void Service::PtypeDeclare(Connection&, const std::string& procid, const std::string& ptype) {
     core::Effects fx;
     check(engine_.ptype_declare(procid, ptype, fx), "ptype " + ptype);
-    owner.patterns += engine_.procid_info(procid)->patterns.size() - before;
     apply(fx);
 }
 
-void Service::PtypeUndeclare(Connection& owner, const std::string& procid, const std::string& ptype) {
-    std::size_t before = engine_.procid_info(procid)->patterns.size();
+void Service::PtypeUndeclare(Connection&, const std::string& procid, const std::string& ptype) {
     check(engine_.ptype_undeclare(procid, ptype), "ptype " + ptype);
-    owner.patterns -= before - engine_.procid_info(procid)->patterns.size();
 }
 
 void Service::DefaultPtypeSet(Connection&, const std::string& procid, const std::string& ptype) {
     check(engine_.default_ptype_set(procid, ptype), "ptype " + ptype);
 }
 
-std::uint64_t Service::PatternRegister(Connection& owner, const std::string& procid, core::Pattern& pattern) {
-    if (owner.patterns >= max_patterns) {
-        throw Failure(core::Status::ERR_OVERFLOW, "a connection may register " + std::to_string(max_patterns) + " patterns");
-    }
+std::uint64_t Service::PatternRegister(Connection&, const std::string& procid, core::Pattern& pattern) {
     core::PatternId id = 0;
     check(engine_.pattern_register(procid, pattern, &id), "pattern");
-    ++owner.patterns;
     return id;
 }
 
-void Service::PatternUnregister(Connection& owner, const std::string& procid, std::uint64_t id) {
+void Service::PatternUnregister(Connection&, const std::string& procid, std::uint64_t id) {
     check(engine_.pattern_unregister(procid, id), "pattern " + std::to_string(id));
-    --owner.patterns;
 }
 
 void Service::ContextJoin(Connection&, const std::string& procid, const std::string& slot, const core::Value& value) {
@@ -130,8 +113,8 @@ void Service::ContextQuit(Connection&, const std::string& procid, const std::str
 
 // The hot path of a sender. One-way (no reply expected) is the same call; only its failure is told
 // differently (one_way_send_failed).
-std::string Service::Send(Connection& owner, const std::string& procid, core::Message& message) {
-    return send_checked(owner, procid, message, {});
+std::string Service::Send(Connection&, const std::string& procid, core::Message& message) {
+    return send_checked(procid, message, {});
 }
 
 void Service::SendOnExit(Connection&, const std::string& procid, core::Message& message) {

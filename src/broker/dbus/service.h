@@ -111,7 +111,7 @@ private:
     static int on_credentials(sd_bus_message* reply, void* userdata, sd_bus_error* error);
     void credentials_arrived(const std::string& name, sd_bus_message* reply);
     std::string open_procid(Connection& conn, const std::string& session, const std::string& token);
-    std::string send_checked(Connection& c, const std::string& procid, core::Message& m,
+    std::string send_checked(const std::string& procid, core::Message& m,
                              const std::function<void(const std::string&)>& before_effects);
     std::string one_call(Connection& conn, core::Message& m, core::Class cls,
                          const std::function<void(const std::string&)>& before_effects);

@@ -1,5 +1,6 @@
 #include "database.h"
 
+#include "text.h"
 #include "json_types.h"
 #include "parser.h"
 #include "printer.h"
@@ -30,7 +31,7 @@ std::optional<std::string> slurp(const std::string& path, std::string& error) {
     if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        if (errno != ENOENT) error = "cannot read " + path + ": " + std::strerror(errno);
+        if (errno != ENOENT) error = text::format(N_("cannot read %s: %s"), path, std::strerror(errno));
         return std::nullopt;
     }
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -98,7 +99,8 @@ FileTypes read_type_file(const std::string& path, FileFormat format, const CppOp
         Preprocessed pre = preprocess(path, cpp);
         if (pre.cpp_missing) {
             out.diagnostics.push_back({Severity::Warning, {shown, 0, 0, {}},
-                                       cpp.program + " cannot be run; parsing the file without the C preprocessor"});
+                                       text::format(N_("%s cannot be run; parsing the file without the C preprocessor"),
+                                                    cpp.program)});
         }
         if (pre.error) {
             out.diagnostics.push_back({Severity::Error, {shown, 0, 0, {}}, *pre.error});
@@ -153,9 +155,9 @@ std::optional<std::string> write_database(const std::string& path, const TypeSet
     fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return "cannot create " + dir.string() + ": " + ec.message();
+    if (ec) return text::format(N_("cannot create %s: %s"), dir.string(), ec.message());
     LockFile lock(dir, options);
-    if (!lock.held()) return "cannot lock " + (dir / ".tt_lock").string() + ": " + std::strerror(lock.error());
+    if (!lock.held()) return text::format(N_("cannot lock %s: %s"), (dir / ".tt_lock").string(), std::strerror(lock.error()));
     const std::string tmp = path + "_tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -163,13 +165,13 @@ std::optional<std::string> write_database(const std::string& path, const TypeSet
         out.flush();
         if (!out) {
             fs::remove(tmp, ec);
-            return "cannot write " + tmp;
+            return text::format(N_("cannot write %s"), tmp);
         }
     }
     fs::rename(tmp, target, ec);
     if (ec) {
         fs::remove(tmp, ec);
-        return "cannot rename " + tmp + " to " + path + ": " + ec.message();
+        return text::format(N_("cannot rename %s to %s: %s"), tmp, path, ec.message());
     }
     return std::nullopt;
 }

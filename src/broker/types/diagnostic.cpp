@@ -1,5 +1,7 @@
 #include "diagnostic.h"
 
+#include "text.h"
+
 #include <algorithm>
 
 namespace ttbus::types {
@@ -10,9 +12,11 @@ std::string format(const Diagnostic& d) {
         out += ':' + std::to_string(d.where.line);
         if (d.where.column > 0) out += ':' + std::to_string(d.where.column);
     }
-    if (!d.where.pointer.empty()) out += ": at " + d.where.pointer;
-    out += d.severity == Severity::Error ? ": error: " : ": warning: ";
-    out += d.message;
+    // TRANSLATORS: %s is a JSON Pointer into a type file, e.g. /ptypes/0/id.
+    if (!d.where.pointer.empty()) out += text::format(N_(": at %s"), d.where.pointer);
+    // TRANSLATORS: after "file:line:col: "; as a compiler says it in your language.
+    out += d.severity == Severity::Error ? text::format(N_(": error: %s"), d.message)
+                                         : text::format(N_(": warning: %s"), d.message);
     return out;
 }
 

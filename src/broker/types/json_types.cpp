@@ -1,5 +1,7 @@
 #include "json_types.h"
 
+#include "text.h"
+
 #include "vocabulary.h"
 
 #include <nlohmann/json.hpp>
@@ -24,11 +26,11 @@ public:
 
     ParsedTypes run(const json& doc) {
         object(doc, "", {"format", "version", "ptypes", "otypes"});
-        if (doc.value("format", json()) != "ttbus-types") fail("/format", "expected \"ttbus-types\"");
-        if (!doc.contains("version") || !doc["version"].is_number_integer()) fail("/version", "expected an integer");
+        if (doc.value("format", json()) != "ttbus-types") fail("/format", N_("expected \"ttbus-types\""));
+        if (!doc.contains("version") || !doc["version"].is_number_integer()) fail("/version", N_("expected an integer"));
         if (doc["version"].get<std::int64_t>() > json_format_version) {
-            fail("/version", "version " + doc["version"].dump() + " is newer than this reader understands (" +
-                                 std::to_string(json_format_version) + ")");
+            fail("/version", N_("version %s is newer than this reader understands (%s)"), doc["version"].dump(),
+                 std::to_string(json_format_version));
         }
         for (std::size_t i = 0; const auto& p : array(doc, "", "ptypes")) ptype(p, "/ptypes/" + std::to_string(i++));
         for (std::size_t i = 0; const auto& o : array(doc, "", "otypes")) otype(o, "/otypes/" + std::to_string(i++));
@@ -36,18 +38,20 @@ public:
     }
 
 private:
-    [[noreturn]] void fail(const std::string& pointer, const std::string& message) {
-        throw JsonError{pointer, message};
+    // `message` is a text marked with N_, its "%s" filled with `values`.
+    template <typename... Values>
+    [[noreturn]] void fail(const std::string& pointer, const char* message, const Values&... values) {
+        throw JsonError{pointer, text::format(message, values...)};
     }
 
     Location at(const std::string& pointer) const { return Location{file_, 0, 0, pointer.empty() ? "/" : pointer}; }
 
     // Checks that `v` is an object whose members are all in `allowed` (or x-* when extensions are allowed).
     void object(const json& v, const std::string& ptr, std::set<std::string> allowed, bool extensions = false) {
-        if (!v.is_object()) fail(ptr, "expected an object");
+        if (!v.is_object()) fail(ptr, N_("expected an object"));
         for (const auto& [key, value] : v.items()) {
             if (allowed.count(key) == 0 && !(extensions && key.starts_with("x-"))) {
-                fail(ptr + "/" + key, "unknown member \"" + key + "\"");
+                fail(ptr + "/" + key, N_("unknown member \"%s\""), key);
             }
         }
     }
@@ -55,24 +59,24 @@ private:
     const json& array(const json& v, const std::string& ptr, const char* key) {
         static const json empty = json::array();
         if (!v.contains(key)) return empty;
-        if (!v[key].is_array()) fail(ptr + "/" + key, "expected an array");
+        if (!v[key].is_array()) fail(ptr + "/" + key, N_("expected an array"));
         return v[key];
     }
 
     std::string string(const json& v, const std::string& ptr, const char* key, bool required) {
         if (!v.contains(key)) {
-            if (required) fail(ptr, std::string("missing member \"") + key + "\"");
+            if (required) fail(ptr, N_("missing member \"%s\""), key);
             return {};
         }
-        if (!v[key].is_string()) fail(ptr + "/" + key, "expected a string");
+        if (!v[key].is_string()) fail(ptr + "/" + key, N_("expected a string"));
         return v[key].get<std::string>();
     }
 
     std::string name(const json& v, const std::string& ptr, const char* key, bool required = true) {
         std::string n = string(v, ptr, key, required);
         if ((required || !n.empty()) && !is_name(n)) {
-            fail(ptr + "/" + key, "\"" + n + "\" is not a name (letters, then letters, digits, '_' or '-'; "
-                                              "not a reserved word)");
+            fail(ptr + "/" + key,
+                 N_("\"%s\" is not a name (letters, then letters, digits, '_' or '-'; not a reserved word)"), n);
         }
         return n;
     }
@@ -81,7 +85,7 @@ private:
         std::vector<std::string> out;
         for (std::size_t i = 0; const auto& item : array(v, ptr, key)) {
             std::string p = ptr + "/" + key + "/" + std::to_string(i++);
-            if (!item.is_string() || !is_name(item.get<std::string>())) fail(p, "expected a name");
+            if (!item.is_string() || !is_name(item.get<std::string>())) fail(p, N_("expected a name"));
             out.push_back(item.get<std::string>());
         }
         return out;
@@ -89,7 +93,7 @@ private:
 
     bool flag(const json& v, const std::string& ptr, const char* key) {
         if (!v.contains(key)) return false;
-        if (!v[key].is_boolean()) fail(ptr + "/" + key, "expected true or false");
+        if (!v[key].is_boolean()) fail(ptr + "/" + key, N_("expected true or false"));
         return v[key].get<bool>();
     }
 
@@ -143,14 +147,14 @@ private:
         object(v, ptr, allowed);
         core::Signature s;
         auto cat = category_from_word(string(v, ptr, "category", true));
-        if (!cat) fail(ptr + "/category", "expected \"handle\", \"handle_push\", \"handle_rotate\" or \"observe\"");
+        if (!cat) fail(ptr + "/category", N_("expected \"handle\", \"handle_push\", \"handle_rotate\" or \"observe\""));
         s.category = *cat;
         if (v.contains("scope")) {
             std::string w = string(v, ptr, "scope", true);
             auto sc = scope_from_word(w);
             if (w == "both") sc = core::Scope::BOTH;
             if (w == "none") sc = core::Scope::NONE;  // only a compiled database can hold it
-            if (!sc) fail(ptr + "/scope", "expected \"session\", \"file\", \"file_in_session\" or \"both\"");
+            if (!sc) fail(ptr + "/scope", N_("expected \"session\", \"file\", \"file_in_session\" or \"both\""));
             s.scope = *sc;
         }
         s.op = name(v, ptr, "op");
@@ -161,7 +165,7 @@ private:
         if (v.contains("opnum")) {
             const auto& n = v["opnum"];
             if (!n.is_number_integer() || n.get<std::int64_t>() < -1 || n.get<std::int64_t>() > INT32_MAX) {
-                fail(ptr + "/opnum", "expected an integer from -1 to 2147483647");
+                fail(ptr + "/opnum", N_("expected an integer from -1 to 2147483647"));
             }
             s.opnum = n.get<std::int32_t>();
         }
@@ -170,13 +174,13 @@ private:
             if (c == "notice") s.cls = core::Class::NOTICE;
             else if (c == "request") s.cls = core::Class::REQUEST;
             else if (c == "offer") s.cls = core::Class::OFFER;
-            else fail(ptr + "/class", "expected \"notice\", \"request\" or \"offer\"");
+            else fail(ptr + "/class", N_("expected \"notice\", \"request\" or \"offer\""));
         }
         if (of_otype) {
             s.ptype = name(v, ptr, "ptype", false);
             s.super_otype = name(v, ptr, "from", false);
             if (s.ptype.empty() && s.super_otype.empty()) {
-                fail(ptr, "an otype signature needs \"ptype\", or \"from\" alone for pure inheritance");
+                fail(ptr, N_("an otype signature needs \"ptype\", or \"from\" alone for pure inheritance"));
             }
         }
         return s;
@@ -186,7 +190,7 @@ private:
         object(v, ptr, {"mode", "vtype", "name", "value"});
         core::SignatureArg a;
         auto m = mode_from_word(string(v, ptr, "mode", true));
-        if (!m) fail(ptr + "/mode", "expected \"in\", \"out\" or \"inout\"");
+        if (!m) fail(ptr + "/mode", N_("expected \"in\", \"out\" or \"inout\""));
         a.mode = *m;
         a.vtype = name(v, ptr, "vtype");
         a.name = name(v, ptr, "name");
@@ -197,7 +201,7 @@ private:
             } else if (val.is_string()) {
                 a.value = val.get<std::string>();
             } else {
-                fail(ptr + "/value", "expected a 32-bit integer or a string");
+                fail(ptr + "/value", N_("expected a 32-bit integer or a string"));
             }
         }
         return a;
@@ -267,7 +271,8 @@ ParsedTypes parse_json_types(std::string_view text, const std::string& file) {
         if (auto colon = what.find(": "); colon != std::string::npos && what.find("column") < colon) {
             what = what.substr(colon + 2);
         }
-        failed.diagnostics.push_back({Severity::Error, position(text, e.byte, file), "malformed JSON: " + what});
+        failed.diagnostics.push_back(
+            {Severity::Error, position(text, e.byte, file), text::format(N_("malformed JSON: %s"), what)});
         return failed;
     }
     try {

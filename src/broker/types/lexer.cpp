@@ -1,5 +1,7 @@
 #include "lexer.h"
 
+#include "text.h"
+
 #include <array>
 #include <utility>
 
@@ -49,12 +51,12 @@ std::string_view spelling(Tok kind) {
 std::string describe(const Token& t) {
     switch (t.kind) {
         case Tok::Name: return "'" + t.text + "'";
-        case Tok::String: return "string \"" + t.text + "\"";
-        case Tok::Number: return "number " + t.text;
-        case Tok::End: return "end of input";
+        case Tok::String: return text::format(N_("string \"%s\""), t.text);
+        case Tok::Number: return text::format(N_("number %s"), t.text);
+        case Tok::End: return text::translate(N_("end of input"));
         default: break;
     }
-    if (t.kind >= Tok::Otype) return "reserved word '" + t.text + "'";
+    if (t.kind >= Tok::Otype) return text::format(N_("reserved word '%s'"), t.text);
     return std::string(spelling(t.kind));
 }
 
@@ -96,13 +98,13 @@ void Lexer::line_marker() {
         return;
     }
     if (!is_digit(peek())) {
-        throw SyntaxError(at, "unexpected preprocessor directive '#" + std::string(rest_of_line().substr(0, 20)) +
-                                  "' (was the input run through cpp?)");
+        throw SyntaxError(at, text::format(N_("unexpected preprocessor directive '#%s' (was the input run through cpp?)"),
+                                           rest_of_line().substr(0, 20)));
     }
     long number = 0;
     while (is_digit(peek())) {
         number = number * 10 + (peek() - '0');
-        if (number > 100000000) throw SyntaxError(at, "line number in line marker too large");
+        if (number > 100000000) throw SyntaxError(at, text::translate(N_("line number in line marker too large")));
         advance();
     }
     while (is_blank(peek())) advance();
@@ -115,7 +117,7 @@ void Lexer::line_marker() {
             name += peek();
             advance();
         }
-        if (peek() != '"') throw SyntaxError(at, "unterminated file name in line marker");
+        if (peek() != '"') throw SyntaxError(at, text::translate(N_("unterminated file name in line marker")));
         advance();
         have_name = true;
     }
@@ -139,7 +141,7 @@ void Lexer::skip_blanks_and_comments() {
             advance();
             advance();
             while (pos_ < text_.size() && !(peek() == '*' && peek(1) == '/')) advance();
-            if (pos_ >= text_.size()) throw SyntaxError(at, "unterminated comment: expected '*/'");
+            if (pos_ >= text_.size()) throw SyntaxError(at, text::translate(N_("unterminated comment: expected '*/'")));
             advance();
             advance();
         } else if (c == '_') {
@@ -182,7 +184,7 @@ Token Lexer::next() {
             t.text += peek();
             advance();
         }
-        if (pos_ >= text_.size()) throw SyntaxError(t.where, "unterminated string: expected '\"'");
+        if (pos_ >= text_.size()) throw SyntaxError(t.where, text::translate(N_("unterminated string: expected '\"'")));
         advance();
         t.kind = Tok::String;
         return t;
@@ -209,7 +211,7 @@ Token Lexer::next() {
             auto byte = static_cast<unsigned char>(c);
             std::string shown = (byte >= ' ' && byte < 0x7f) ? std::string(1, c)
                                                              : std::string("\\x") + hex[byte >> 4] + hex[byte & 15];
-            throw SyntaxError(t.where, "unexpected character '" + shown + "'");
+            throw SyntaxError(t.where, text::format(N_("unexpected character '%s'"), shown));
         }
     }
     advance();

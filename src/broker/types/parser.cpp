@@ -2,6 +2,8 @@
 
 #include "lexer.h"
 
+#include "text.h"
+
 #include <cstdint>
 
 namespace ttbus::types {
@@ -41,14 +43,14 @@ public:
 
     ParsedTypes run() {
         shift();
-        if (tok_.kind == Tok::End) fail("'ptype' or 'otype'");
+        if (tok_.kind == Tok::End) fail(N_("'ptype' or 'otype'"));
         while (tok_.kind != Tok::End) {
             if (tok_.kind == Tok::Ptype) {
                 ptype_def();
             } else if (tok_.kind == Tok::Otype) {
                 otype_def();
             } else {
-                fail("'ptype' or 'otype'");
+                fail(N_("'ptype' or 'otype'"));
             }
         }
         return std::move(out_);
@@ -57,18 +59,23 @@ public:
 private:
     void shift() { tok_ = lex_.next(); }
 
-    [[noreturn]] void fail(const std::string& expected) {
-        std::string msg = "expected " + expected + ", found " + describe(tok_);
-        if (tok_.kind >= Tok::Otype) msg += " (reserved words cannot be used as names)";
-        throw SyntaxError(tok_.where, msg);
+    // `expected` is a text marked with N_, its "%s" filled with `value`.
+    [[noreturn]] void fail(const char* expected, std::string_view value = {}) {
+        const std::string what = text::format(expected, value);
+        throw SyntaxError(tok_.where,
+                          tok_.kind >= Tok::Otype
+                              // TRANSLATORS: "expected <what the grammar allows>, found <the token>".
+                              ? text::format(N_("expected %s, found %s (reserved words cannot be used as names)"),
+                                             what, describe(tok_))
+                              : text::format(N_("expected %s, found %s"), what, describe(tok_)));
     }
 
-    void expect(Tok kind, const std::string& expected) {
-        if (tok_.kind != kind) fail(expected);
+    void expect(Tok kind, const char* expected, std::string_view value = {}) {
+        if (tok_.kind != kind) fail(expected, value);
         shift();
     }
 
-    std::string name(const std::string& expected) {
+    std::string name(const char* expected) {
         if (tok_.kind != Tok::Name) fail(expected);
         std::string n = std::move(tok_.text);
         shift();
@@ -76,11 +83,11 @@ private:
     }
 
     std::int32_t number() {
-        if (tok_.kind != Tok::Number) fail("a number");
+        if (tok_.kind != Tok::Number) fail(N_("a number"));
         std::int64_t v = 0;
         for (char c : tok_.text) {
             v = v * 10 + (c - '0');
-            if (v > INT32_MAX) throw SyntaxError(tok_.where, "number " + tok_.text + " is too large (at most 2147483647)");
+            if (v > INT32_MAX) throw SyntaxError(tok_.where, text::format(N_("number %s is too large (at most 2147483647)"), tok_.text));
         }
         shift();
         return static_cast<std::int32_t>(v);
@@ -90,15 +97,15 @@ private:
         Location at = tok_.where;
         shift();
         core::Ptype p;
-        p.id = name("a ptype name after 'ptype'");
-        expect(Tok::LBrace, "'{' after the ptype name");
+        p.id = name(N_("a ptype name after 'ptype'"));
+        expect(Tok::LBrace, N_("'{' after the ptype name"));
         while (tok_.kind == Tok::Start || tok_.kind == Tok::PerFile || tok_.kind == Tok::PerSession) property(p);
         std::vector<Location> sig_at;
         sections(p.signatures, sig_at, [this](core::Category cat) { return ptype_signature(cat); });
         expect(Tok::RBrace, p.signatures.empty() && p.properties.empty()
-                                ? "a property ('start', 'per_file', 'per_session'), a section ('handle:', "
-                                  "'handle_push:', 'handle_rotate:', 'observe:') or '}'"
-                                : "a section ('handle:', 'handle_push:', 'handle_rotate:', 'observe:') or '}'");
+                                ? N_("a property ('start', 'per_file', 'per_session'), a section ('handle:', "
+                                     "'handle_push:', 'handle_rotate:', 'observe:') or '}'")
+                                : N_("a section ('handle:', 'handle_push:', 'handle_rotate:', 'observe:') or '}'"));
         if (tok_.kind == Tok::Semicolon) shift();
         out_.types.ptypes.push_back(std::move(p));
         out_.where.ptypes.push_back(std::move(at));
@@ -118,9 +125,10 @@ private:
             value = tok_.text;
             shift();
         } else {
-            fail("a string or a number after '" + prop + "'");
+            fail(N_("a string or a number after '%s'"), prop);
         }
-        expect(Tok::Semicolon, "';' after the " + prop + " value");
+        // TRANSLATORS: %s is a property: start, per_file or per_session.
+        expect(Tok::Semicolon, N_("';' after the %s value"), prop);
         bool replaced = false;
         for (auto& [k, v] : p.properties) {
             if (k == prop) {
@@ -139,7 +147,7 @@ private:
         while (is_section(tok_.kind)) {
             core::Category cat = category_of(tok_.kind);
             shift();
-            expect(Tok::Colon, "':' after the section name");
+            expect(Tok::Colon, N_("':' after the section name"));
             while (!is_section(tok_.kind) && tok_.kind != Tok::RBrace && tok_.kind != Tok::End) {
                 at.push_back(tok_.where);
                 sigs.push_back(signature(cat));
@@ -159,7 +167,7 @@ private:
         }
         if (tok_.kind == Tok::Opnum) {
             shift();
-            expect(Tok::Equals, "'=' after 'opnum'");
+            expect(Tok::Equals, N_("'=' after 'opnum'"));
             s.opnum = number();
         }
     }
@@ -170,28 +178,28 @@ private:
         if (is_scope(tok_.kind)) {
             s.scope = scope_of(tok_.kind);
             shift();
-            s.op = name("an op name after the scope");
+            s.op = name(N_("an op name after the scope"));
         } else {
-            s.op = name("a signature (an op name, optionally after 'session', 'file' or 'file_in_session'), "
-                        "a section such as 'handle:', or '}'");
+            s.op = name(N_("a signature (an op name, optionally after 'session', 'file' or 'file_in_session'), "
+                           "a section such as 'handle:', or '}'"));
         }
         interface(s);
         if (tok_.kind == Tok::Arrow) {
             shift();
             disposition_and_opnum(s);
-            expect(Tok::Semicolon, "'start', 'queue', 'opnum' or ';' (they come in this order)");
+            expect(Tok::Semicolon, N_("'start', 'queue', 'opnum' or ';' (they come in this order)"));
         } else {
-            expect(Tok::Semicolon, "'=>' or ';' after the signature");
+            expect(Tok::Semicolon, N_("'=>' or ';' after the signature"));
         }
         return s;
     }
 
     // '(' arglist ')' [context(...)]
     void interface(core::Signature& s) {
-        expect(Tok::LParen, "'(' after the op name");
+        expect(Tok::LParen, N_("'(' after the op name"));
         if (tok_.kind == Tok::Void) {
             shift();
-            expect(Tok::RParen, "')' after 'void'");
+            expect(Tok::RParen, N_("')' after 'void'"));
         } else if (tok_.kind == Tok::RParen) {
             shift();
         } else {
@@ -201,19 +209,19 @@ private:
                     shift();
                     continue;
                 }
-                expect(Tok::RParen, "',' or ')' after an argument");
+                expect(Tok::RParen, N_("',' or ')' after an argument"));
                 break;
             }
         }
         if (tok_.kind == Tok::Context) {
             shift();
-            expect(Tok::LParen, "'(' after 'context'");
-            s.contexts.push_back(name("a context slot name"));
+            expect(Tok::LParen, N_("'(' after 'context'"));
+            s.contexts.push_back(name(N_("a context slot name")));
             while (tok_.kind == Tok::Comma) {
                 shift();
-                s.contexts.push_back(name("a context slot name after ','"));
+                s.contexts.push_back(name(N_("a context slot name after ','")));
             }
-            expect(Tok::RParen, "',' or ')' after a context slot name");
+            expect(Tok::RParen, N_("',' or ')' after a context slot name"));
         }
     }
 
@@ -223,11 +231,11 @@ private:
             case Tok::In: a.mode = core::Mode::IN; break;
             case Tok::Out: a.mode = core::Mode::OUT; break;
             case Tok::Inout: a.mode = core::Mode::INOUT; break;
-            default: fail("an argument mode ('in', 'out' or 'inout'), 'void' or ')'");
+            default: fail(N_("an argument mode ('in', 'out' or 'inout'), 'void' or ')'"));
         }
         shift();
-        a.vtype = name("a vtype after the argument mode");
-        a.name = name("an argument name after the vtype");
+        a.vtype = name(N_("a vtype after the argument mode"));
+        a.name = name(N_("an argument name after the vtype"));
         return a;
     }
 
@@ -235,23 +243,23 @@ private:
         Location at = tok_.where;
         shift();
         core::Otype o;
-        o.id = name("an otype name after 'otype'");
+        o.id = name(N_("an otype name after 'otype'"));
         std::vector<Location> parent_at;
         if (tok_.kind == Tok::Colon) {
             shift();
             parent_at.push_back(tok_.where);
-            o.parents.push_back(name("a parent otype name after ':'"));
+            o.parents.push_back(name(N_("a parent otype name after ':'")));
             while (tok_.kind == Tok::Name) {
                 parent_at.push_back(tok_.where);
-                o.parents.push_back(name("a parent otype name"));
+                o.parents.push_back(name(N_("a parent otype name")));
             }
-            expect(Tok::LBrace, "another parent otype name or '{'");
+            expect(Tok::LBrace, N_("another parent otype name or '{'"));
         } else {
-            expect(Tok::LBrace, "':' and parent otypes, or '{' after the otype name");
+            expect(Tok::LBrace, N_("':' and parent otypes, or '{' after the otype name"));
         }
         std::vector<Location> sig_at;
         sections(o.signatures, sig_at, [this](core::Category cat) { return otype_signature(cat); });
-        expect(Tok::RBrace, "a section ('handle:', 'handle_push:', 'handle_rotate:', 'observe:') or '}'");
+        expect(Tok::RBrace, N_("a section ('handle:', 'handle_push:', 'handle_rotate:', 'observe:') or '}'"));
         if (tok_.kind == Tok::Semicolon) shift();
         out_.types.otypes.push_back(std::move(o));
         out_.where.otypes.push_back(std::move(at));
@@ -262,16 +270,16 @@ private:
     core::Signature otype_signature(core::Category cat) {
         core::Signature s;
         s.category = cat;
-        s.op = name("a signature (an op name), a section such as 'handle:', or '}'");
+        s.op = name(N_("a signature (an op name), a section such as 'handle:', or '}'"));
         interface(s);
-        expect(Tok::Arrow, "'=>' and the handling ptype (otype signatures name their ptype)");
+        expect(Tok::Arrow, N_("'=>' and the handling ptype (otype signatures name their ptype)"));
         if (tok_.kind == Tok::From) {  // pure inheritance: the check copies the rest from the parent
             shift();
-            s.super_otype = name("an otype name after 'from'");
-            expect(Tok::Semicolon, "';' after the inherited otype");
+            s.super_otype = name(N_("an otype name after 'from'"));
+            expect(Tok::Semicolon, N_("';' after the inherited otype"));
             return s;
         }
-        s.ptype = name("a ptype name or 'from' after '=>'");
+        s.ptype = name(N_("a ptype name or 'from' after '=>'"));
         if (is_scope(tok_.kind)) {
             s.scope = scope_of(tok_.kind);
             shift();
@@ -279,9 +287,9 @@ private:
         disposition_and_opnum(s);
         if (tok_.kind == Tok::From) {
             shift();
-            s.super_otype = name("an otype name after 'from'");
+            s.super_otype = name(N_("an otype name after 'from'"));
         }
-        expect(Tok::Semicolon, "a scope, 'start', 'queue', 'opnum', 'from' or ';' (they come in this order)");
+        expect(Tok::Semicolon, N_("a scope, 'start', 'queue', 'opnum', 'from' or ';' (they come in this order)"));
         return s;
     }
 
@@ -297,7 +305,7 @@ ParsedTypes parse_types(std::string_view text, const std::string& file) {
         return Parser(text, file).run();
     } catch (const SyntaxError& e) {
         ParsedTypes failed;
-        failed.diagnostics.push_back({Severity::Error, e.where, "syntax error: " + std::string(e.what())});
+        failed.diagnostics.push_back({Severity::Error, e.where, text::format(N_("syntax error: %s"), e.what())});
         return failed;
     }
 }

@@ -1,5 +1,7 @@
 #include "preprocessor.h"
 
+#include "text.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -35,7 +37,7 @@ Preprocessed preprocess(const std::string& path, const CppOptions& options) {
 
     int pipefd[2];
     if (pipe(pipefd) != 0) {
-        out.error = std::string("cannot create a pipe: ") + std::strerror(errno);
+        out.error = text::format(N_("cannot create a pipe: %s"), std::strerror(errno));
         return out;
     }
     posix_spawn_file_actions_t actions;
@@ -55,7 +57,7 @@ Preprocessed preprocess(const std::string& path, const CppOptions& options) {
         if (raw) {
             out.text = std::move(*raw);
         } else {
-            out.error = "cannot read " + path;
+            out.error = text::format(N_("cannot read %s"), path);
         }
         return out;
     }
@@ -73,7 +75,8 @@ Preprocessed preprocess(const std::string& path, const CppOptions& options) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        out.error = options.program + " failed on " + path;
+        // TRANSLATORS: "<the C preprocessor> failed on <file>".
+        out.error = text::format(N_("%s failed on %s"), options.program, path);
     }
     return out;
 }

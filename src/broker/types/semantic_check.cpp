@@ -1,5 +1,7 @@
 #include "semantic_check.h"
 
+#include "text.h"
+
 #include "vocabulary.h"
 
 #include <algorithm>
@@ -64,8 +66,8 @@ private:
         for (std::size_t i = 0; i < ts.ptypes.size(); ++i) {
             for (std::size_t j = 0; j < i; ++j) {
                 if (ts.ptypes[j].id == ts.ptypes[i].id) {
-                    error(p_.where.ptypes[i], "ptype '" + ts.ptypes[i].id + "' is already defined at " +
-                                                  where_text(p_.where.ptypes[j]));
+                    error(p_.where.ptypes[i], text::format(N_("ptype '%s' is already defined at %s"), ts.ptypes[i].id,
+                                                           where_text(p_.where.ptypes[j])));
                     break;
                 }
             }
@@ -73,8 +75,8 @@ private:
         for (std::size_t i = 0; i < ts.otypes.size(); ++i) {
             for (std::size_t j = 0; j < i; ++j) {
                 if (ts.otypes[j].id == ts.otypes[i].id) {
-                    error(p_.where.otypes[i], "otype '" + ts.otypes[i].id + "' is already defined at " +
-                                                  where_text(p_.where.otypes[j]));
+                    error(p_.where.otypes[i], text::format(N_("otype '%s' is already defined at %s"), ts.otypes[i].id,
+                                                           where_text(p_.where.otypes[j])));
                     break;
                 }
             }
@@ -87,7 +89,8 @@ private:
             for (std::size_t k = 0; k < o.parents.size(); ++k) {
                 if (otype(o.parents[k]) == nullptr) {
                     error(p_.where.otype_parents[i][k],
-                          "otype '" + o.id + "' names parent otype '" + o.parents[k] + "', which is not defined");
+                          text::format(N_("otype '%s' names parent otype '%s', which is not defined"), o.id,
+                                       o.parents[k]));
                 }
             }
         }
@@ -103,7 +106,8 @@ private:
                 todo.pop_front();
                 for (const auto& parent : o ? o->parents : std::vector<std::string>{}) {
                     if (parent == self) {
-                        error(p_.where.otypes[i], "otype '" + self + "' inherits from itself (inheritance cycle)");
+                        error(p_.where.otypes[i],
+                              text::format(N_("otype '%s' inherits from itself (inheritance cycle)"), self));
                         return false;
                     }
                     if (seen.insert(parent).second) todo.push_back(parent);
@@ -171,14 +175,15 @@ private:
             const bool pure = s.ptype.empty();
             if (pure || (!s.super_otype.empty() && s.super_otype != o.id)) {
                 if (std::find(anc.begin(), anc.end(), s.super_otype) == anc.end()) {
-                    error(at, "signature " + describe_interface(s) + " in otype '" + o.id + "' inherits from '" +
-                                  s.super_otype + "', which is not an ancestor of '" + o.id + "'");
+                    error(at, text::format(N_("signature %s in otype '%s' inherits from '%s', which is not an "
+                                              "ancestor of '%s'"),
+                                           describe_interface(s), o.id, s.super_otype, o.id));
                     continue;
                 }
                 const core::Signature* from = inherited(s.super_otype, s);
                 if (from == nullptr) {
-                    error(at, "inherited signature " + describe_interface(s) + " in otype '" + o.id +
-                                  "' does not exist in parent '" + s.super_otype + "'");
+                    error(at, text::format(N_("inherited signature %s in otype '%s' does not exist in parent '%s'"),
+                                           describe_interface(s), o.id, s.super_otype));
                     continue;
                 }
                 if (pure) {
@@ -189,13 +194,13 @@ private:
                 }
             }
             if (!ptype_exists(s.ptype)) {
-                error(at, "signature " + describe_interface(s) + " in otype '" + o.id + "' names ptype '" +
-                              s.ptype + "', which is not defined");
+                error(at, text::format(N_("signature %s in otype '%s' names ptype '%s', which is not defined"),
+                                       describe_interface(s), o.id, s.ptype));
             }
             for (std::size_t k = 0; k < si; ++k) {
                 if (indistinguishable(o.signatures[k], s)) {
-                    warning(at, "otype '" + o.id + "' defines handler " + describe_interface(s) +
-                                    " twice (first at " + where_text(p_.where.otype_signatures[oi][k]) + ")");
+                    warning(at, text::format(N_("otype '%s' defines handler %s twice (first at %s)"), o.id,
+                                             describe_interface(s), where_text(p_.where.otype_signatures[oi][k])));
                     break;
                 }
             }
@@ -210,9 +215,8 @@ private:
                 const Location& at = p_.where.ptype_signatures[pi][si];
                 for (std::size_t k = 0; k < si; ++k) {
                     if (indistinguishable(ps[pi].signatures[k], s)) {
-                        error(at, "ptype '" + ps[pi].id + "' already has handler signature " +
-                                      describe_interface(s) + " (at " +
-                                      where_text(p_.where.ptype_signatures[pi][k]) + ")");
+                        error(at, text::format(N_("ptype '%s' already has handler signature %s (at %s)"), ps[pi].id,
+                                               describe_interface(s), where_text(p_.where.ptype_signatures[pi][k])));
                         break;
                     }
                 }
@@ -221,8 +225,8 @@ private:
                     if (ps[qi].id == ps[pi].id) continue;
                     for (const auto& other : ps[qi].signatures) {
                         if (indistinguishable(other, s)) {
-                            warning(at, "ptypes '" + ps[qi].id + "' and '" + ps[pi].id +
-                                            "' both handle " + describe_interface(s));
+                            warning(at, text::format(N_("ptypes '%s' and '%s' both handle %s"), ps[qi].id, ps[pi].id,
+                                                     describe_interface(s)));
                             break;
                         }
                     }

@@ -1,5 +1,7 @@
 #include "typeset.h"
 
+#include "text.h"
+
 #include "vocabulary.h"
 
 #include <algorithm>
@@ -72,18 +74,19 @@ void unit_as_start_string(core::Ptype& p) {
 namespace {
 
 std::string not_a_name(std::string_view what, const std::string& n) {
-    return is_name(n) ? std::string() : std::string(what) + " '" + n + "' is not a name";
+    // TRANSLATORS: the first %s is a word of the types language (op, vtype, ptype, ...).
+    return is_name(n) ? std::string() : text::format(N_("%s '%s' is not a name"), what, n);
 }
 
 std::string unrepresentable(const core::Signature& s) {
     std::string e = not_a_name("op", s.op);
-    if (e.empty() && s.opnum < -1) e = "opnum " + std::to_string(s.opnum) + " is negative";  // -1: none
+    if (e.empty() && s.opnum < -1) e = text::format(N_("opnum %s is negative"), std::to_string(s.opnum));  // -1: none
     if (e.empty() && (s.category == core::Category::UNDEFINED || s.category == core::Category::LAST)) {
-        e = "no category";  // the source names a section for each
+        e = text::translate(N_("no category"));  // the source names a section for each
     }
     for (const auto& a : s.args) {
         if (e.empty() && a.mode != core::Mode::IN && a.mode != core::Mode::OUT && a.mode != core::Mode::INOUT) {
-            e = "an argument has no mode";
+            e = text::translate(N_("an argument has no mode"));
         }
         if (e.empty()) e = not_a_name("vtype", a.vtype);
         if (e.empty()) e = not_a_name("argument name", a.name);
@@ -93,7 +96,7 @@ std::string unrepresentable(const core::Signature& s) {
     }
     if (e.empty() && !s.ptype.empty()) e = not_a_name("ptype", s.ptype);
     if (e.empty() && !s.super_otype.empty()) e = not_a_name("otype", s.super_otype);
-    return e.empty() ? e : "signature " + s.op + ": " + e;
+    return e.empty() ? e : text::format(N_("signature %s: %s"), s.op, e);
 }
 
 // The parent chain of `id` reaches `id` again.
@@ -117,32 +120,33 @@ std::string unrepresentable(const TypeSet& set) {
     std::set<std::string> ids;
     for (const auto& p : set.ptypes) {
         if (std::string e = not_a_name("ptype", p.id); !e.empty()) return e;
-        if (!ids.insert(p.id).second) return "ptype '" + p.id + "' is defined twice";
+        if (!ids.insert(p.id).second) return text::format(N_("ptype '%s' is defined twice"), p.id);
         std::set<std::string> names;
         for (const auto& [name, value] : p.properties) {
-            if (property_rank(name) > 2) return "ptype '" + p.id + "' has a property '" + name + "'";
-            if (!names.insert(name).second) return "ptype '" + p.id + "' has two " + name + " properties";
+            if (property_rank(name) > 2) return text::format(N_("ptype '%s' has a property '%s'"), p.id, name);
+            if (!names.insert(name).second) return text::format(N_("ptype '%s' has two %s properties"), p.id, name);
             if (value.find_first_of(std::string("\"\0", 2)) != std::string::npos) {  // a source string ends at '"'
-                return "ptype '" + p.id + "' has a " + name + " value with a '\"' or a NUL";
+                return text::format(N_("ptype '%s' has a %s value with a '\"' or a NUL"), p.id, name);
             }
         }
         for (const auto& s : p.signatures) {
             // `from` belongs to otype signatures; the writer has no place for it in a ptype's.
-            std::string e = s.super_otype.empty() ? unrepresentable(s) : "signature " + s.op + ": 'from' outside an otype";
-            if (!e.empty()) return "ptype '" + p.id + "': " + e;
+            std::string e = s.super_otype.empty() ? unrepresentable(s)
+                                                  : text::format(N_("signature %s: 'from' outside an otype"), s.op);
+            if (!e.empty()) return text::format(N_("ptype '%s': %s"), p.id, e);
         }
     }
     ids.clear();
     for (const auto& o : set.otypes) {
         if (std::string e = not_a_name("otype", o.id); !e.empty()) return e;
-        if (!ids.insert(o.id).second) return "otype '" + o.id + "' is defined twice";
+        if (!ids.insert(o.id).second) return text::format(N_("otype '%s' is defined twice"), o.id);
         for (const auto& parent : o.parents) {
-            if (std::string e = not_a_name("parent otype", parent); !e.empty()) return "otype '" + o.id + "': " + e;
+            if (std::string e = not_a_name("parent otype", parent); !e.empty()) return text::format(N_("otype '%s': %s"), o.id, e);
         }
-        if (own_ancestor(set, o.id)) return "otype '" + o.id + "' inherits from itself (inheritance cycle)";
+        if (own_ancestor(set, o.id)) return text::format(N_("otype '%s' inherits from itself (inheritance cycle)"), o.id);
         for (const auto& s : o.signatures) {
-            std::string e = s.ptype.empty() ? "signature " + s.op + ": no ptype" : unrepresentable(s);
-            if (!e.empty()) return "otype '" + o.id + "': " + e;
+            std::string e = s.ptype.empty() ? text::format(N_("signature %s: no ptype"), s.op) : unrepresentable(s);
+            if (!e.empty()) return text::format(N_("otype '%s': %s"), o.id, e);
         }
     }
     return {};

@@ -1,5 +1,7 @@
 #include "xdr_codec.h"
 
+#include "text.h"
+
 namespace ttbus::types {
 
 namespace {
@@ -7,7 +9,7 @@ std::size_t padded(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
 }  // namespace
 
 std::string_view XdrReader::bytes(std::size_t n) {
-    if (n > data_.size() - pos_) throw XdrError("truncated");
+    if (n > data_.size() - pos_) throw XdrError(text::translate(N_("truncated")));
     auto v = data_.substr(pos_, n);
     pos_ += n;
     return v;
@@ -25,16 +27,16 @@ std::int32_t XdrReader::i32() {
 std::optional<std::string> XdrReader::str() {
     std::int32_t len = i32();
     if (version_ == 1) {
-        if (len < 0) throw XdrError("negative string length");
+        if (len < 0) throw XdrError(text::translate(N_("negative string length")));
         if (len == 0) return std::string();
         std::int32_t inner = i32();
-        if (inner != len) throw XdrError("inconsistent string length");
+        if (inner != len) throw XdrError(text::translate(N_("inconsistent string length")));
     } else {
         if (len == -1) return std::nullopt;
-        if (len < 0) throw XdrError("negative string length");
+        if (len < 0) throw XdrError(text::translate(N_("negative string length")));
     }
     auto n = static_cast<std::size_t>(len);
-    if (padded(n) > data_.size() - pos_) throw XdrError("truncated string");
+    if (padded(n) > data_.size() - pos_) throw XdrError(text::translate(N_("truncated string")));
     std::string s(bytes(n));
     bytes(padded(n) - n);
     return s;
@@ -43,13 +45,13 @@ std::optional<std::string> XdrReader::str() {
 std::uint32_t XdrReader::count() {
     std::int32_t n = i32();
     // Every element takes at least one 4-byte unit.
-    if (n < 0 || static_cast<std::size_t>(n) > (data_.size() - pos_) / 4) throw XdrError("impossible element count");
+    if (n < 0 || static_cast<std::size_t>(n) > (data_.size() - pos_) / 4) throw XdrError(text::translate(N_("impossible element count")));
     return static_cast<std::uint32_t>(n);
 }
 
 bool XdrReader::present() {
     std::int32_t flag = i32();
-    if (flag != 0 && flag != 1) throw XdrError("bad pointer flag");
+    if (flag != 0 && flag != 1) throw XdrError(text::translate(N_("bad pointer flag")));
     return flag == 0;
 }
 

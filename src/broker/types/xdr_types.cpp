@@ -1,5 +1,6 @@
 #include "xdr_types.h"
 
+#include "text.h"
 #include "xdr_codec.h"
 
 
@@ -16,7 +17,7 @@ void read_list(XdrReader& r, F&& element) {
 template <typename E>
 E checked_enum(std::int32_t v, const char* what) {
     auto e = static_cast<E>(v);
-    if (!core::valid(e)) throw XdrError(std::string("bad ") + what + " " + std::to_string(v));
+    if (!core::valid(e)) throw XdrError(text::format(N_("bad %s %s"), what, std::to_string(v)));
     return e;
 }
 
@@ -30,7 +31,7 @@ core::SignatureArg read_arg(XdrReader& r, int version) {
         case 0: r.str(); break;
         case 1: a.value = r.i32(); break;
         case 2: a.value = r.text(); break;
-        default: throw XdrError("bad argument data type");
+        default: throw XdrError(text::translate(N_("bad argument data type")));
     }
     return a;
 }
@@ -142,28 +143,29 @@ XdrRead read_types_xdr(std::string_view data, const std::string& file) {
         out.version = r.i32();
         if (out.version > xdr_max_version) {
             out.diagnostics.push_back({Severity::Error, {file, 0, 0, {}},
-                                       "type database version " + std::to_string(out.version) +
-                                           " is newer than this reader understands (" +
-                                           std::to_string(xdr_max_version) + ")"});
+                                       text::format(N_("type database version %s is newer than this reader "
+                                                       "understands (%s)"),
+                                                    std::to_string(out.version), std::to_string(xdr_max_version))});
             return out;
         }
-        if (out.version < 1) throw XdrError("bad version " + std::to_string(out.version));
+        if (out.version < 1) throw XdrError(text::format(N_("bad version %s"), std::to_string(out.version)));
         r.set_version(out.version);
         if (r.present()) {
             read_list(r, [&] { out.types.ptypes.push_back(read_ptype(r, out.version)); });
             read_list(r, [&] { out.types.otypes.push_back(read_otype(r, out.version)); });
         }
-        if (!r.at_end()) throw XdrError("trailing data");
+        if (!r.at_end()) throw XdrError(text::translate(N_("trailing data")));
     } catch (const XdrError& e) {
         out.types = {};
         out.diagnostics.push_back(
-            {Severity::Error, {file, 0, 0, {}}, std::string("type database is damaged (") + e.what() + ")"});
+            {Severity::Error, {file, 0, 0, {}}, text::format(N_("type database is damaged (%s)"), e.what())});
         return out;
     }
     normalize(out.types);
     if (std::string what = unrepresentable(out.types); !what.empty()) {
         out.types = {};
-        out.diagnostics.push_back({Severity::Error, {file, 0, 0, {}}, "type database cannot hold this: " + what});
+        out.diagnostics.push_back(
+            {Severity::Error, {file, 0, 0, {}}, text::format(N_("type database cannot hold this: %s"), what)});
     }
     return out;
 }

@@ -46,6 +46,7 @@ inline Signature sig(Category c, Scope scope, const std::string& op, std::vector
 
 class EngineTest : public ::testing::Test {
 protected:
+    explicit EngineTest(EngineOptions options = {}) : engine(std::move(options)) {}
     Engine engine;
     Effects fx;
 

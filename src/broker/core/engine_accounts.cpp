@@ -1,0 +1,124 @@
+// The engine, part four: who pays for what it keeps (Limits). Procids, patterns, live messages
+// and queue entries are charged to the client that caused them; the messages of gone clients
+// (orphans) are kept within one budget, which the largest orphaner pays for.
+#include "engine_state.h"
+
+namespace ttbus::core {
+
+std::shared_ptr<Engine::Account> Engine::account_for(const std::string& client, const std::string& procid) {
+    const std::string& key = client.empty() ? procid : client;
+    std::shared_ptr<Account>& a = accounts_[key];
+    if (!a) {
+        a = std::make_shared<Account>();
+        a->client = key;
+    }
+    return a;
+}
+
+// The payer of a message about to be queued: the live message's, else its sender's client. A
+// notice whose sender has closed, or a message restored after a restart, has no known client.
+std::shared_ptr<Engine::Account> Engine::account_of(const MessageView& view) {
+    auto it = live_.find(view->id);
+    if (it != live_.end()) return it->second->account;
+    if (const ProcidState* p = find_procid(view->sender)) return p->account;
+    if (!departed_) {
+        departed_ = std::make_shared<Account>();
+        departed_->client = "(departed)";
+    }
+    return departed_;
+}
+
+void Engine::charge(Account& a, std::size_t Account::*counter, bool add) {
+    std::size_t& n = a.*counter;
+    n = add ? n + 1 : n - 1;
+    if (a.orphan()) orphaned_ = add ? orphaned_ + 1 : orphaned_ - 1;
+}
+
+void Engine::keep_live(std::unique_ptr<LiveMessage> live) {
+    live->seq = next_seq_++;
+    charge(*live->account, &Account::live, true);
+    const std::string id = live->body->id;
+    live_.emplace(id, std::move(live));
+}
+
+void Engine::queue_add(std::unique_ptr<QueueEntry> entry) {
+    entry->seq = next_seq_++;
+    charge(*entry->account, &Account::queued, true);
+    queue_.push_back(std::move(entry));
+}
+
+std::vector<std::unique_ptr<Engine::QueueEntry>>::iterator Engine::unqueue(
+    std::vector<std::unique_ptr<QueueEntry>>::iterator it, Effects& out) {
+    const QueueEntry& e = **it;
+    out.push_back(Dequeued{e.key, e.ptype, e.item.view->id});
+    charge(*e.account, &Account::queued, false);
+    return queue_.erase(it);
+}
+
+// A procid of the client closed. When it was the last, the client is gone: what it is still
+// charged for becomes orphaned and must fit the budget.
+void Engine::procid_left(const std::shared_ptr<Account>& a, Effects& out) {
+    if (--a->procids > 0) return;
+    accounts_.erase(a->client);
+    a->gone = next_gone_++;
+    orphaned_ += a->live + a->queued;
+    keep_orphans_bounded(out);
+}
+
+// Over the orphan budget, the gone client that left the most pays first, newest message first;
+// between equals the one that went last. A live message goes with its own queue entries and its
+// place behind a launch; it is failed with ERR_OVERFLOW (nobody waits for its update, but its
+// observers see the outcome). Classic ToolTalk keeps a quit sender's requests for their handler
+// without limit: so do we, up to the budget.
+void Engine::keep_orphans_bounded(Effects& out) {
+    const std::size_t budget = options_.limits.orphaned;
+    if (orphaned_ <= budget) return;
+    struct Kept {
+        std::uint64_t seq;
+        std::string live_id;  // a live message, or
+        QueueEntry* entry;    // a queue entry of a notice or an observer's copy
+    };
+    std::unordered_map<Account*, std::vector<Kept>> kept;
+    for (const auto& [id, live] : live_) {
+        if (live->account->orphan()) kept[live->account.get()].push_back({live->seq, id, nullptr});
+    }
+    for (const auto& e : queue_) {
+        const bool of_live = e->item.promise_ptype.empty() && live_.count(e->item.view->id) != 0;
+        if (e->account->orphan() && !of_live) kept[e->account.get()].push_back({e->seq, {}, e.get()});
+    }
+    for (auto& [a, list] : kept) {
+        std::sort(list.begin(), list.end(), [](const Kept& x, const Kept& y) { return x.seq < y.seq; });
+    }
+    auto weight = [](const Account* a) { return a->live + a->queued; };
+    std::vector<std::pair<Account*, std::size_t>> dropped;
+    auto remove_entries = [&](auto&& which) {
+        for (auto it = queue_.begin(); it != queue_.end();) it = which(**it) ? unqueue(it, out) : std::next(it);
+    };
+    while (orphaned_ > budget) {
+        Account* worst = nullptr;
+        for (const auto& [a, list] : kept) {
+            if (list.empty()) continue;
+            if (worst == nullptr || weight(a) > weight(worst) || (weight(a) == weight(worst) && a->gone > worst->gone)) {
+                worst = a;
+            }
+        }
+        if (worst == nullptr) break;  // what is over the budget is not the orphans' (cannot happen)
+        const Kept k = kept[worst].back();
+        kept[worst].pop_back();
+        auto counted = std::find_if(dropped.begin(), dropped.end(), [&](const auto& d) { return d.first == worst; });
+        if (counted == dropped.end()) counted = dropped.insert(dropped.end(), {worst, 0});
+        ++counted->second;
+        if (k.entry != nullptr) {
+            remove_entries([&](const QueueEntry& e) { return &e == k.entry; });
+            continue;
+        }
+        remove_entries([&](const QueueEntry& e) { return e.item.promise_ptype.empty() && e.item.view->id == k.live_id; });
+        for (auto& [ptype, ps] : starts_) {
+            std::erase_if(ps->waiting, [&](const Waiting& w) { return w.promise_ptype.empty() && w.view->id == k.live_id; });
+        }
+        fail_message(live_.at(k.live_id).get(), Status::ERR_OVERFLOW, out);
+    }
+    for (const auto& [a, n] : dropped) out.push_back(Dropped{a->client, n, DropCause::ORPHANED});
+}
+
+}  // namespace ttbus::core
