@@ -1,6 +1,7 @@
 // What the broker has queued for one receiver and not yet written: the bytes of each message, in
-// the order sent. sd-bus writes a connection's messages in order and tells how many it still holds
-// (sd_bus_get_n_queued_write), so the oldest sizes beyond that count have been written.
+// the order sent, and when the receiver last took something. sd-bus writes a connection's messages
+// in order and tells how many it still holds (sd_bus_get_n_queued_write), so the oldest sizes
+// beyond that count have been written.
 #pragma once
 
 #include <cstddef>
@@ -11,24 +12,29 @@ namespace ttbus::dbus {
 
 class Backlog {
 public:
-    // A message of about `bytes` was sent; the connection still holds `unwritten` messages.
-    void sent(std::size_t bytes, std::uint64_t unwritten) {
+    // A message of about `bytes` was sent at `now`; the connection still holds `unwritten` messages.
+    void sent(std::size_t bytes, std::uint64_t unwritten, std::uint64_t now) {
+        if (sizes_.empty()) progress_ = now;
         sizes_.push_back(bytes);
         bytes_ += bytes;
-        written(unwritten);
+        written(unwritten, now);
     }
-    // The connection still holds `unwritten` messages: the older ones are gone.
-    void written(std::uint64_t unwritten) {
+    // At `now` the connection still holds `unwritten` messages: the older ones are gone.
+    void written(std::uint64_t unwritten, std::uint64_t now) {
+        if (sizes_.size() > unwritten) progress_ = now;
         while (sizes_.size() > unwritten) {
             bytes_ -= sizes_.front();
             sizes_.pop_front();
         }
     }
     std::size_t bytes() const { return bytes_; }
+    // When a message was last written (or the backlog began).
+    std::uint64_t progress() const { return progress_; }
 
 private:
     std::deque<std::size_t> sizes_;
     std::size_t bytes_ = 0;
+    std::uint64_t progress_ = 0;
 };
 
 }  // namespace ttbus::dbus

@@ -159,8 +159,10 @@ void Service::close_peer(Peer& peer, std::string why) {
 }
 
 // sd-bus holds what it could not write yet; the oldest of a peer's sent messages beyond that are
-// written. A peer over its bound is closed; when all peers together are over theirs, the one with
-// the most unwritten (the one that reads least) is.
+// written. A peer over its bound that has taken nothing for a while does not read, and is closed.
+// One that reads, only slower than a sender sends, may fall further behind, until all peers
+// together are over their bound: then the one with the most unwritten (the one that reads least)
+// is closed.
 void Service::sent_to(sd_bus* bus, std::size_t bytes) {
     auto it = peers_.find(bus);
     if (it == peers_.end() || it->second->gone) return;
@@ -168,13 +170,16 @@ void Service::sent_to(sd_bus* bus, std::size_t bytes) {
         std::uint64_t n = 0;
         return sd_bus_get_n_queued_write(b, &n) < 0 ? 0 : n;
     };
+    std::uint64_t now = 0;
+    sd_event_now(event_, CLOCK_MONOTONIC, &now);
     Peer& peer = *it->second;
     backlog_total_ -= peer.backlog.bytes();
-    peer.backlog.sent(bytes, unwritten(bus));
+    peer.backlog.sent(bytes, unwritten(bus), now);
     backlog_total_ += peer.backlog.bytes();
-    if (peer.backlog.bytes() > max_backlog_bytes) {
-        log::warning(peer.name + " does not read: more than " + std::to_string(max_backlog_bytes >> 20) +
-                     " MiB wait to be written to it; closing it");
+    const bool stalled = now - peer.backlog.progress() >= max_backlog_stall_usec;
+    if ((peer.backlog.bytes() > max_backlog_bytes && stalled) || peer.backlog.bytes() > max_backlog_hard) {
+        log::warning(peer.name + " does not read: " + std::to_string(peer.backlog.bytes() >> 20) + " MiB wait to be written to it and it took nothing for " +
+                     std::to_string((now - peer.backlog.progress()) / 1000) + " ms; closing it");
         close_peer(peer, {});
         return;
     }
@@ -183,7 +188,7 @@ void Service::sent_to(sd_bus* bus, std::size_t bytes) {
     for (auto& [b, p] : peers_) {
         if (p->gone) continue;
         backlog_total_ -= p->backlog.bytes();
-        p->backlog.written(unwritten(b));
+        p->backlog.written(unwritten(b), now);
         backlog_total_ += p->backlog.bytes();
         if (most == nullptr || p->backlog.bytes() > most->backlog.bytes()) most = p.get();
     }

@@ -31,9 +31,12 @@
 namespace ttbus::dbus {
 
 // Bounds of the peer transport (docs/dbus-api.md): what the broker holds unwritten for one peer
-// connection and for all of them (a peer that does not read is closed, as if it had hung up), and
-// connections that have not authenticated yet (at the cap the oldest is closed).
+// connection that has taken nothing for a while and for all of them (a peer that does not read is
+// closed, as if it had hung up), and connections that have not authenticated yet (at the cap the
+// oldest is closed).
 inline constexpr std::size_t max_backlog_bytes = std::size_t{32} << 20;
+inline constexpr std::uint64_t max_backlog_stall_usec = 250'000;
+inline constexpr std::size_t max_backlog_hard = std::size_t{128} << 20;  // whether it takes something or not
 inline constexpr std::size_t max_backlog_total = std::size_t{256} << 20;
 inline constexpr std::size_t max_pending_peers = 64;
 inline constexpr std::uint64_t handshake_timeout_usec = 2'000'000;
