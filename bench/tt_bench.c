@@ -8,6 +8,10 @@
  *                                    then "received <n> last_usec <t>"
  *   tt_bench notifier COUNT          sends COUNT BenchTick notices (16 bytes) and BenchEnd;
  *                                    prints "start_usec <t>"
+ *   tt_bench slow-observer USEC      an observer that reads one notice every USEC microseconds,
+ *                                    until it is closed or killed; prints "ready"
+ *   tt_bench latency COUNT           COUNT BenchEcho requests of 16 bytes, one at a time; prints
+ *                                    "median_usec <m> p99_usec <p>" of their round trips
  *
  * Times are CLOCK_MONOTONIC microseconds, comparable across the processes of one machine. */
 #include <Tt/tt_c.h>
@@ -157,6 +161,59 @@ static int notifier(long count)
 	return 0;
 }
 
+static _Noreturn void slow_observer(long usec)
+{
+	struct timespec pause = {usec / 1000000, (usec % 1000000) * 1000};
+	open_in_session(TT_OBSERVE, "BenchTick", "BenchEnd");
+	for (;;) {
+		struct pollfd p = {tt_fd(), POLLIN, 0};
+		if (poll(&p, 1, -1) <= 0 || (p.revents & (POLLHUP | POLLERR)) != 0)
+			exit(0);
+		Tt_message m = tt_message_receive();
+		if (tt_ptr_error(m) == TT_ERR_NOMP)
+			exit(0); /* the broker closed the connection */
+		if (m != NULL && tt_ptr_error(m) == TT_OK)
+			tt_message_destroy(m);
+		nanosleep(&pause, NULL);
+	}
+}
+
+static int by_value(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int latency(long count)
+{
+	char *s = payload(16);
+	long long *took = calloc((size_t)count, sizeof *took);
+	long i;
+	if (took == NULL || count <= 0)
+		return 1;
+	need(tt_ptr_error(tt_open()), "tt_open");
+	for (i = 0; i < count; i++) {
+		long long t0 = now_usec();
+		Tt_message m = create(TT_REQUEST, "BenchEcho");
+		need(tt_message_arg_add(m, TT_INOUT, "string", s), "arg");
+		need(tt_message_send(m), "send");
+		for (;;) {
+			Tt_message r = next();
+			if (r == m && tt_message_state(m) == TT_HANDLED)
+				break;
+			if (r == m && tt_message_state(m) == TT_FAILED)
+				need(TT_ERR_NO_MATCH, "request failed");
+		}
+		took[i] = now_usec() - t0;
+		tt_message_destroy(m);
+	}
+	qsort(took, (size_t)count, sizeof *took, by_value);
+	printf("median_usec %lld p99_usec %lld\n", took[count / 2], took[count * 99 / 100]);
+	free(took);
+	free(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "handler") == 0)
@@ -167,6 +224,10 @@ int main(int argc, char **argv)
 		return observer();
 	if (argc == 3 && strcmp(argv[1], "notifier") == 0)
 		return notifier(atol(argv[2]));
-	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT\n");
+	if (argc == 3 && strcmp(argv[1], "slow-observer") == 0)
+		slow_observer(atol(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "latency") == 0)
+		return latency(atol(argv[2]));
+	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|slow-observer USEC|latency COUNT\n");
 	return 2;
 }
