@@ -8,8 +8,8 @@
  *                                    then "received <n> last_usec <t>"
  *   tt_bench notifier COUNT          sends COUNT BenchTick notices (16 bytes) and BenchEnd;
  *                                    prints "start_usec <t>"
- *   tt_bench slow-observer USEC      an observer that reads one notice every USEC microseconds,
- *                                    until it is closed or killed; prints "ready"
+ *   tt_bench stalled-observer        an observer that stops reading once it is ready (a program
+ *                                    stuck elsewhere), until it is killed; prints "ready"
  *   tt_bench latency COUNT           COUNT BenchEcho requests of 16 bytes, one at a time; prints
  *                                    "median_usec <m> p99_usec <p>" of their round trips
  *
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static long long now_usec(void)
 {
@@ -161,21 +162,11 @@ static int notifier(long count)
 	return 0;
 }
 
-static _Noreturn void slow_observer(long usec)
+static _Noreturn void stalled_observer(void)
 {
-	struct timespec pause = {usec / 1000000, (usec % 1000000) * 1000};
 	open_in_session(TT_OBSERVE, "BenchTick", "BenchEnd");
-	for (;;) {
-		struct pollfd p = {tt_fd(), POLLIN, 0};
-		if (poll(&p, 1, -1) <= 0 || (p.revents & (POLLHUP | POLLERR)) != 0)
-			exit(0);
-		Tt_message m = tt_message_receive();
-		if (tt_ptr_error(m) == TT_ERR_NOMP)
-			exit(0); /* the broker closed the connection */
-		if (m != NULL && tt_ptr_error(m) == TT_OK)
-			tt_message_destroy(m);
-		nanosleep(&pause, NULL);
-	}
+	for (;;)
+		pause();
 }
 
 static int by_value(const void *a, const void *b)
@@ -224,10 +215,10 @@ int main(int argc, char **argv)
 		return observer();
 	if (argc == 3 && strcmp(argv[1], "notifier") == 0)
 		return notifier(atol(argv[2]));
-	if (argc == 3 && strcmp(argv[1], "slow-observer") == 0)
-		slow_observer(atol(argv[2]));
+	if (argc == 2 && strcmp(argv[1], "stalled-observer") == 0)
+		stalled_observer();
 	if (argc == 3 && strcmp(argv[1], "latency") == 0)
 		return latency(atol(argv[2]));
-	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|slow-observer USEC|latency COUNT\n");
+	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|stalled-observer|latency COUNT\n");
 	return 2;
 }

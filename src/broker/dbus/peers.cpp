@@ -174,7 +174,7 @@ void Service::sent_to(sd_bus* bus, std::size_t bytes) {
     sd_event_now(event_, CLOCK_MONOTONIC, &now);
     Peer& peer = *it->second;
     backlog_total_ -= peer.backlog.bytes();
-    peer.backlog.sent(bytes, unwritten(bus), now);
+    peer.backlog.sent(bytes + queued_message_overhead, unwritten(bus), now);
     backlog_total_ += peer.backlog.bytes();
     const bool stalled = now - peer.backlog.progress() >= max_backlog_stall_usec;
     if ((peer.backlog.bytes() > max_backlog_bytes && stalled) || peer.backlog.bytes() > max_backlog_hard) {

@@ -38,6 +38,9 @@ inline constexpr std::size_t max_backlog_bytes = std::size_t{32} << 20;
 inline constexpr std::uint64_t max_backlog_stall_usec = 250'000;
 inline constexpr std::size_t max_backlog_hard = std::size_t{128} << 20;  // whether it takes something or not
 inline constexpr std::size_t max_backlog_total = std::size_t{256} << 20;
+// What sd-bus holds for a queued message besides its contents (measured: a queued Delivered of a
+// small notice costs the broker about this much more than its strings and values).
+inline constexpr std::size_t queued_message_overhead = 2048;
 inline constexpr std::size_t max_pending_peers = 64;
 inline constexpr std::uint64_t handshake_timeout_usec = 2'000'000;
 inline constexpr std::uint64_t refusal_log_interval_usec = 10'000'000;
