@@ -669,6 +669,86 @@ TEST(Peer, APeerThatDoesNotReadIsClosed) {
     EXPECT_LT(peak_mib, bound_mib) << "at most 128 MiB for the slow reader, the message in hand and its copies";
 }
 
+// One client's flood of notices costs another client's request/reply little: the broker serves its
+// connections in turn (bounds loose enough for a loaded 2-core machine; bench/run measures it).
+TEST(Peer, AFloodCostsAnInnocentRequesterLittle) {
+    constexpr int round_trips = 200, observers = 4;
+    Client bus;
+    const std::string address = peer_address(bus);
+    std::atomic<int> ready{0};
+    std::thread handler_thread([&] {
+        Peer handler(address);
+        const std::string h = handler.join_with(HANDLE, "Echo");
+        ++ready;
+        for (int i = 0; i < 2 * round_trips; ++i) {
+            PeerSignal d = handler.wait_for("Delivered", h, std::chrono::seconds(30));
+            peer_reply(handler, h, d.message.at("id"), "pong");
+        }
+        handler.call(broker_iface, "DefaultSession");  // the last reply is out
+    });
+    Peer requester(address);
+    const std::string r = requester.open();
+    while (ready < 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    int next_id = 0;
+    auto measure = [&] {
+        std::vector<double> ms;
+        for (int i = 0; i < round_trips; ++i) {
+            const std::string id = std::to_string(++next_id) + " " + r;
+            const auto t0 = std::chrono::steady_clock::now();
+            peer_send(requester, r, REQUEST, "Echo", id);
+            EXPECT_EQ(requester.wait_for("Updated", r, std::chrono::seconds(30)).message.at("state"), std::to_string(HANDLED));
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::sort(ms.begin(), ms.end());
+        return std::pair{ms[ms.size() / 2], ms[ms.size() * 99 / 100]};
+    };
+    const auto quiet = measure();
+
+    // The flood goes on until the measurement is over, then ends with "end".
+    std::vector<std::thread> readers;
+    for (int k = 0; k < observers; ++k) {
+        readers.emplace_back([&] {
+            Peer observer(address);
+            const std::string o = observer.join_with(OBSERVE, "Flood");
+            ++ready;
+            for (;;) {
+                PeerSignal d = observer.wait_for("Delivered", o, std::chrono::seconds(60));
+                if (d.member.empty() || d.message.args.at(0) == "end") break;
+            }
+        });
+    }
+    while (ready < 1 + observers) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::atomic<bool> measuring{true};
+    std::atomic<int> flooded{0};
+    std::thread flooder([&] {
+        Peer f(address);
+        const std::string s = f.open();
+        auto notice = [&](const char* arg) {
+            f.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
+                need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+                append_message(m, NOTICE, "Flood", {}, arg);
+            });
+        };
+        while (measuring && flooded < 40000) {  // a bound for a slow (sanitizer) build
+            notice("0123456789abcdef");
+            ++flooded;
+        }
+        notice("end");
+        f.call(broker_iface, "DefaultSession");  // everything sent is taken
+    });
+    while (flooded < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto loaded = measure();
+    measuring = false;
+    flooder.join();
+    for (auto& t : readers) t.join();
+    handler_thread.join();
+    std::cout << "innocent round trip, median/p99: quiet " << quiet.first << "/" << quiet.second << " ms, during a flood "
+              << loaded.first << "/" << loaded.second << " ms (" << flooded << " notices to " << observers
+              << " observers meanwhile)\n";
+    EXPECT_LT(loaded.first, std::max(5 * quiet.first, 25.0)) << "median";
+    EXPECT_LT(loaded.second, std::max(5 * quiet.second, 250.0)) << "p99";
+}
+
 // Connections that never authenticate lock nobody out: each is closed after 2 s, at most 64 wait
 // at once (a newcomer takes the place of the oldest), and the log says so in a bounded number of
 // lines.
