@@ -99,6 +99,22 @@ static _Noreturn void handler(void)
 	}
 }
 
+/* One BenchEcho request with `s` as its inout string, sent and waited for. */
+static void round_trip(const char *s)
+{
+	Tt_message m = create(TT_REQUEST, "BenchEcho");
+	need(tt_message_arg_add(m, TT_INOUT, "string", s), "arg");
+	need(tt_message_send(m), "send");
+	for (;;) {
+		Tt_message r = next();
+		if (r == m && tt_message_state(m) == TT_HANDLED)
+			break;
+		if (r == m && tt_message_state(m) == TT_FAILED)
+			need(TT_ERR_NO_MATCH, "request failed");
+	}
+	tt_message_destroy(m);
+}
+
 static int requester(long count, size_t size)
 {
 	char *s = payload(size);
@@ -108,17 +124,7 @@ static int requester(long count, size_t size)
 	for (i = -count / 10; i < count; i++) {
 		if (i == 0)
 			t0 = now_usec();
-		Tt_message m = create(TT_REQUEST, "BenchEcho");
-		need(tt_message_arg_add(m, TT_INOUT, "string", s), "arg");
-		need(tt_message_send(m), "send");
-		for (;;) {
-			Tt_message r = next();
-			if (r == m && tt_message_state(m) == TT_HANDLED)
-				break;
-			if (r == m && tt_message_state(m) == TT_FAILED)
-				need(TT_ERR_NO_MATCH, "request failed");
-		}
-		tt_message_destroy(m);
+		round_trip(s);
 	}
 	printf("calls_per_second %.1f\n", (double)count * 1e6 / (double)(now_usec() - t0));
 	free(s);
@@ -185,18 +191,8 @@ static int latency(long count)
 	need(tt_ptr_error(tt_open()), "tt_open");
 	for (i = 0; i < count; i++) {
 		long long t0 = now_usec();
-		Tt_message m = create(TT_REQUEST, "BenchEcho");
-		need(tt_message_arg_add(m, TT_INOUT, "string", s), "arg");
-		need(tt_message_send(m), "send");
-		for (;;) {
-			Tt_message r = next();
-			if (r == m && tt_message_state(m) == TT_HANDLED)
-				break;
-			if (r == m && tt_message_state(m) == TT_FAILED)
-				need(TT_ERR_NO_MATCH, "request failed");
-		}
+		round_trip(s);
 		took[i] = now_usec() - t0;
-		tt_message_destroy(m);
 	}
 	qsort(took, (size_t)count, sizeof *took, by_value);
 	printf("median_usec %lld p99_usec %lld\n", took[count / 2], took[count * 99 / 100]);
