@@ -6,7 +6,10 @@
 Three parts, each in its own environment, all children of this process:
   - on a private bus with ttbusd (tests/integration/busenv.py): raw Echo vs libtt request/reply,
     raw signal fan-out vs notices to 1, 4 and 8 observers (interleaved, median of --rounds), the
-    same with libtt kept on the bus for comparison,
+    same with libtt kept on the bus for comparison, a flood of 200,000 notices to 4 observers of
+    which one has stopped reading (the others' rate against ttbus's own 4-observer figure, the
+    broker's peak RSS), an innocent requester's round trips (median, p99) during a flood against
+    its own quiet figures,
     ttbusd's RSS idle and loaded, start latency with the fork fallback;
   - under a real systemd --user (tests/system/sysenv.py), with ttbusd running: raw
     StartTransientUnit-to-running vs ttbus's start latency through systemd (interleaved rounds);
@@ -240,10 +243,11 @@ def rows(r):
         out.append((label, r[key], "calls/s" if "rr" in key else "deliv/s", r[raw_key], r[key] / r[raw_key], "", None))
     per_observer = r["tt_notice_4"] / 4
     others = r["flood_others_rate"] / 3
-    out.append(("  3 of them, 4th slow", others, "deliv/s", per_observer, others / per_observer, ">= 0.8",
+    out.append(("  3 of 4, 4th stalled", others, "deliv/s", per_observer, others / per_observer, ">= 0.8",
                 others / per_observer >= 0.8))
+    # The bound: 32 MiB waiting for the stalled peer (docs/dbus-api.md) on top of the idle broker.
     peak = r["flood_rss_peak_kib"] / 1024
-    out.append(("ttbusd RSS peak, 4th slow", peak, "MiB", None, None, "<= 160", peak <= 160))
+    out.append(("ttbusd RSS peak, 4th stalled", peak, "MiB", None, None, "<= 64", peak <= 64))
     for q in ("median", "p99"):
         flood, quiet = r[f"flood_{q}_usec"], r[f"quiet_{q}_usec"]
         out.append((f"innocent r/r {q}, flood", flood, "usec", quiet, flood / quiet, "<= 2", flood / quiet <= 2))
