@@ -2,6 +2,8 @@
 // the broker's socket (accepted, authenticated, served, reaped).
 #include "service_parts.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace ttbus::dbus {
@@ -170,11 +172,18 @@ void Service::sent_to(sd_bus* bus, std::size_t bytes) {
         std::uint64_t n = 0;
         return sd_bus_get_n_queued_write(b, &n) < 0 ? 0 : n;
     };
+    // Asked only while messages wait: the common case costs no system call.
+    auto in_socket = [](sd_bus* b, std::uint64_t waiting) {
+        int n = 0;
+        if (waiting > 0 && ioctl(sd_bus_get_fd(b), SIOCOUTQ, &n) < 0) n = 0;
+        return n;
+    };
     std::uint64_t now = 0;
     sd_event_now(event_, CLOCK_MONOTONIC, &now);
     Peer& peer = *it->second;
     backlog_total_ -= peer.backlog.bytes();
-    peer.backlog.sent(bytes + queued_message_overhead, unwritten(bus), now);
+    const std::uint64_t waiting = unwritten(bus);
+    peer.backlog.sent(bytes + queued_message_overhead, waiting, in_socket(bus, waiting), now);
     backlog_total_ += peer.backlog.bytes();
     const bool stalled = now - peer.backlog.progress() >= max_backlog_stall_usec;
     if ((peer.backlog.bytes() > max_backlog_bytes && stalled) || peer.backlog.bytes() > max_backlog_hard) {
@@ -188,7 +197,8 @@ void Service::sent_to(sd_bus* bus, std::size_t bytes) {
     for (auto& [b, p] : peers_) {
         if (p->gone) continue;
         backlog_total_ -= p->backlog.bytes();
-        p->backlog.written(unwritten(b), now);
+        const std::uint64_t n = unwritten(b);
+        p->backlog.written(n, in_socket(b, n), now);
         backlog_total_ += p->backlog.bytes();
         if (most == nullptr || p->backlog.bytes() > most->backlog.bytes()) most = p.get();
     }

@@ -35,7 +35,7 @@ namespace ttbus::dbus {
 // closed, as if it had hung up), and connections that have not authenticated yet (at the cap the
 // oldest is closed).
 inline constexpr std::size_t max_backlog_bytes = std::size_t{32} << 20;
-inline constexpr std::uint64_t max_backlog_stall_usec = 250'000;
+inline constexpr std::uint64_t max_backlog_stall_usec = 500'000;
 inline constexpr std::size_t max_backlog_hard = std::size_t{128} << 20;  // whether it takes something or not
 inline constexpr std::size_t max_backlog_total = std::size_t{256} << 20;
 // What sd-bus holds for a queued message besides its contents (measured: a queued Delivered of a
