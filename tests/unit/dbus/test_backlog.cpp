@@ -14,9 +14,9 @@ TEST(Backlog, WrittenMessagesLeaveOldestFirst) {
     EXPECT_EQ(b.bytes(), 700u);
     b.written(1, 0, 40);  // the two oldest went out
     EXPECT_EQ(b.bytes(), 400u);
-    b.sent(50, 1, 0, 50);  // written at once: the connection holds only the older one
-    EXPECT_EQ(b.bytes(), 400u);
-    b.written(0, 0, 60);
+    b.sent(50, 1, 0, 50);  // one held: in order, that is the newest
+    EXPECT_EQ(b.bytes(), 50u);
+    b.sent(25, 0, 0, 60);  // written at once, and all before it
     EXPECT_EQ(b.bytes(), 0u);
 }
 
