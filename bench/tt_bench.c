@@ -8,6 +8,10 @@
  *                                    then "received <n> last_usec <t>"
  *   tt_bench notifier COUNT          sends COUNT BenchTick notices (16 bytes) and BenchEnd;
  *                                    prints "start_usec <t>"
+ *   tt_bench stalled-observer        an observer that stops reading once it is ready (a program
+ *                                    stuck elsewhere), until it is killed; prints "ready"
+ *   tt_bench latency COUNT           COUNT BenchEcho requests of 16 bytes, one at a time; prints
+ *                                    "median_usec <m> p99_usec <p>" of their round trips
  *
  * Times are CLOCK_MONOTONIC microseconds, comparable across the processes of one machine. */
 #include <Tt/tt_c.h>
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static long long now_usec(void)
 {
@@ -94,6 +99,22 @@ static _Noreturn void handler(void)
 	}
 }
 
+/* One BenchEcho request with `s` as its inout string, sent and waited for. */
+static void round_trip(const char *s)
+{
+	Tt_message m = create(TT_REQUEST, "BenchEcho");
+	need(tt_message_arg_add(m, TT_INOUT, "string", s), "arg");
+	need(tt_message_send(m), "send");
+	for (;;) {
+		Tt_message r = next();
+		if (r == m && tt_message_state(m) == TT_HANDLED)
+			break;
+		if (r == m && tt_message_state(m) == TT_FAILED)
+			need(TT_ERR_NO_MATCH, "request failed");
+	}
+	tt_message_destroy(m);
+}
+
 static int requester(long count, size_t size)
 {
 	char *s = payload(size);
@@ -103,17 +124,7 @@ static int requester(long count, size_t size)
 	for (i = -count / 10; i < count; i++) {
 		if (i == 0)
 			t0 = now_usec();
-		Tt_message m = create(TT_REQUEST, "BenchEcho");
-		need(tt_message_arg_add(m, TT_INOUT, "string", s), "arg");
-		need(tt_message_send(m), "send");
-		for (;;) {
-			Tt_message r = next();
-			if (r == m && tt_message_state(m) == TT_HANDLED)
-				break;
-			if (r == m && tt_message_state(m) == TT_FAILED)
-				need(TT_ERR_NO_MATCH, "request failed");
-		}
-		tt_message_destroy(m);
+		round_trip(s);
 	}
 	printf("calls_per_second %.1f\n", (double)count * 1e6 / (double)(now_usec() - t0));
 	free(s);
@@ -157,6 +168,39 @@ static int notifier(long count)
 	return 0;
 }
 
+static _Noreturn void stalled_observer(void)
+{
+	open_in_session(TT_OBSERVE, "BenchTick", "BenchEnd");
+	for (;;)
+		pause();
+}
+
+static int by_value(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int latency(long count)
+{
+	char *s = payload(16);
+	long long *took = calloc((size_t)count, sizeof *took);
+	long i;
+	if (took == NULL || count <= 0)
+		return 1;
+	need(tt_ptr_error(tt_open()), "tt_open");
+	for (i = 0; i < count; i++) {
+		long long t0 = now_usec();
+		round_trip(s);
+		took[i] = now_usec() - t0;
+	}
+	qsort(took, (size_t)count, sizeof *took, by_value);
+	printf("median_usec %lld p99_usec %lld\n", took[count / 2], took[count * 99 / 100]);
+	free(took);
+	free(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "handler") == 0)
@@ -167,6 +211,10 @@ int main(int argc, char **argv)
 		return observer();
 	if (argc == 3 && strcmp(argv[1], "notifier") == 0)
 		return notifier(atol(argv[2]));
-	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT\n");
+	if (argc == 2 && strcmp(argv[1], "stalled-observer") == 0)
+		stalled_observer();
+	if (argc == 3 && strcmp(argv[1], "latency") == 0)
+		return latency(atol(argv[2]));
+	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|stalled-observer|latency COUNT\n");
 	return 2;
 }

@@ -66,6 +66,9 @@ class Writer {
 public:
     explicit Writer(sd_bus_message* m) : m_(m) {}
     sd_bus_message* message() const { return m_; }
+    // About the bytes appended so far (strings and arrays in full, 8 for any other value): what the
+    // message costs while it waits to be written.
+    std::size_t size() const { return size_; }
 
     void open(char type, const char* contents);
     void close();
@@ -102,6 +105,7 @@ public:
 
 private:
     sd_bus_message* m_;
+    std::size_t size_ = 0;
 };
 
 // Whether optional keys holding their default (keys.h) are written. Delivered, Updated and every

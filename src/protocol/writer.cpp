@@ -13,21 +13,35 @@ void Writer::open(char type, const char* contents) {
 
 void Writer::close() { check_bus(sd_bus_message_close_container(m_), "close a container"); }
 
-void Writer::string(const char* s) { check_bus(sd_bus_message_append_basic(m_, 's', s), "append a string"); }
+void Writer::string(const char* s) {
+    check_bus(sd_bus_message_append_basic(m_, 's', s), "append a string");
+    size_ += 8 + std::strlen(s);
+}
 
-void Writer::int32(std::int32_t v) { check_bus(sd_bus_message_append_basic(m_, 'i', &v), "append an int"); }
+void Writer::int32(std::int32_t v) {
+    check_bus(sd_bus_message_append_basic(m_, 'i', &v), "append an int");
+    size_ += 8;
+}
 
-void Writer::uint32(std::uint32_t v) { check_bus(sd_bus_message_append_basic(m_, 'u', &v), "append a uint32"); }
+void Writer::uint32(std::uint32_t v) {
+    check_bus(sd_bus_message_append_basic(m_, 'u', &v), "append a uint32");
+    size_ += 8;
+}
 
-void Writer::uint64(std::uint64_t v) { check_bus(sd_bus_message_append_basic(m_, 't', &v), "append a uint64"); }
+void Writer::uint64(std::uint64_t v) {
+    check_bus(sd_bus_message_append_basic(m_, 't', &v), "append a uint64");
+    size_ += 8;
+}
 
 void Writer::boolean(bool v) {
     int b = v ? 1 : 0;
     check_bus(sd_bus_message_append_basic(m_, 'b', &b), "append a boolean");
+    size_ += 8;
 }
 
 void Writer::bytes(std::string_view b) {
     check_bus(sd_bus_message_append_array(m_, 'y', b.data(), b.size()), "append bytes");
+    size_ += 8 + b.size();
 }
 
 void Writer::strings(const std::vector<std::string>& v) {
@@ -58,11 +72,13 @@ void Writer::entry(const char* key, const std::vector<std::string>& v) {
 void Writer::entry(const char* key, const std::vector<std::int32_t>& v) {
     entry_with(key, "ai", [&] {
         check_bus(sd_bus_message_append_array(m_, 'i', v.data(), v.size() * sizeof(std::int32_t)), "append ints");
+        size_ += 8 + v.size() * sizeof(std::int32_t);
     });
 }
 void Writer::entry(const char* key, const std::vector<std::uint64_t>& v) {
     entry_with(key, "at", [&] {
         check_bus(sd_bus_message_append_array(m_, 't', v.data(), v.size() * sizeof(std::uint64_t)), "append uint64s");
+        size_ += 8 + v.size() * sizeof(std::uint64_t);
     });
 }
 

@@ -6,6 +6,8 @@
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
+#include <atomic>
+#include <iostream>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -276,6 +278,43 @@ private:
     sd_bus* bus_ = nullptr;
     std::deque<PeerSignal> signals_;
 };
+
+// The broker's process id, from the bus.
+pid_t broker_pid() {
+    sd_bus* bus = nullptr;
+    need(sd_bus_open_user(&bus), "open the bus");
+    sd_bus_message* reply = nullptr;
+    need(sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                            "GetConnectionUnixProcessID", nullptr, &reply, "s", "org.ttbus.Broker1"),
+         "GetConnectionUnixProcessID");
+    std::uint32_t pid = 0;
+    need(sd_bus_message_read_basic(reply, 'u', &pid), "pid");
+    sd_bus_message_unref(reply);
+    sd_bus_flush_close_unref(bus);
+    return static_cast<pid_t>(pid);
+}
+
+// A line of /proc/<pid>/status in KiB ("VmHWM", "VmRSS").
+long status_kib(pid_t pid, const std::string& field) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+    }
+    return -1;
+}
+
+// A connected socket to the broker's peer socket that says nothing (or what it is given).
+int raw_connection(const std::string& address) {
+    const std::string path = address.substr(std::strlen("unix:path="));
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+        throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
+    }
+    return fd;
+}
 
 std::string peer_address(Client& c) {
     std::string address;
@@ -572,22 +611,198 @@ TEST(Peer, PeerLimit) {
     EXPECT_EQ(error, "");
 }
 
+// A peer that does not read is closed once 32 MiB wait to be written to it, and dies as if it had
+// hung up (the request it held fails with TT_ERR_PROCID); the sender is told nothing, an observer
+// that reads gets every notice, and the broker's memory stays bounded.
+TEST(Peer, APeerThatDoesNotReadIsClosed) {
+    constexpr int notices = 300;
+    const std::string big(3 << 20, 'x');
+    Client requester;
+    const std::string address = peer_address(requester);
+    const pid_t pid = broker_pid();
+    Peer slow(address);
+    const std::string slow_observer = slow.join_with(OBSERVE, "Big");
+    const std::string slow_handler = slow.join_with(HANDLE, "Held");
+    const std::string r = requester.open();
+    const std::string held = requester.send(r, message(REQUEST, "Held"));
+    EXPECT_EQ(slow.wait_for("Delivered", slow_handler).message.at("id"), held);
+
+    std::atomic<bool> observing{false};
+    int received = 0;
+    std::thread reader([&] {
+        Peer observer(address);
+        const std::string o = observer.join_with(OBSERVE, "Big");
+        observing = true;
+        for (int i = 0; i < notices; ++i) {
+            PeerSignal d = observer.wait_for("Delivered", o, std::chrono::seconds(30));
+            if (d.message.args.size() != 1 || d.message.args[0].size() != big.size()) break;
+            ++received;
+        }
+    });
+    while (!observing) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Peer sender(address);
+    const std::string s = sender.open();
+    int refused = 0;
+    for (int i = 0; i < notices; ++i) {
+        refused += sender.call(procid_iface, "Send", [&](sd_bus_message* m) {
+            need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+            append_message(m, NOTICE, "Big", {}, big.c_str());
+        }).empty() ? 0 : 1;
+    }
+    reader.join();
+    EXPECT_EQ(refused, 0) << "the sender pays nothing for a slow reader";
+    EXPECT_EQ(received, notices) << "an observer that reads gets everything";
+    Signal u = requester.wait_for("Updated", r);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), FAILED);
+    EXPECT_EQ(get<std::int32_t>(u.message, "status"), 1042) << "TT_ERR_PROCID, as for a handler that died";
+    for (const auto& procid : {slow_observer, slow_handler}) {
+        EXPECT_EQ(error_of([&] { requester.proxy().callMethod("ProcidInfo").onInterface(broker_iface).withArguments(procid); }),
+                  "org.ttbus.Error.Procid");
+    }
+    const long peak_mib = status_kib(pid, "VmHWM") / 1024;
+    std::cout << "broker peak RSS: " << peak_mib << " MiB for " << notices << " notices of 3 MiB\n";
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr long bound_mib = 800;  // ASan keeps up to 256 MiB of freed memory in quarantine
+#else
+    constexpr long bound_mib = 200;
+#endif
+    EXPECT_LT(peak_mib, bound_mib) << "at most 128 MiB for the slow reader, the message in hand and its copies";
+}
+
+// One client's flood of notices costs another client's request/reply little: the broker serves its
+// connections in turn (bounds loose enough for a loaded 2-core machine; bench/run measures it).
+TEST(Peer, AFloodCostsAnInnocentRequesterLittle) {
+    constexpr int round_trips = 200, observers = 4;
+    Client bus;
+    const std::string address = peer_address(bus);
+    std::atomic<int> ready{0};
+    std::thread handler_thread([&] {
+        Peer handler(address);
+        const std::string h = handler.join_with(HANDLE, "Echo");
+        ++ready;
+        for (int i = 0; i < 2 * round_trips; ++i) {
+            PeerSignal d = handler.wait_for("Delivered", h, std::chrono::seconds(30));
+            peer_reply(handler, h, d.message.at("id"), "pong");
+        }
+        handler.call(broker_iface, "DefaultSession");  // the last reply is out
+    });
+    Peer requester(address);
+    const std::string r = requester.open();
+    while (ready < 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    int next_id = 0;
+    auto measure = [&] {
+        std::vector<double> ms;
+        for (int i = 0; i < round_trips; ++i) {
+            const std::string id = std::to_string(++next_id) + " " + r;
+            const auto t0 = std::chrono::steady_clock::now();
+            peer_send(requester, r, REQUEST, "Echo", id);
+            EXPECT_EQ(requester.wait_for("Updated", r, std::chrono::seconds(30)).message.at("state"), std::to_string(HANDLED));
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::sort(ms.begin(), ms.end());
+        return std::pair{ms[ms.size() / 2], ms[ms.size() * 99 / 100]};
+    };
+    const auto quiet = measure();
+
+    // The flood goes on until the measurement is over, then ends with "end".
+    std::vector<std::thread> readers;
+    for (int k = 0; k < observers; ++k) {
+        readers.emplace_back([&] {
+            Peer observer(address);
+            const std::string o = observer.join_with(OBSERVE, "Flood");
+            ++ready;
+            for (;;) {
+                PeerSignal d = observer.wait_for("Delivered", o, std::chrono::seconds(60));
+                if (d.member.empty() || d.message.args.at(0) == "end") break;
+            }
+        });
+    }
+    while (ready < 1 + observers) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::atomic<bool> measuring{true};
+    std::atomic<int> flooded{0};
+    std::thread flooder([&] {
+        Peer f(address);
+        const std::string s = f.open();
+        auto notice = [&](const char* arg) {
+            f.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
+                need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+                append_message(m, NOTICE, "Flood", {}, arg);
+            });
+        };
+        while (measuring && flooded < 40000) {  // a bound for a slow (sanitizer) build
+            notice("0123456789abcdef");
+            ++flooded;
+        }
+        notice("end");
+        f.call(broker_iface, "DefaultSession");  // everything sent is taken
+    });
+    while (flooded < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto loaded = measure();
+    measuring = false;
+    flooder.join();
+    for (auto& t : readers) t.join();
+    handler_thread.join();
+    std::cout << "innocent round trip, median/p99: quiet " << quiet.first << "/" << quiet.second << " ms, during a flood "
+              << loaded.first << "/" << loaded.second << " ms (" << flooded << " notices to " << observers
+              << " observers meanwhile)\n";
+    EXPECT_LT(loaded.first, std::max(5 * quiet.first, 25.0)) << "median";
+    EXPECT_LT(loaded.second, std::max(5 * quiet.second, 250.0)) << "p99";
+}
+
+// Connections that never authenticate lock nobody out: each is closed after 2 s, at most 64 wait
+// at once (a newcomer takes the place of the oldest), and the log says so in a bounded number of
+// lines.
+TEST(Peer, HalfOpenConnectionsLockNobodyOut) {
+    Client c;
+    const std::string address = peer_address(c);
+    const std::string log_path = std::string(std::getenv("TTBUS_TEST_DIR")) + "/ttbusd.log";
+    auto log_lines = [&] {
+        std::ifstream log(log_path);
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(log, line);) {
+            if (line.find("authenticat") != std::string::npos) lines.push_back(line);
+        }
+        return lines;
+    };
+    std::vector<int> silent;
+    for (int i = 0; i < 300; ++i) {
+        silent.push_back(raw_connection(address));
+        if (i % 2 == 1) {  // half of them begin the handshake and stop
+            const char part[] = "\0AUTH EXTERNAL";
+            ASSERT_EQ(send(silent.back(), part, sizeof part - 1, MSG_NOSIGNAL), static_cast<ssize_t>(sizeof part - 1));
+        }
+    }
+    const auto start = std::chrono::steady_clock::now();
+    Peer legitimate(address);
+    EXPECT_FALSE(legitimate.open().empty());
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_LT(took, std::chrono::seconds(2)) << "a legitimate client connects at once";
+    // Every silent connection is closed by the broker (EOF) within its handshake time.
+    for (int fd : silent) {
+        timeval tv{5, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buf[64];
+        ssize_t n = 0;
+        while ((n = read(fd, buf, sizeof buf)) > 0) {
+        }
+        EXPECT_TRUE(n == 0 || errno == ECONNRESET) << "still open: " << std::strerror(errno);
+        close(fd);
+    }
+    EXPECT_LE(log_lines().size(), 1u) << "one line at once, the rest counted";
+    // The interval's count comes in one line at its end.
+    std::vector<std::string> lines;
+    for (int i = 0; i < 150 && (lines = log_lines()).size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_NE(lines[1].find("299 more peer connections refused or closed"), std::string::npos) << lines[1];
+    EXPECT_FALSE(legitimate.open().empty()) << "the legitimate client was never closed";
+}
+
 // Out of file descriptors, the broker neither spins on the readable listening socket nor stops
 // listening: it rests, and accepts again once descriptors are free.
 TEST(Peer, OutOfDescriptorsTheBrokerRestsAndRecovers) {
     Client c;
     const std::string address = peer_address(c);
-    const std::string path = address.substr(std::strlen("unix:path="));
-    sd_bus* bus = nullptr;
-    ASSERT_GE(sd_bus_open_user(&bus), 0);
-    sd_bus_message* reply = nullptr;
-    ASSERT_GE(sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                 "GetConnectionUnixProcessID", nullptr, &reply, "s", "org.ttbus.Broker1"),
-              0);
-    std::uint32_t pid = 0;
-    ASSERT_GE(sd_bus_message_read_basic(reply, 'u', &pid), 0);
-    sd_bus_message_unref(reply);
-    sd_bus_flush_close_unref(bus);
+    const pid_t pid = broker_pid();
     auto open_fds = [&] {
         auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd");
         return static_cast<rlim_t>(std::distance(it, std::filesystem::directory_iterator()));
@@ -607,14 +822,7 @@ TEST(Peer, OutOfDescriptorsTheBrokerRestsAndRecovers) {
     const rlimit tight{open_fds(), saved.rlim_max};
     ASSERT_EQ(prlimit(static_cast<pid_t>(pid), RLIMIT_NOFILE, &tight, nullptr), 0);
     std::vector<int> waiting;
-    for (int i = 0; i < 3; ++i) {
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un sa{};
-        sa.sun_family = AF_UNIX;
-        std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
-        ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);  // queued by the kernel
-        waiting.push_back(fd);
-    }
+    for (int i = 0; i < 3; ++i) waiting.push_back(raw_connection(address));  // queued by the kernel
     const long before = cpu_ticks();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     EXPECT_LT(cpu_ticks() - before, 15) << "the broker spins on a socket it cannot accept from";

@@ -36,6 +36,7 @@ using CredentialsReady = std::function<void(Connection* connection, const sd_bus
 struct Connection {
     std::string name;       // unique bus name, or "peer:<n>"
     sd_bus* peer = nullptr;  // the peer connection; null for a client on the bus
+    bool closing = false;    // the broker closes its peer connection: nothing more is sent to it
     bool credentials_known = false;
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;

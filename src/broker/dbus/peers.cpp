@@ -2,6 +2,8 @@
 // the broker's socket (accepted, authenticated, served, reaped).
 #include "service_parts.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace ttbus::dbus {
@@ -24,17 +26,35 @@ int Service::on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_err
     return 0;
 }
 
+std::size_t Service::authenticated_peers() const {
+    return static_cast<std::size_t>(
+        std::count_if(peers_.begin(), peers_.end(), [](const auto& p) { return p.second->authenticated && !p.second->gone; }));
+}
+
 void Service::peer_accepted(int fd, const ucred& cred) {
-    std::size_t live = 0;
-    for (const auto& [bus, peer] : peers_) live += peer->gone ? 0 : 1;
-    if (live >= options_.max_peers) {
-        log::warning("refused a peer connection from pid " + std::to_string(cred.pid) + ": " +
-            std::to_string(options_.max_peers) + " peers are connected already");
+    Peer* oldest_pending = nullptr;
+    std::size_t pending = 0;
+    for (const auto& [bus, peer] : peers_) {
+        if (peer->gone || peer->authenticated) continue;
+        ++pending;
+        if (oldest_pending == nullptr || peer->number < oldest_pending->number) oldest_pending = peer.get();
+    }
+    if (authenticated_peers() >= options_.max_peers) {
+        refusals_->refused("refused a peer connection from pid " + std::to_string(cred.pid) + ": " +
+                           std::to_string(options_.max_peers) + " peers are connected already");
         close(fd);
         return;
     }
+    // Connections that never authenticate cannot keep anybody out: the newest gets the place of
+    // the oldest.
+    if (pending >= max_pending_peers) {
+        close_peer(*oldest_pending, std::to_string(max_pending_peers) + " peer connections are authenticating; closed " +
+                                        oldest_pending->name + ", the oldest of them");
+    }
     auto peer = std::make_unique<Peer>();
-    peer->name = "peer:" + std::to_string(next_peer_++);
+    peer->service = this;
+    peer->number = next_peer_++;
+    peer->name = "peer:" + std::to_string(peer->number);
     sd_bus* raw = nullptr;
     int r = sd_bus_new(&raw);
     if (r < 0) {
@@ -59,6 +79,14 @@ void Service::peer_accepted(int fd, const ucred& cred) {
         return;
     }
     peer->slots.emplace_back(slot);
+    sd_event_source* timer = nullptr;
+    r = sd_event_add_time_relative(event_, &timer, CLOCK_MONOTONIC, handshake_timeout_usec, 0, on_handshake_timeout,
+                                   peer.get());
+    if (r < 0) {
+        log::error("cannot serve a peer connection: " + std::string(std::strerror(-r)));
+        return;
+    }
+    peer->handshake.reset(timer);
     try {
         register_objects(raw, peer->slots);
     } catch (const Failure& f) {
@@ -94,7 +122,14 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
             continue;
         }
         peer->starting = false;
-        if (r > 0) ready.push_back(bus);
+        if (r > 0 && self->authenticated_peers() >= self->options_.max_peers) {
+            self->close_peer(*peer, "closed " + peer->name + ": " + std::to_string(self->options_.max_peers) +
+                                        " peers are connected already");
+        } else if (r > 0) {
+            peer->authenticated = true;
+            peer->handshake.reset();
+            ready.push_back(bus);
+        }
     }
     if (!waiting) sd_event_source_set_enabled(source, SD_EVENT_OFF);
     // Processing may end a peer (peers_ keeps it until the reap), never add one.
@@ -103,6 +138,75 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
         }
     }
     return 0;
+}
+
+// Authenticating takes a local client a millisecond; one that has not done it in time never will.
+int Service::on_handshake_timeout(sd_event_source*, std::uint64_t, void* userdata) {
+    auto* peer = static_cast<Peer*>(userdata);
+    if (!peer->authenticated && !peer->gone) {
+        peer->service->close_peer(*peer, peer->name + " did not authenticate within " +
+                                             std::to_string(handshake_timeout_usec / 1000000) + " s; closed");
+    }
+    return 0;
+}
+
+void Service::close_peer(Peer& peer, std::string why) {
+    if (peer.gone) return;
+    peer.gone = true;
+    peer.closed_because = std::move(why);
+    if (Connection* c = connections_.find(peer.name)) c->closing = true;
+    backlog_total_ -= peer.backlog.bytes();
+    peer.backlog = Backlog();
+    sd_event_source_set_enabled(reap_peers_.get(), SD_EVENT_ONESHOT);
+}
+
+// sd-bus holds what it could not write yet; the oldest of a peer's sent messages beyond that are
+// written. A peer over its bound that has taken nothing for a while does not read, and is closed.
+// One that reads, only slower than a sender sends, may fall further behind, until all peers
+// together are over their bound: then the one with the most unwritten (the one that reads least)
+// is closed.
+void Service::sent_to(sd_bus* bus, std::size_t bytes) {
+    auto it = peers_.find(bus);
+    if (it == peers_.end() || it->second->gone) return;
+    auto unwritten = [](sd_bus* b) {
+        std::uint64_t n = 0;
+        return sd_bus_get_n_queued_write(b, &n) < 0 ? 0 : n;
+    };
+    // Asked only while messages wait: the common case costs no system call.
+    auto in_socket = [](sd_bus* b, std::uint64_t waiting) {
+        int n = 0;
+        if (waiting > 0 && ioctl(sd_bus_get_fd(b), SIOCOUTQ, &n) < 0) n = 0;
+        return n;
+    };
+    std::uint64_t now = 0;
+    sd_event_now(event_, CLOCK_MONOTONIC, &now);
+    Peer& peer = *it->second;
+    backlog_total_ -= peer.backlog.bytes();
+    const std::uint64_t waiting = unwritten(bus);
+    peer.backlog.sent(bytes + queued_message_overhead, waiting, in_socket(bus, waiting), now);
+    backlog_total_ += peer.backlog.bytes();
+    const bool stalled = now - peer.backlog.progress() >= max_backlog_stall_usec;
+    if ((peer.backlog.bytes() > max_backlog_bytes && stalled) || peer.backlog.bytes() > max_backlog_hard) {
+        log::warning(peer.name + " does not read: " + std::to_string(peer.backlog.bytes() >> 20) + " MiB wait to be written to it and it took nothing for " +
+                     std::to_string((now - peer.backlog.progress()) / 1000) + " ms; closing it");
+        close_peer(peer, {});
+        return;
+    }
+    if (backlog_total_ <= max_backlog_total) return;
+    Peer* most = nullptr;
+    for (auto& [b, p] : peers_) {
+        if (p->gone) continue;
+        backlog_total_ -= p->backlog.bytes();
+        const std::uint64_t n = unwritten(b);
+        p->backlog.written(n, in_socket(b, n), now);
+        backlog_total_ += p->backlog.bytes();
+        if (most == nullptr || p->backlog.bytes() > most->backlog.bytes()) most = p.get();
+    }
+    if (backlog_total_ > max_backlog_total && most != nullptr) {
+        log::warning(most->name + " reads least while more than " + std::to_string(max_backlog_total >> 20) +
+                     " MiB wait to be written to all peers; closing it");
+        close_peer(*most, {});
+    }
 }
 
 int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -123,8 +227,23 @@ int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_erro
 
 int Service::on_reap_peers(sd_event_source*, void* userdata) {
     auto* self = static_cast<Service*>(userdata);
+    // Those the broker closed die as if they had hung up; their connections close without a flush.
+    std::vector<std::string> closed;
     for (auto it = self->peers_.begin(); it != self->peers_.end();) {
-        it = it->second->gone ? self->peers_.erase(it) : std::next(it);
+        if (!it->second->gone) {
+            ++it;
+            continue;
+        }
+        if (!it->second->closed_because.empty()) self->refusals_->refused(it->second->closed_because);
+        closed.push_back(it->second->name);
+        it = self->peers_.erase(it);
+    }
+    for (const auto& name : closed) {
+        try {
+            self->connection_gone(name);
+        } catch (const std::exception& e) {
+            log::warning(name + " closed: " + e.what());
+        }
     }
     return 0;
 }

@@ -11,9 +11,11 @@
 #pragma once
 
 #include "arguments.h"
+#include "backlog.h"
 #include "connections.h"
 #include "handles.h"
 #include "peer_listener.h"
+#include "refusal_log.h"
 #include "protocol/wire.h"
 
 #include "core/engine.h"
@@ -32,13 +34,28 @@
 
 namespace ttbus::dbus {
 
+// Bounds of the peer transport (docs/dbus-api.md): what the broker holds unwritten for one peer
+// connection that has taken nothing for a while and for all of them (a peer that does not read is
+// closed, as if it had hung up), and connections that have not authenticated yet (at the cap the
+// oldest is closed).
+inline constexpr std::size_t max_backlog_bytes = std::size_t{32} << 20;
+inline constexpr std::uint64_t max_backlog_stall_usec = 500'000;
+inline constexpr std::size_t max_backlog_hard = std::size_t{128} << 20;  // whether it takes something or not
+inline constexpr std::size_t max_backlog_total = std::size_t{256} << 20;
+// What sd-bus holds for a queued message besides its contents (measured: a queued Delivered of a
+// small notice costs the broker about this much more than its strings and values).
+inline constexpr std::size_t queued_message_overhead = 2048;
+inline constexpr std::size_t max_pending_peers = 64;
+inline constexpr std::uint64_t handshake_timeout_usec = 2'000'000;
+inline constexpr std::uint64_t refusal_log_interval_usec = 10'000'000;
+
 struct ServiceOptions {
     std::string session_prefix;  // session ids are prefix + counter; the default session is prefix + "0"
     std::uint32_t broker_uid = 0;
     bool systemd = false;  // a user manager is on the bus: start ptypes as systemd user units
     std::string queue_store;  // SQLite file keeping queued messages across restarts; "" for none
     std::string peer_directory;  // where the peer socket goes ($XDG_RUNTIME_DIR/ttbus); "" for none
-    std::size_t max_peers = 256;  // peer connections at once
+    std::size_t max_peers = 256;  // authenticated peer connections at once
     std::string version;
     // Loads the type database; returns the types and a log of problems (empty when none).
     std::function<std::shared_ptr<const core::TypeDb>(std::string& problems)> load_types;
@@ -66,11 +83,17 @@ public:
 private:
     // A peer-to-peer connection: an sd-bus server on an accepted socket.
     struct Peer {
+        Service* service = nullptr;
         BusPtr bus;
         std::string name;  // "peer:<n>"
+        std::uint64_t number = 0;  // the n of its name: the order of arrival
         std::vector<SlotPtr> slots;
         bool starting = true;  // authenticating, or not yet processed once since
+        bool authenticated = false;
         bool gone = false;
+        std::string closed_because;  // closed by the broker (it ends at the next reap), and why
+        SourcePtr handshake;         // the handshake timeout, while authenticating
+        Backlog backlog;
     };
     // Who called: the connection's name (unique bus name or peer name) and its connection.
     struct Caller {
@@ -142,9 +165,17 @@ private:
     // The bus and the peers.
     static int on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     void peer_accepted(int fd, const ucred& cred);
+    std::size_t authenticated_peers() const;
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
     static int on_peers_starting(sd_event_source* source, void* userdata);
+    static int on_handshake_timeout(sd_event_source* source, std::uint64_t usec, void* userdata);
+    // The broker ends a peer connection: no more is sent to it, and it dies as if it had hung up at
+    // the next reap, outside any dispatch.
+    void close_peer(Peer& peer, std::string why);
+    // A message of about `bytes` was sent on `bus`: a peer's backlog grows, and a peer over a
+    // bound of the backlog is closed.
+    void sent_to(sd_bus* bus, std::size_t bytes);
 
     sd_bus* bus_;
     sd_event* event_;
@@ -158,6 +189,8 @@ private:
     std::unordered_map<sd_bus*, std::unique_ptr<Peer>> peers_;
     SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
     SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
+    std::size_t backlog_total_ = 0;  // the bytes of every peer's backlog
+    std::unique_ptr<RefusalLog> refusals_;
     sd_id128_t server_id_{};
     std::uint64_t next_peer_ = 1;
     std::string default_session_;

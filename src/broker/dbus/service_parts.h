@@ -58,11 +58,14 @@ int Service::reply(sd_bus_message* call, F&& write) {
     Writer w(raw);
     write(w);
     int r = sd_bus_send(nullptr, raw, nullptr);
-    return r < 0 ? r : 1;
+    if (r < 0) return r;
+    sent_to(sd_bus_message_get_bus(call), w.size());
+    return 1;
 }
 
 template <typename F>
 void Service::emit(const Connection& c, const char* interface, const char* member, F&& write) {
+    if (c.closing) return;
     sd_bus* target = c.peer ? c.peer : bus_;
     sd_bus_message* raw = nullptr;
     int r = sd_bus_message_new_signal(target, &raw, object_path, interface, member);
@@ -71,16 +74,18 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
         return;
     }
     MessagePtr signal(raw);
+    Writer w(raw);
     try {
         if (c.peer == nullptr) check_bus(sd_bus_message_set_destination(raw, c.name.c_str()), "destination");
-        Writer w(raw);
         write(w);
     } catch (const Failure& f) {
         log::error(std::string("cannot write a ") + member + " signal for " + c.name + ": " + f.what());
         return;
     }
     r = sd_bus_send(target, raw, nullptr);
-    if (r < 0 && r != -ENOTCONN && r != -ECONNRESET) {
+    if (r >= 0) {
+        sent_to(target, w.size());
+    } else if (r != -ENOTCONN && r != -ECONNRESET) {
         log::warning(std::string("cannot send a ") + member + " signal to " + c.name + ": " + std::strerror(-r));
     }
 }
