@@ -245,9 +245,10 @@ def rows(r):
     others = r["flood_others_rate"] / 3
     out.append(("  3 of 4, 4th stalled", others, "deliv/s", per_observer, others / per_observer, ">= 0.8",
                 others / per_observer >= 0.8))
-    # The bound: 32 MiB waiting for the stalled peer (docs/dbus-api.md) on top of the idle broker.
+    # The bound (docs/dbus-api.md): 256 MiB waiting for all peers on top of the idle broker; the
+    # stalled peer is closed at 32 MiB, the others may lag while they read.
     peak = r["flood_rss_peak_kib"] / 1024
-    out.append(("ttbusd RSS peak, 4th stalled", peak, "MiB", None, None, "<= 64", peak <= 64))
+    out.append(("ttbusd RSS peak, 4th stalled", peak, "MiB", None, None, "<= 264", peak <= 264))
     for q in ("median", "p99"):
         flood, quiet = r[f"flood_{q}_usec"], r[f"quiet_{q}_usec"]
         out.append((f"innocent r/r {q}, flood", flood, "usec", quiet, flood / quiet, "<= 2", flood / quiet <= 2))

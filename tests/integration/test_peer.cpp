@@ -661,12 +661,14 @@ TEST(Peer, APeerThatDoesNotReadIsClosed) {
     }
     const long peak_mib = status_kib(pid, "VmHWM") / 1024;
     std::cout << "broker peak RSS: " << peak_mib << " MiB for " << notices << " notices of 3 MiB\n";
+    // The bound: 256 MiB waiting for all peers (the reading observer may lag too), the message in
+    // hand and its copies, the idle broker.
 #if defined(__SANITIZE_ADDRESS__)
     constexpr long bound_mib = 800;  // ASan keeps up to 256 MiB of freed memory in quarantine
 #else
-    constexpr long bound_mib = 200;
+    constexpr long bound_mib = 300;
 #endif
-    EXPECT_LT(peak_mib, bound_mib) << "at most 128 MiB for the slow reader, the message in hand and its copies";
+    EXPECT_LT(peak_mib, bound_mib);
 }
 
 // One client's flood of notices costs another client's request/reply little: the broker serves its
