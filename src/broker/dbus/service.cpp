@@ -39,6 +39,19 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
                       " lost; the damaged file is kept as " + salvaged->moved_to);
         }
     }
+    if (!options_.spec_store.empty()) {
+        std::string error;
+        std::optional<store::Salvage> salvaged;
+        specs_ = store::SpecStore::open(options_.spec_store, &error, &salvaged);
+        if (!specs_) log::warning("no object specs: " + error);
+        if (salvaged) {
+            log::error("the spec database " + options_.spec_store + " is damaged (" + salvaged->damage + "): " +
+                       std::to_string(salvaged->recovered) + " records recovered, " +
+                       (salvaged->lost ? std::to_string(*salvaged->lost) : std::string("an unknown number of")) +
+                       " lost; the damaged file is kept as " + salvaged->moved_to);
+        }
+        engine_.set_specs(specs_.get());
+    }
     if (store_) {
         std::vector<std::string> problems;
         std::size_t restored = 0;

@@ -1,6 +1,6 @@
 #include "spec_store.h"
 
-#include "protocol/objid.h"
+#include "protocol/spec.h"
 
 namespace ttbus::store {
 

@@ -7,6 +7,7 @@
 
 #include "core/object_specs.h"
 #include "protocol/enums.h"
+#include "protocol/spec.h"
 #include "sqlite_file.h"
 
 #include <memory>
@@ -16,10 +17,7 @@
 
 namespace ttbus::store {
 
-struct SpecProperty {
-    std::string name;
-    std::vector<std::string> values;  // bytes; none: the property is removed (in a write)
-};
+using protocol::SpecProperty;
 
 struct Spec {
     std::string objid;

@@ -1,7 +1,8 @@
-#include "objid.h"
+#include "spec.h"
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace ttbus::protocol {
@@ -20,6 +21,12 @@ std::string new_objid() {
         id += hex[b & 0xf];
     }
     return id;
+}
+
+bool is_objid(std::string_view objid) {
+    const std::string_view key = objid.substr(std::min(objid.size(), prefix.size()));
+    return objid.substr(0, prefix.size()) == prefix && key.size() == 32 &&
+           key.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 std::string_view objid_key(std::string_view objid) {
