@@ -5,7 +5,8 @@
  *                           object-addressed request (objid only, no otype) that starts the
  *                           otype's handler (started.c object) and gets its reply;
  *   move OLD NEW OBJIDFILE  after the file was renamed, tt_file_move carries the specs;
- *   access DIR              as an unprivileged user: the file's permissions decide (objects_access.sh). */
+ *   access DIR              as an unprivileged user: the file's permissions decide (objects_access.sh);
+ *   count FILE N            the file has N specs (for the tests of ttmv, ttcp, ttrm, ttrmdir). */
 #include "check.h"
 
 #include <limits.h>
@@ -270,6 +271,8 @@ int main(int argc, char **argv)
 		query(argv[2], argv[3]);
 	else if (strcmp(argv[1], "move") == 0 && argc == 5)
 		move(argv[2], argv[3], argv[4]);
+	else if (strcmp(argv[1], "count") == 0 && argc == 4)
+		CHECK_STATUS(objects_of(argv[2]).count, atoi(argv[3]));
 	else if (strcmp(argv[1], "access") == 0)
 		access_checks(argv[2]);
 	else
