@@ -231,8 +231,17 @@ protected:
         core::Signature keep = core::test::sig(core::Category::HANDLE, core::Scope::SESSION, "Keep", {}, core::Disposition::QUEUE, 8);
         keep.ptype = "Editor";
         doc.signatures.push_back(keep);
-        load({editor}, {doc});
+        core::Otype report;  // derives from Doc and handles Keep itself
+        report.id = "Report";
+        report.parents = {"Doc"};
+        core::Signature own = core::test::sig(core::Category::HANDLE, core::Scope::SESSION, "Keep", {},
+                                              core::Disposition::QUEUE, 9);
+        own.ptype = "Editor";
+        own.super_otype = "Doc";
+        report.signatures.push_back(own);
+        load({editor}, {doc, report});
         ASSERT_EQ(store->create(Spec{"obj", "/docs/a", "Doc", {}}, &error), Status::OK);
+        ASSERT_EQ(store->create(Spec{"rep", "/docs/r", "Report", {}}, &error), Status::OK);
         sender = open();
         fx.clear();
     }
@@ -252,6 +261,23 @@ TEST_F(ObjectAddressing, AnUnknownObjidIsRefusedAtSend) {
     core::Message m = object_request("Hilite", "nope");
     m.body.otype = "Doc";
     EXPECT_EQ(engine.send(sender, m, fx, &id), core::Status::ERR_OBJID) << "a named otype does not excuse it";
+}
+
+// Facts §5.2 in order: the class, the address, then what the address needs: an objid for
+// TT_OBJECT (the otype comes from its spec), an otype for TT_OTYPE.
+TEST_F(ObjectAddressing, SendChecksComeInClassicOrder) {
+    std::string id;
+    core::Message m = object_request("Hilite", "");
+    m.body.cls = core::Class::UNDEFINED;
+    EXPECT_EQ(engine.send(sender, m, fx, &id), core::Status::ERR_CLASS);
+    m.body.cls = core::Class::REQUEST;
+    EXPECT_EQ(engine.send(sender, m, fx, &id), core::Status::ERR_OBJID) << "no objid, no otype: the objid is missing";
+    m.body.address = core::Address::OTYPE;
+    EXPECT_EQ(engine.send(sender, m, fx, &id), core::Status::ERR_OTYPE);
+    EXPECT_TRUE(fx.empty());
+    core::SendForm form{core::Class::REQUEST, core::Address::OBJECT};
+    form.has_object = true;
+    EXPECT_EQ(core::check_send_form(form), core::Status::OK) << "libtt's check asks for no otype";
 }
 
 TEST_F(ObjectAddressing, TheSpecGivesTheOtypeAndFileAndAHandlerJoinedToTheFileGetsIt) {
@@ -290,6 +316,28 @@ TEST_F(ObjectAddressing, TheQueueDispositionOfAnOtypeSignatureQueues) {
     EXPECT_EQ(queued[0].ptype, "Editor");
     EXPECT_EQ(queued[0].message->otype, "Doc");
     EXPECT_EQ(states_seen_by(sender).back(), core::State::QUEUED);
+}
+
+TEST_F(ObjectAddressing, ADerivedOtypeHandlesItselfAndASuperMessageReachesTheParent) {
+    send(sender, object_request("Keep", "rep"));
+    core::Message super = object_request("Keep", "rep");
+    super.body.otype = "Report";  // what tt_message_create_super copies from the handled message
+    super.body.super = true;
+    send(sender, super);
+    auto queued = all<core::Queued>();
+    ASSERT_EQ(queued.size(), 2u);
+    EXPECT_EQ(queued[0].message.header.opnum, 9) << "Report's own signature";
+    EXPECT_EQ(queued[1].message.header.opnum, 8) << "Doc's, through the super message";
+    EXPECT_EQ(queued[1].message->otype, "Doc");
+}
+
+TEST_F(ObjectAddressing, OtypeAddressingNeedsNoSpec) {
+    core::Message m = core::test::make_message(core::Class::REQUEST, core::Scope::NONE, "Keep", core::Address::OTYPE);
+    m.body.otype = "Doc";
+    send(sender, m);
+    auto queued = all<core::Queued>();
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(queued[0].message.header.opnum, 8);
 }
 
 TEST_F(ObjectAddressing, AMovedSpecAddressesItsNewFile) {
