@@ -801,7 +801,8 @@ TEST(Broker, SpecsAreServedOnDBusAndSurviveARestart) {
     }
     EXPECT_TRUE(stop_broker(first));
     const std::string db = std::string(state) + "/ttbus/specs.sqlite";
-    EXPECT_EQ(std::filesystem::status(db).permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    using std::filesystem::perms;
+    EXPECT_EQ(std::filesystem::status(db).permissions(), perms::owner_read | perms::owner_write);
 
     pid_t second = start_broker(ttbusd);
     Client c;
@@ -843,7 +844,9 @@ TEST(Broker, DamagedSpecDatabaseIsMovedAsideAndSalvaged) {
     pid_t first = start_broker(ttbusd);
     {
         Client c;
-        for (std::size_t i = 0; i < total; ++i) spec_create(c, std::string(state) + "/file-" + std::to_string(i) + std::string(100, 'x'));
+        for (std::size_t i = 0; i < total; ++i) {
+            spec_create(c, std::string(state) + "/file-" + std::to_string(i) + std::string(100, 'x'));
+        }
     }
     ASSERT_TRUE(stop_broker(first));
     const std::string db = std::string(state) + "/ttbus/specs.sqlite";

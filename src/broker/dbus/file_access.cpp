@@ -29,8 +29,8 @@ protocol::Status file_access(const std::string& canonical, FileAccess want, cons
     mode_t bit;
     if (st.st_uid == who.uid) {
         bit = read ? S_IRUSR : S_IWUSR;
-    } else if (st.st_gid == who.gid ||
-               (who.groups != nullptr && std::find(who.groups->begin(), who.groups->end(), st.st_gid) != who.groups->end())) {
+    } else if (st.st_gid == who.gid || (who.groups != nullptr && std::find(who.groups->begin(), who.groups->end(),
+                                                                             st.st_gid) != who.groups->end())) {
         bit = read ? S_IRGRP : S_IWGRP;
     } else {
         bit = read ? S_IROTH : S_IWOTH;

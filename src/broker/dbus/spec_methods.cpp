@@ -60,7 +60,9 @@ int Service::SpecCreate(sd_bus_message* m) {
     auto props = read_spec_props(m);
     if (otype.empty()) throw Failure(core::Status::ERR_OTYPE, "a spec needs an otype");
     if (objid.empty()) objid = new_objid();
-    if (!is_objid(objid)) throw Failure(core::Status::ERR_OBJID, "'" + objid + "' is not an objid of the form ttbus:<32 hex digits>");
+    if (!is_objid(objid)) {
+        throw Failure(core::Status::ERR_OBJID, "'" + objid + "' is not an objid of the form ttbus:<32 hex digits>");
+    }
     with_specs(m, [this, call = MessageRef(m), spec = store::Spec{objid, file, otype, std::move(props)}](
                       const Connection& who, store::SpecStore& specs) {
         allow(who, spec.file, FileAccess::WRITE);

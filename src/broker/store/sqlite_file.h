@@ -66,7 +66,8 @@ private:
 // A transaction that rolls back unless committed.
 class Transaction {
 public:
-    explicit Transaction(sqlite3* db) : db_(db) { began_ = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK; }
+    explicit Transaction(sqlite3* db)
+        : db_(db), began_(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {}
     ~Transaction() {
         if (began_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }

@@ -14,7 +14,9 @@ Tt_status spec_call(const char* member, const Connection::Build& build, Reply* r
 
 Tt_status spec_known(const std::string& objid) {
     if (!ttbus::protocol::is_objid(objid)) return TT_ERR_OBJID;
-    return spec_call("Spec", [&](sd_bus_message* m) { return sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, objid.c_str()); });
+    return spec_call("Spec", [&](sd_bus_message* m) {
+        return sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, objid.c_str());
+    });
 }
 
 Tt_status file_argument(const char* path, std::string& out) {

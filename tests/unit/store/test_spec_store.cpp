@@ -228,7 +228,8 @@ protected:
                                      core::Disposition::START, 7);
         hilite.ptype = "Editor";
         doc.signatures.push_back(hilite);
-        core::Signature keep = core::test::sig(core::Category::HANDLE, core::Scope::SESSION, "Keep", {}, core::Disposition::QUEUE, 8);
+        core::Signature keep = core::test::sig(core::Category::HANDLE, core::Scope::SESSION, "Keep", {},
+                                               core::Disposition::QUEUE, 8);
         keep.ptype = "Editor";
         doc.signatures.push_back(keep);
         core::Otype report;  // derives from Doc and handles Keep itself
