@@ -193,6 +193,13 @@ sqlite3* open_store_file(const std::string& path, const char* schema, std::initi
     return db;
 }
 
+std::string salvage_report(const char* what, const std::string& path, const Salvage& s, const char* rows) {
+    return std::string("the ") + what + " database " + path + " is damaged (" + s.damage + "): " +
+           std::to_string(s.recovered) + " " + rows + " recovered, " +
+           (s.lost ? std::to_string(*s.lost) : std::string("an unknown number of")) +
+           " lost; the damaged file is kept as " + s.moved_to;
+}
+
 std::string default_store_path(const char* name) {
     if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && state[0] == '/') {
         return std::string(state) + "/ttbus/" + name;

@@ -103,6 +103,10 @@ struct TableShape {
 sqlite3* open_store_file(const std::string& path, const char* schema, std::initializer_list<TableShape> tables,
                          std::string* error, std::optional<Salvage>* salvaged);
 
+// The line the broker logs for a salvage: "the WHAT database PATH is damaged (...): R ROWS recovered,
+// L lost; the damaged file is kept as F".
+std::string salvage_report(const char* what, const std::string& path, const Salvage& s, const char* rows);
+
 // $XDG_STATE_HOME/ttbus/NAME, or ~/.local/state/ttbus/NAME; "" when the user has no home.
 std::string default_store_path(const char* name);
 

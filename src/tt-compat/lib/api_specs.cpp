@@ -7,6 +7,7 @@
 #include "specs.h"
 #include "status.h"
 #include "storage.h"
+#include "values.h"
 
 #include "protocol/wire.h"
 
@@ -292,13 +293,9 @@ Tt_status tt_spec_prop_set(const char* nodeid, const char* propname, const char*
 }
 
 Tt_status tt_spec_bprop(const char* nodeid, const char* propname, int i, unsigned char** value, int* length) {
-    Tt_status s = value == nullptr || length == nullptr ? TT_ERR_POINTER : TT_OK;
     std::string bytes;
-    if (s == TT_OK) s = value_at(nodeid, propname, i, bytes);
-    if (s == TT_OK) {
-        *value = stack_bytes(bytes);
-        *length = static_cast<int>(bytes.size());
-    }
+    Tt_status s = value_at(nodeid, propname, i, bytes);
+    if (s == TT_OK) s = read_bytes(Value{Value::BYTES, 0, bytes}, value, length);
     return report("tt_spec_bprop", s);
 }
 
