@@ -1,10 +1,14 @@
 // Damaging a store's SQLite file on purpose, for the salvage tests of both stores.
 #pragma once
 
+#include "store/sqlite_file.h"
+
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +27,19 @@ inline int middle_table_leaf(const std::filesystem::path& file, const std::strin
     sqlite3_finalize(st);
     sqlite3_close(db);
     return pages.empty() ? 0 : pages[pages.size() / 2];
+}
+
+// What a salvage of `total` rows, one leaf page of them damaged, must report.
+inline void expect_salvaged(const std::optional<Salvage>& salvaged, const std::filesystem::path& path,
+                            std::size_t total) {
+    ASSERT_TRUE(salvaged);
+    EXPECT_FALSE(salvaged->damage.empty());
+    EXPECT_TRUE(std::filesystem::exists(salvaged->moved_to));
+    EXPECT_EQ(salvaged->moved_to.rfind(path.string() + ".damaged-", 0), 0u) << salvaged->moved_to;
+    EXPECT_LT(salvaged->recovered, total);
+    EXPECT_GT(salvaged->recovered, total / 2) << "rows after the damaged page are read too";
+    ASSERT_TRUE(salvaged->lost);
+    EXPECT_EQ(salvaged->recovered + *salvaged->lost, total);
 }
 
 inline void overwrite(const std::filesystem::path& file, std::size_t offset, std::size_t length) {

@@ -183,14 +183,8 @@ TEST_F(SpecStoreTest, ADamagedFileIsMovedAsideAndWhatIsReadableRecovered) {
     std::optional<Salvage> salvaged;
     store = SpecStore::open(path.string(), &error, &salvaged);
     ASSERT_NE(store, nullptr) << error;
-    ASSERT_TRUE(salvaged);
-    EXPECT_FALSE(salvaged->damage.empty());
-    EXPECT_TRUE(fs::exists(salvaged->moved_to));
-    EXPECT_EQ(salvaged->moved_to.rfind(path.string() + ".damaged-", 0), 0u) << salvaged->moved_to;
-    EXPECT_LT(salvaged->recovered, static_cast<std::size_t>(total));
-    EXPECT_GT(salvaged->recovered, static_cast<std::size_t>(total) / 2);
-    ASSERT_TRUE(salvaged->lost);
-    EXPECT_EQ(salvaged->recovered + *salvaged->lost, static_cast<std::size_t>(total));
+    expect_salvaged(salvaged, path, total);
+    if (HasFatalFailure()) return;
     EXPECT_TRUE(store->object("o" + std::to_string(total - 1))) << "the last spec is behind the damage";
     ASSERT_EQ(store->create(make("new", "/f"), &error), Status::OK) << "the fresh file is usable";
 }
