@@ -283,7 +283,7 @@ TEST_F(ObjectAddressing, TheSpecGivesTheOtypeAndFileAndAHandlerJoinedToTheFileGe
     fx.clear();
     send(sender, object_request("Hilite"));
     ASSERT_EQ(deliveries_to(handler).size(), 1u);
-    const auto& d = deliveries_to(handler)[0].message;
+    const auto d = deliveries_to(handler)[0].message;
     EXPECT_EQ(d->otype, "Doc");
     EXPECT_EQ(d->file, "/docs/a");
     EXPECT_EQ(d.header.opnum, 7);
