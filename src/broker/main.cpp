@@ -141,6 +141,7 @@ int serve() {
     dbus::ServiceOptions options;
     options.systemd = systemd != 0;
     options.queue_store = store::default_queue_store_path();
+    options.spec_store = store::default_spec_store_path();
     options.session_prefix = session_prefix();
     options.broker_uid = static_cast<std::uint32_t>(getuid());
     if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr && runtime[0] == '/') {

@@ -352,4 +352,33 @@ void read_string_options(sd_bus_message* m, std::initializer_list<const char*> n
     read_dict(m, keys.data(), keys.size(), Party::client, [&](std::size_t key) { values[key] = read_string(m); });
 }
 
+std::vector<SpecProperty> read_spec_props(sd_bus_message* m) {
+    std::vector<SpecProperty> out;
+    enter(m, 'a', "(saay)");
+    while (enter(m, 'r', "saay")) {
+        SpecProperty p{read_string(m), {}};
+        if (p.name.empty() || p.name.size() > max_propname) {
+            throw Failure(Status::ERR_PROPNAME, "a property name has 1 to " + std::to_string(max_propname) + " bytes");
+        }
+        enter(m, 'a', "ay");
+        for (;;) {
+            const void* data = nullptr;
+            std::size_t size = 0;
+            int r = sd_bus_message_read_array(m, 'y', &data, &size);
+            if (r < 0) malformed(r, "aay");
+            if (r == 0) break;
+            if (size > max_spec_value_bytes) {
+                throw Failure(Status::ERR_PROPLEN, "a property value has at most " + std::to_string(max_spec_value_bytes) +
+                                                       " bytes");
+            }
+            p.values.emplace_back(static_cast<const char*>(data), size);
+        }
+        leave(m);
+        leave(m);
+        out.push_back(std::move(p));
+    }
+    leave(m);
+    return out;
+}
+
 }  // namespace ttbus::protocol

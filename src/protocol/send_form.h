@@ -32,8 +32,10 @@ constexpr Status check_send_form(const SendForm& f) {
     if ((f.scope == Scope::FILE || f.scope == Scope::BOTH || f.scope == Scope::FILE_IN_SESSION) && !f.has_file) {
         return Status::ERR_FILE;
     }
+    // A TT_OBJECT message names its object; the broker finds the otype in the object's spec (classic
+    // libtt asked the file's database at this point). TT_OTYPE names the otype itself.
     if (f.address == Address::OBJECT && !f.has_object) return Status::ERR_OBJID;
-    if ((f.address == Address::OBJECT || f.address == Address::OTYPE) && !f.has_otype) return Status::ERR_OTYPE;
+    if (f.address == Address::OTYPE && !f.has_otype) return Status::ERR_OTYPE;
     if (f.state != State::CREATED) return Status::ERR_STATE;
     if (!valid(f.disposition)) return Status::ERR_DISPOSITION;
     return Status::OK;

@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "message.h"
 #include "pattern.h"
+#include "spec.h"
 
 #include <systemd/sd-bus.h>
 
@@ -55,6 +56,8 @@ Value read_value(sd_bus_message* m);                        // (uiay)
 void read_message(sd_bus_message* m, Message& out, Party from = Party::client, DeliveryKeys* delivery = nullptr);
 void read_pattern(sd_bus_message* m, Pattern& out);         // a{sv}, the pattern keys
 void read_answer(sd_bus_message* m, Answer& out);           // a{sv}: args, status, status_string
+// A spec's properties, a(saay): names checked (TT_ERR_PROPNAME) and values bounded (TT_ERR_PROPLEN).
+std::vector<SpecProperty> read_spec_props(sd_bus_message* m);
 // An a{sv} of string options: every key must be one of `keys` and hold a string; the value of
 // keys[i] goes to values[i] (left as it is when the key is absent).
 void read_string_options(sd_bus_message* m, std::initializer_list<const char*> keys, std::string* values);
@@ -129,6 +132,7 @@ void write_message(Writer& w, const MessageView& m, const DeliveryKeys* delivery
 void write_pattern_entries(Writer& w, const Pattern& p, Defaults defaults = Defaults::keep);
 void write_pattern(Writer& w, const Pattern& p, Defaults defaults = Defaults::keep);
 // A handler's answer, as a whole a{sv}: the args (their values), status and status string.
+void write_spec_props(Writer& w, const std::vector<SpecProperty>& props);  // a(saay)
 void write_answer(Writer& w, const std::vector<Arg>& args, std::int32_t status, const std::string& status_string);
 
 // ---------------------------------------------------------------------------------------------

@@ -286,4 +286,17 @@ void bus_failure(int r, const char* what) {
     throw Failure(Status::ERR_INTERNAL, std::string(what) + ": " + std::strerror(-r));
 }
 
+void write_spec_props(Writer& w, const std::vector<SpecProperty>& props) {
+    w.open('a', "(saay)");
+    for (const auto& p : props) {
+        w.open('r', "saay");
+        w.string(p.name);
+        w.open('a', "ay");
+        for (const auto& v : p.values) w.bytes(v);
+        w.close();
+        w.close();
+    }
+    w.close();
+}
+
 }  // namespace ttbus::protocol

@@ -34,7 +34,7 @@ expect() {
     fi
 }
 
-for program in ttbusd ttsession ttbusctl tt_type_comp ttbus-bridge; do
+for program in ttbusd ttsession ttbusctl tt_type_comp ttbus-bridge ttmv; do
     # shellcheck source=/dev/null
     source "$dir/$program" || { echo "FAIL: $program does not load"; failed=1; }
 done
@@ -48,4 +48,8 @@ expect "cookie " ttsession -a co
 expect "network " tt_type_comp -d n
 expect "--version " ttbusd --v
 expect "--config= " ttbus-bridge --co
+expect "-L " ttrmdir -L
+expect "-R " ttcp -p -R
+expect "--help " ttmv --h
+expect "-f " ttrm -f
 exit $failed

@@ -5,7 +5,9 @@
  *            with a WatcherSaw notice.
  *   editor:  the Compat_Editor handler (callbacks.c): replies to its start message, an Edit
  *            request, with "edited: " before the file name; it undeclares its ptype first, so
- *            that the next Edit starts another editor. */
+ *            that the next Edit starts another editor.
+ *   object:  the Compat_Objects handler (objects.c), started by the Compat_Doc otype's Hilite
+ *            signature for an object-addressed request: replies "<what> in <file of the object>". */
 #include "check.h"
 
 static int opnum_callbacks;
@@ -85,6 +87,25 @@ static void editor(void)
 	CHECK_STATUS(tt_message_reply(m), TT_OK);
 }
 
+static void object(void)
+{
+	Tt_message m;
+	char hilited[1024];
+	CHECK_STATUS(tt_ptype_declare("Compat_Objects"), TT_OK);
+	CHECK_STATUS(tt_session_join(tt_default_session()), TT_OK);
+	m = next_message(10000);
+	CHECK(m != NULL);
+	CHECK_STR(tt_message_op(m), "Hilite");
+	CHECK_STATUS(tt_message_status(m), TT_WRN_START_MESSAGE);
+	CHECK_STATUS(tt_message_address(m), TT_OBJECT);
+	CHECK_STR(tt_message_otype(m), "Compat_Doc");
+	CHECK_STATUS(tt_message_opnum(m), 4);
+	CHECK_STATUS(tt_message_scope(m), TT_FILE_IN_SESSION);
+	snprintf(hilited, sizeof hilited, "%s in %s", tt_message_arg_val(m, 0), tt_message_file(m));
+	CHECK_STATUS(tt_message_arg_val_set(m, 0, hilited), TT_OK);
+	CHECK_STATUS(tt_message_reply(m), TT_OK);
+}
+
 int main(int argc, char **argv)
 {
 	CHECK(argc == 2);
@@ -96,6 +117,8 @@ int main(int argc, char **argv)
 		handler();
 	else if (strcmp(argv[1], "editor") == 0)
 		editor();
+	else if (strcmp(argv[1], "object") == 0)
+		object();
 	else
 		watcher();
 	CHECK_STATUS(tt_close(), TT_OK);

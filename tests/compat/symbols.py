@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""The exported symbols of libtt.so.2 are exactly the functions of <Tt/tt_c.h> that are
-implemented (all 221 but the object-spec functions, which come with the objects issue), and all of
+"""The exported symbols of libtt.so.2 are exactly the 221 functions of <Tt/tt_c.h>, and all of
 <Tt/tttk.h>: its 28 functions and its 10 Tttk_* data symbols.
 
     symbols.py LIBTT_SO TT_C_H TTTK_H
@@ -8,11 +7,6 @@ implemented (all 221 but the object-spec functions, which come with the objects 
 import re
 import subprocess
 import sys
-
-# Declared in tt_c.h, exported once ttbus stores object specs.
-DEFERRED = {"tt_file_objects_query", "tt_file_move", "tt_file_copy", "tt_file_destroy"}
-DEFERRED_PREFIXES = ("tt_spec_", "tt_objid_")
-
 
 def declared_in(header, pattern, count, what):
     with open(header) as f:
@@ -25,7 +19,7 @@ def declared_in(header, pattern, count, what):
 def main():
     lib, tt_c, tttk = sys.argv[1], sys.argv[2], sys.argv[3]
     declared = declared_in(tt_c, r"^extern [^;(]*?\b(tt_\w+)\(", 221, "functions")
-    want = {n for n in declared if n not in DEFERRED and not n.startswith(DEFERRED_PREFIXES)}
+    want = set(declared)
     want |= declared_in(tttk, r"^extern [^;(]*?\b(tt\w+)\(", 28, "functions")
     data = declared_in(tttk, r"^extern const char \*(Tttk_\w+);", 10, "vtype names")
     want |= data

@@ -886,5 +886,128 @@ TEST(Broker, OfferVotes) {
     EXPECT_EQ(get<std::vector<std::string>>(u.message, "accepters"), std::vector<std::string>{v});
 }
 
+// Issue 16: object specs on the D-Bus face, kept across a broker restart in specs.sqlite (0600).
+using Props = std::vector<sdbus::Struct<std::string, std::vector<std::vector<std::uint8_t>>>>;
+
+std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+
+std::string spec_create(Client& c, const std::string& file, const Props& props = {}) {
+    std::string objid;
+    c.proxy().callMethod("SpecCreate").onInterface(broker_iface).withArguments(std::string(), file, std::string("Doc"), props)
+        .storeResultsTo(objid);
+    return objid;
+}
+
+TEST(Broker, SpecsAreServedOnDBusAndSurviveARestart) {
+    const char* state = std::getenv("XDG_STATE_HOME");
+    const char* ttbusd = std::getenv("TTBUSD");
+    ASSERT_TRUE(state && ttbusd);
+    const std::string file = std::string(state) + "/doc.txt";
+    std::filesystem::create_directories(state);
+    std::ofstream(file) << "text";
+    std::string objid;
+    pid_t first = start_broker(ttbusd);
+    {
+        Client c;
+        objid = spec_create(c, file, {{std::string("colour"), {bytes("red"), bytes(std::string("\0x", 2))}}});
+        EXPECT_EQ(objid.rfind("ttbus:", 0), 0u) << objid;
+        std::vector<std::string> objids;
+        c.proxy().callMethod("FileObjects").onInterface(broker_iface).withArguments(file).storeResultsTo(objids);
+        EXPECT_EQ(objids, std::vector<std::string>{objid});
+        c.proxy().callMethod("SpecWrite").onInterface(broker_iface)
+            .withArguments(objid, std::string("Report"), Props{{std::string("size"), {bytes("12")}}});
+        // Errors are the classic statuses.
+        auto call = [&](const char* method, auto... args) {
+            return error_of([&] { c.proxy().callMethod(method).onInterface(broker_iface).withArguments(args...); });
+        };
+        EXPECT_EQ(call("Spec", std::string("ttbus:00000000000000000000000000000000")), "org.ttbus.Error.Objid");
+        EXPECT_EQ(call("FileObjects", std::string("relative.txt")), "org.ttbus.Error.Path");
+        EXPECT_EQ(call("SpecCreate", std::string(), file, std::string(), Props{}), "org.ttbus.Error.Otype");
+        EXPECT_EQ(call("SpecCreate", std::string("mine"), file, std::string("Doc"), Props{}), "org.ttbus.Error.Objid");
+        EXPECT_EQ(call("SpecCreate", objid, file, std::string("Doc"), Props{}), "org.ttbus.Error.Invalid")
+            << "an objid is never reused";
+        EXPECT_EQ(call("SpecWrite", objid, std::string(), Props{{std::string(65, 'n'), {bytes("v")}}}),
+                  "org.ttbus.Error.Propname");
+        EXPECT_EQ(call("SpecWrite", objid, std::string(), Props{{std::string("big"), {std::vector<std::uint8_t>(65537)}}}),
+                  "org.ttbus.Error.Proplen");
+    }
+    EXPECT_TRUE(stop_broker(first));
+    const std::string db = std::string(state) + "/ttbus/specs.sqlite";
+    using std::filesystem::perms;
+    EXPECT_EQ(std::filesystem::status(db).permissions(), perms::owner_read | perms::owner_write);
+
+    pid_t second = start_broker(ttbusd);
+    Client c;
+    std::string spec_file, otype;
+    Props props;
+    c.proxy().callMethod("Spec").onInterface(broker_iface).withArguments(objid).storeResultsTo(spec_file, otype, props);
+    EXPECT_EQ(spec_file, std::filesystem::canonical(file).string());
+    EXPECT_EQ(otype, "Report");
+    ASSERT_EQ(props.size(), 2u);
+    EXPECT_EQ(props[0].get<0>(), "colour");
+    EXPECT_EQ(props[0].get<1>(), (std::vector<std::vector<std::uint8_t>>{bytes("red"), bytes(std::string("\0x", 2))}));
+    EXPECT_EQ(props[1].get<0>(), "size");
+    // The file's specs move, are copied and destroyed as a whole.
+    const std::string moved = std::string(state) + "/moved.txt";
+    c.proxy().callMethod("FileMove").onInterface(broker_iface).withArguments(file, moved);
+    c.proxy().callMethod("FileCopy").onInterface(broker_iface).withArguments(moved, file);
+    std::vector<std::string> at_moved, at_file;
+    c.proxy().callMethod("FileObjects").onInterface(broker_iface).withArguments(moved).storeResultsTo(at_moved);
+    c.proxy().callMethod("FileObjects").onInterface(broker_iface).withArguments(file).storeResultsTo(at_file);
+    EXPECT_EQ(at_moved, std::vector<std::string>{objid});
+    ASSERT_EQ(at_file.size(), 1u);
+    EXPECT_NE(at_file[0], objid);
+    c.proxy().callMethod("FileDestroy").onInterface(broker_iface).withArguments(moved);
+    c.proxy().callMethod("SpecDestroy").onInterface(broker_iface).withArguments(at_file[0]);
+    std::vector<std::string> none;
+    c.proxy().callMethod("FileObjects").onInterface(broker_iface).withArguments(moved).storeResultsTo(none);
+    c.proxy().callMethod("FileObjects").onInterface(broker_iface).withArguments(file).storeResultsTo(none);
+    EXPECT_TRUE(none.empty());
+    EXPECT_TRUE(stop_broker(second));
+}
+
+// A damaged spec database is moved aside and salvaged as the queue's is, said at error priority.
+TEST(Broker, DamagedSpecDatabaseIsMovedAsideAndSalvaged) {
+    const char* state = std::getenv("XDG_STATE_HOME");
+    const char* ttbusd = std::getenv("TTBUSD");
+    const char* damage_page = std::getenv("DAMAGE_PAGE");
+    ASSERT_TRUE(state && ttbusd && damage_page);
+    constexpr std::size_t total = 400;
+    pid_t first = start_broker(ttbusd);
+    {
+        Client c;
+        for (std::size_t i = 0; i < total; ++i) {
+            spec_create(c, std::string(state) + "/file-" + std::to_string(i) + std::string(100, 'x'));
+        }
+    }
+    ASSERT_TRUE(stop_broker(first));
+    const std::string db = std::string(state) + "/ttbus/specs.sqlite";
+    ASSERT_EQ(std::system(("python3 " + std::string(damage_page) + " " + db + " specs").c_str()), 0);
+
+    const std::string log = std::string(state) + "/second.log";
+    pid_t second = start_broker(ttbusd, log);
+    std::string line;
+    for (std::ifstream in(log); std::getline(in, line) && line.find("spec database") == std::string::npos;) {
+    }
+    ASSERT_EQ(line.rfind("ttbusd: error: the spec database " + db + " is damaged (", 0), 0u) << line;
+    std::size_t recovered = 0, lost = 0;
+    auto counts = line.rfind("): ", line.find(" records recovered, "));
+    ASSERT_NE(counts, std::string::npos) << line;
+    ASSERT_EQ(std::sscanf(line.c_str() + counts, "): %zu records recovered, %zu lost;", &recovered, &lost), 2) << line;
+    EXPECT_GT(lost, 0u);
+    EXPECT_EQ(recovered + lost, total);
+    const std::string kept_as = "; the damaged file is kept as ";
+    ASSERT_NE(line.find(kept_as), std::string::npos);
+    EXPECT_TRUE(std::filesystem::exists(line.substr(line.find(kept_as) + kept_as.size())));
+    Client c;
+    std::vector<std::string> objids;
+    c.proxy().callMethod("FileObjects").onInterface(broker_iface).withArguments(std::string(state) + "/file-" +
+                                                                                std::to_string(total - 1) +
+                                                                                std::string(100, 'x'))
+        .storeResultsTo(objids);
+    EXPECT_EQ(objids.size(), 1u) << "the last spec is behind the damage";
+    EXPECT_TRUE(stop_broker(second));
+}
+
 }  // namespace
 }  // namespace ttbus::test

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "effect.h"
+#include "object_specs.h"
 #include "wire_types.h"
 #include "pattern_store.h"
 #include "typedb.h"
@@ -93,6 +94,9 @@ public:
     const TypeDb& types() const { return *types_; }
     std::shared_ptr<const TypeDb> types_snapshot() const { return types_; }
     const Limits& limits() const { return options_.limits; }
+    // Object specs: with them, a TT_OBJECT message is addressed to its spec's otype (and file);
+    // without (null), its sender must name the otype. `specs` outlives the engine.
+    void set_specs(const SpecLookup* specs) { specs_ = specs; }
 
     Status session_create(const std::string& session);
     bool session_exists(const std::string& session) const;
@@ -178,6 +182,8 @@ private:
     const ProcidState* find_procid(const std::string& id) const;
     Status check_message(const Message& m) const;
     Status check_quota(const ProcidState& sender, const Message& m) const;
+    // TT_OBJECT: the spec of the message's objid gives its otype and, when it has none, its file.
+    Status address_object(MessageBody& body) const;
     Status send_checked(const ProcidState& sender, Message m, Effects& out, std::string* ret_id);
     void prepare(const ProcidState& sender, Message& m);
 
@@ -239,6 +245,7 @@ private:
 
     EngineOptions options_;
     std::shared_ptr<const TypeDb> types_;
+    const SpecLookup* specs_ = nullptr;
     std::uint64_t next_procid_ = 1;
     std::uint64_t next_token_ = 1;
     std::uint64_t next_message_ = 1;

@@ -76,7 +76,19 @@ Status Engine::send(const std::string& procid, Message&& message, Effects& out, 
     return send_checked(*sender, std::move(message), out, ret_id);
 }
 
+Status Engine::address_object(MessageBody& body) const {
+    if (body.address != Address::OBJECT || specs_ == nullptr) return Status::OK;
+    std::optional<ObjectSpec> spec = specs_->object(body.object);
+    if (!spec) return Status::ERR_OBJID;
+    // A super message keeps the otype its sender was handling for (the parent is found from it).
+    if (!body.super || body.otype.empty()) body.otype = spec->otype;
+    // An object in a file: the message reaches processes joined to the file, as file scope does.
+    if (body.file.empty()) body.file = spec->file;
+    return Status::OK;
+}
+
 Status Engine::send_checked(const ProcidState& sender, Message m, Effects& out, std::string* ret_id) {
+    if (Status s = address_object(m.body); s != Status::OK) return s;
     prepare(sender, m);
     if (ret_id != nullptr) *ret_id = m.body.id;
 

@@ -40,6 +40,7 @@ struct Connection {
     bool credentials_known = false;
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;
+    std::vector<std::uint32_t> groups;  // supplementary groups (for the access to files' specs)
     std::vector<CredentialsReady> awaiting_credentials;
 
     std::vector<std::string> procids;

@@ -28,6 +28,18 @@ bool effective_ids(std::uint32_t pid, std::uint32_t& uid, std::uint32_t& gid) {
 
 }  // namespace
 
+std::vector<std::uint32_t> process_groups(std::uint32_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    std::vector<std::uint32_t> groups;
+    while (std::getline(in, line)) {
+        if (line.rfind("Groups:", 0) != 0) continue;
+        std::istringstream fields(line.substr(7));
+        for (std::uint32_t g = 0; fields >> g;) groups.push_back(g);
+    }
+    return groups;
+}
+
 namespace {
 
 // GetConnectionCredentials in flight for one connection.
@@ -87,6 +99,7 @@ void Service::credentials_arrived(const std::string& name, sd_bus_message* reply
     sd_bus_error unreadable{};
     if (error == nullptr) {
         std::uint32_t uid = 0, pid = 0, gid = 0;
+        std::vector<std::uint32_t> all_groups;
         bool ok = sd_bus_message_enter_container(reply, 'a', "{sv}") > 0;
         while (ok) {
             int r = sd_bus_message_enter_container(reply, 'e', "sv");
@@ -107,6 +120,10 @@ void Service::credentials_arrived(const std::string& name, sd_bus_message* reply
                      sd_bus_message_read_array(reply, 'u', &groups, &size) >= 0 &&
                      sd_bus_message_exit_container(reply) >= 0;
                 if (ok && size >= sizeof(std::uint32_t)) gid = *static_cast<const std::uint32_t*>(groups);
+                if (ok) {
+                    const auto* g = static_cast<const std::uint32_t*>(groups);
+                    all_groups.assign(g, g + size / sizeof(std::uint32_t));
+                }
             } else if (ok) {
                 ok = sd_bus_message_skip(reply, "v") >= 0;
             }
@@ -115,6 +132,7 @@ void Service::credentials_arrived(const std::string& name, sd_bus_message* reply
         if (ok) {
             conn->uid = uid;
             conn->gid = gid;
+            conn->groups = std::move(all_groups);
             if (pid != 0) effective_ids(pid, conn->uid, conn->gid);
             conn->credentials_known = true;
         } else {

@@ -97,6 +97,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     c.peer = raw;
     c.uid = cred.uid;
     c.gid = cred.gid;
+    c.groups = process_groups(static_cast<std::uint32_t>(cred.pid));
     c.credentials_known = true;
     peers_.emplace(raw, std::move(peer));
     sd_event_source_set_enabled(starting_peers_.get(), SD_EVENT_ON);

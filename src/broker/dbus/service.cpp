@@ -32,12 +32,15 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
         std::optional<store::Salvage> salvaged;
         store_ = store::QueueStore::open(options_.queue_store, &error, &salvaged);
         if (!store_) log::warning("queued messages will not survive a restart: " + error);
-        if (salvaged) {
-            log::error("the queue database " + options_.queue_store + " is damaged (" + salvaged->damage + "): " +
-                      std::to_string(salvaged->recovered) + " queued messages recovered, " +
-                      (salvaged->lost ? std::to_string(*salvaged->lost) : std::string("an unknown number of")) +
-                      " lost; the damaged file is kept as " + salvaged->moved_to);
-        }
+        if (salvaged) log::error(store::salvage_report("queue", options_.queue_store, *salvaged, "queued messages"));
+    }
+    if (!options_.spec_store.empty()) {
+        std::string error;
+        std::optional<store::Salvage> salvaged;
+        specs_ = store::SpecStore::open(options_.spec_store, &error, &salvaged);
+        if (!specs_) log::warning("no object specs: " + error);
+        if (salvaged) log::error(store::salvage_report("spec", options_.spec_store, *salvaged, "records"));
+        engine_.set_specs(specs_.get());
     }
     if (store_) {
         std::vector<std::string> problems;

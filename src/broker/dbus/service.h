@@ -21,6 +21,7 @@
 #include "core/engine.h"
 #include "launch/launcher.h"
 #include "store/queue_store.h"
+#include "store/spec_store.h"
 
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
@@ -54,6 +55,7 @@ struct ServiceOptions {
     std::uint32_t broker_uid = 0;
     bool systemd = false;  // a user manager is on the bus: start ptypes as systemd user units
     std::string queue_store;  // SQLite file keeping queued messages across restarts; "" for none
+    std::string spec_store;   // SQLite file of the object specs; "" for none (spec methods fail)
     std::string peer_directory;  // where the peer socket goes ($XDG_RUNTIME_DIR/ttbus); "" for none
     std::size_t max_peers = 256;  // authenticated peer connections at once
     std::string version;
@@ -160,6 +162,9 @@ private:
     template <typename F>
     void monitor_event(const char* kind, const core::MessageView* message, const std::string& procid, F&& extra);
     void connection_gone(std::string_view name);
+    // Object specs (spec_methods.cpp): runs `act` once the caller's credentials are known, with the
+    // open spec store; a Failure it throws is the call's error.
+    void with_specs(sd_bus_message* m, std::function<void(const Connection& who, store::SpecStore& specs)> act);
     void launch_ended(const launch::LaunchInfo& launch, const std::string& reason);
 
     // The bus and the peers.
@@ -184,6 +189,7 @@ private:
     Connections connections_;
     std::unique_ptr<launch::Launcher> launcher_;
     std::unique_ptr<store::QueueStore> store_;
+    std::unique_ptr<store::SpecStore> specs_;
     std::vector<SlotPtr> bus_slots_;  // the objects on the bus and the NameOwnerChanged match
     std::unique_ptr<PeerListener> listener_;
     std::unordered_map<sd_bus*, std::unique_ptr<Peer>> peers_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/effect.h"
+#include "sqlite_file.h"
 
 #include <cstddef>
 #include <memory>
@@ -10,24 +11,13 @@
 #include <string>
 #include <vector>
 
-struct sqlite3;
-
 namespace ttbus::store {
-
-// What open() did with a damaged database file: it is never used nor silently shortened, but moved
-// aside, and what can still be read of it is copied into a fresh one.
-struct Salvage {
-    std::string damage;    // what SQLite's integrity check said
-    std::string moved_to;  // the damaged file, kept for a human to look at
-    std::size_t recovered = 0;
-    std::optional<std::size_t> lost;  // when the file still tells how many it held
-};
 
 class QueueStore {
 public:
     // Opens (creating the file and its directory if needed) the store at `path`; nullptr and
-    // `error` set when it cannot. A damaged file is salvaged first (see Salvage), reported in
-    // `salvaged`.
+    // `error` set when it cannot. A damaged file is salvaged first (see open_store_file), reported
+    // in `salvaged`.
     static std::unique_ptr<QueueStore> open(const std::string& path, std::string* error,
                                             std::optional<Salvage>* salvaged = nullptr);
     ~QueueStore();
@@ -44,9 +34,6 @@ public:
 
 private:
     explicit QueueStore(sqlite3* db) : db_(db) {}
-    bool exec(const char* sql, std::string* error);
-    // Moves the damaged file at `path` aside and copies every row still readable into this (fresh) store.
-    Salvage salvage(const std::string& path, std::string damage);
     sqlite3* db_;
 };
 

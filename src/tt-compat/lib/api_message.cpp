@@ -1,6 +1,7 @@
 // The message lifecycle: create, destroy, send, receive (with the classic callback order),
 // reply/reject/accept/fail, callbacks and user data.
 #include "client.h"
+#include "specs.h"
 #include "status.h"
 #include "storage.h"
 #include "trace.h"
@@ -173,6 +174,7 @@ Tt_status tt_message_send(Tt_message h) {
     Tt_status s = need_message(h, &m);
     if (s == TT_OK && m->sent) s = TT_ERR_STATE;
     if (s == TT_OK) s = send_form(m->w);
+    if (s == TT_OK && m->w.address == TT_OBJECT) s = spec_known(m->w.object);
     Procid* p = s == TT_OK ? client()->find_procid(m->w.sender) : nullptr;
     if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
     if (s != TT_OK) return report("tt_message_send", s);

@@ -2,6 +2,8 @@
 #include "store/message_codec.h"
 #include "store/queue_store.h"
 
+#include "damage.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -96,26 +98,6 @@ TEST_F(QueueStoreTest, AnUnreadableEntryIsReportedAndSkipped) {
     EXPECT_NE(problems[0].find("bad"), std::string::npos);
 }
 
-// The page number of one leaf page of the table in the middle of the file.
-int middle_table_leaf(const fs::path& file) {
-    sqlite3* db = nullptr;
-    sqlite3_open(file.c_str(), &db);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT pageno FROM dbstat WHERE name = 'queued' AND pagetype = 'leaf' ORDER BY pageno",
-                       -1, &st, nullptr);
-    std::vector<int> pages;
-    while (sqlite3_step(st) == SQLITE_ROW) pages.push_back(sqlite3_column_int(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return pages.empty() ? 0 : pages[pages.size() / 2];
-}
-
-void overwrite(const fs::path& file, std::size_t offset, std::size_t length) {
-    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(offset));
-    for (std::size_t i = 0; i < length; ++i) f.put(static_cast<char>(0xa5 ^ (i * 31)));
-}
-
 TEST_F(QueueStoreTest, ADamagedFileIsMovedAsideAndWhatIsReadableRecovered) {
     constexpr int total = 300;
     std::string error;
@@ -124,21 +106,15 @@ TEST_F(QueueStoreTest, ADamagedFileIsMovedAsideAndWhatIsReadableRecovered) {
         ASSERT_NE(store, nullptr) << error;
         for (int i = 0; i < total; ++i) ASSERT_TRUE(store->put(sample(std::to_string(i) + " p1"), &error)) << error;
     }
-    int page = middle_table_leaf(path);
+    int page = middle_table_leaf(path, "queued");
     ASSERT_GT(page, 1);
     overwrite(path, static_cast<std::size_t>(page - 1) * 4096 + 100, 3000);
 
     std::optional<Salvage> salvaged;
     auto store = QueueStore::open(path.string(), &error, &salvaged);
     ASSERT_NE(store, nullptr) << error;
-    ASSERT_TRUE(salvaged);
-    EXPECT_FALSE(salvaged->damage.empty());
-    EXPECT_TRUE(fs::exists(salvaged->moved_to));
-    EXPECT_EQ(salvaged->moved_to.rfind(path.string() + ".damaged-", 0), 0u) << salvaged->moved_to;
-    EXPECT_LT(salvaged->recovered, static_cast<std::size_t>(total));
-    EXPECT_GT(salvaged->recovered, static_cast<std::size_t>(total) / 2) << "rows after the damaged page are read too";
-    ASSERT_TRUE(salvaged->lost);
-    EXPECT_EQ(salvaged->recovered + *salvaged->lost, static_cast<std::size_t>(total));
+    expect_salvaged(salvaged, path, total);
+    if (HasFatalFailure()) return;
 
     std::vector<std::string> problems;
     auto loaded = store->load(&problems);
