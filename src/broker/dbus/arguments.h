@@ -6,10 +6,12 @@
 #include "connections.h"
 
 #include "core/wire_types.h"
+#include "protocol/spec.h"
 #include "protocol/wire.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ttbus::dbus {
 
@@ -38,6 +40,10 @@ struct OpenOptions {
     std::string token;
 };
 void decode(sd_bus_message* m, OpenOptions& out);
+
+// An object spec's properties, a(saay) (Broker1.SpecCreate, SpecWrite).
+using SpecProps = std::vector<protocol::SpecProperty>;
+inline void decode(sd_bus_message* m, SpecProps& out) { out = protocol::read_spec_props(m); }
 
 // Monitor1.Subscribe's filter: "session" s, "op" s, "procid" s.
 void decode(sd_bus_message* m, MonitorFilter& out);

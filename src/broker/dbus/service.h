@@ -164,7 +164,7 @@ private:
     void connection_gone(std::string_view name);
     // Object specs (spec_methods.cpp): runs `act` once the caller's credentials are known, with the
     // open spec store; a Failure it throws is the call's error.
-    void with_specs(sd_bus_message* m, std::function<void(const Connection& who, store::SpecStore& specs)> act);
+    void with_specs(const MethodCall& call, std::function<void(const Connection& who, store::SpecStore& specs)> act);
     void launch_ended(const launch::LaunchInfo& launch, const std::string& reason);
 
     // The bus and the peers.

@@ -1,6 +1,5 @@
 // The handlers of the object-spec methods of org.ttbus.Broker1 (tt_spec_*, tt_file_objects_query,
-// tt_file_copy/move/destroy): each reads its arguments, then, once the caller's credentials are
-// known, checks the caller's access to the file(s) concerned (file_access.h) and asks the spec store.
+// tt_file_copy/move/destroy): once the caller's credentials are known, each checks the caller's access to the file(s) concerned (file_access.h) and asks the spec store.
 #include "file_access.h"
 #include "service_parts.h"
 
@@ -37,141 +36,125 @@ store::Spec existing(const store::SpecStore& specs, const std::string& objid) {
 
 }  // namespace
 
-void Service::with_specs(sd_bus_message* m, std::function<void(const Connection&, store::SpecStore&)> act) {
-    MessageRef call(m);
-    with_credentials(caller(m), [this, call, act = std::move(act)](Connection* conn, const sd_bus_error* error) {
+void Service::with_specs(const MethodCall& c, std::function<void(const Connection&, store::SpecStore&)> act) {
+    MessageRef reply_to(c.message);
+    with_credentials(c.who, [this, reply_to, act = std::move(act)](Connection* conn, const sd_bus_error* error) {
         if (error != nullptr) {
-            sd_bus_reply_method_error(call.get(), error);
+            sd_bus_reply_method_error(reply_to.get(), error);
             return;
         }
         try {
             if (!specs_) throw Failure(core::Status::ERR_DBEXIST, "the broker has no spec database");
             act(*conn, *specs_);
         } catch (const Failure& f) {
-            reply_failure(call.get(), f);
+            reply_failure(reply_to.get(), f);
         }
     });
 }
 
-int Service::SpecCreate(sd_bus_message* m) {
-    std::string objid = read_string(m);
-    const std::string file = file_arg(read_string(m));
-    const std::string otype = read_string(m);
-    auto props = read_spec_props(m);
+void Service::SpecCreate(const MethodCall& call, const std::string& objid_arg, const std::string& file_path,
+                         const std::string& otype, SpecProps& props) {
+    std::string objid = objid_arg;
+    const std::string file = file_arg(file_path.c_str());
     if (otype.empty()) throw Failure(core::Status::ERR_OTYPE, "a spec needs an otype");
     if (objid.empty()) objid = new_objid();
     if (!is_objid(objid)) {
         throw Failure(core::Status::ERR_OBJID, "'" + objid + "' is not an objid of the form ttbus:<32 hex digits>");
     }
-    with_specs(m, [this, call = MessageRef(m), spec = store::Spec{objid, file, otype, std::move(props)}](
+    with_specs(call, [this, reply_to = MessageRef(call.message), spec = store::Spec{objid, file, otype, std::move(props)}](
                       const Connection& who, store::SpecStore& specs) {
         allow(who, spec.file, FileAccess::WRITE);
         std::string error;
         done(specs.create(spec, &error), error, "spec " + spec.objid);
-        reply(call.get(), [&](Writer& w) { w.string(spec.objid); });
+        reply(reply_to.get(), [&](Writer& w) { w.string(spec.objid); });
     });
-    return 1;
 }
 
-int Service::SpecWrite(sd_bus_message* m) {
-    const std::string objid = read_string(m);
-    const std::string otype = read_string(m);
-    auto props = read_spec_props(m);
-    with_specs(m, [this, call = MessageRef(m), objid, otype, props = std::move(props)](const Connection& who,
+void Service::SpecWrite(const MethodCall& call, const std::string& objid, const std::string& otype, SpecProps& props) {
+    with_specs(call, [this, reply_to = MessageRef(call.message), objid, otype, props = std::move(props)](const Connection& who,
                                                                                         store::SpecStore& specs) {
         allow(who, existing(specs, objid).file, FileAccess::WRITE);
         std::string error;
         done(specs.write(objid, otype, props, &error), error, "spec " + objid);
-        reply_empty(call.get());
+        reply_empty(reply_to.get());
     });
-    return 1;
 }
 
-int Service::SpecDestroy(sd_bus_message* m) {
-    const std::string objid = read_string(m);
-    with_specs(m, [this, call = MessageRef(m), objid](const Connection& who, store::SpecStore& specs) {
+void Service::SpecDestroy(const MethodCall& call, const std::string& objid) {
+    with_specs(call, [this, reply_to = MessageRef(call.message), objid](const Connection& who, store::SpecStore& specs) {
         allow(who, existing(specs, objid).file, FileAccess::WRITE);
         std::string error;
         done(specs.destroy(objid, &error), error, "spec " + objid);
-        reply_empty(call.get());
+        reply_empty(reply_to.get());
     });
-    return 1;
 }
 
-int Service::Spec(sd_bus_message* m) {
-    const std::string objid = read_string(m);
-    with_specs(m, [this, call = MessageRef(m), objid](const Connection& who, store::SpecStore& specs) {
+void Service::Spec(const MethodCall& call, const std::string& objid) {
+    with_specs(call, [this, reply_to = MessageRef(call.message), objid](const Connection& who, store::SpecStore& specs) {
         const store::Spec spec = existing(specs, objid);
         allow(who, spec.file, FileAccess::READ);
-        reply(call.get(), [&](Writer& w) {
+        reply(reply_to.get(), [&](Writer& w) {
             w.string(spec.file);
             w.string(spec.otype);
             write_spec_props(w, spec.props);
         });
     });
-    return 1;
 }
 
-int Service::SpecMove(sd_bus_message* m) {
-    const std::string objid = read_string(m);
-    const std::string file = file_arg(read_string(m));
-    with_specs(m, [this, call = MessageRef(m), objid, file](const Connection& who, store::SpecStore& specs) {
+void Service::SpecMove(const MethodCall& call, const std::string& objid, const std::string& file_path) {
+    const std::string file = file_arg(file_path.c_str());
+    with_specs(call, [this, reply_to = MessageRef(call.message), objid, file](const Connection& who, store::SpecStore& specs) {
         allow(who, existing(specs, objid).file, FileAccess::WRITE);
         allow(who, file, FileAccess::WRITE);
         std::string error;
         done(specs.move(objid, file, &error), error, "spec " + objid);
-        reply_empty(call.get());
+        reply_empty(reply_to.get());
     });
-    return 1;
 }
 
-int Service::FileObjects(sd_bus_message* m) {
-    const std::string file = file_arg(read_string(m));
-    with_specs(m, [this, call = MessageRef(m), file](const Connection& who, store::SpecStore& specs) {
+void Service::FileObjects(const MethodCall& call, const std::string& file_path) {
+    const std::string file = file_arg(file_path.c_str());
+    with_specs(call, [this, reply_to = MessageRef(call.message), file](const Connection& who, store::SpecStore& specs) {
         allow(who, file, FileAccess::READ);
         std::vector<std::string> objids;
         std::string error;
         done(specs.objects(file, &objids, &error), error, "the specs of " + file);
-        reply(call.get(), [&](Writer& w) { w.strings(objids); });
+        reply(reply_to.get(), [&](Writer& w) { w.strings(objids); });
     });
-    return 1;
 }
 
-int Service::FileCopy(sd_bus_message* m) {
-    const std::string from = file_arg(read_string(m));
-    const std::string to = file_arg(read_string(m));
-    with_specs(m, [this, call = MessageRef(m), from, to](const Connection& who, store::SpecStore& specs) {
+void Service::FileCopy(const MethodCall& call, const std::string& from_path, const std::string& to_path) {
+    const std::string from = file_arg(from_path.c_str());
+    const std::string to = file_arg(to_path.c_str());
+    with_specs(call, [this, reply_to = MessageRef(call.message), from, to](const Connection& who, store::SpecStore& specs) {
         allow(who, from, FileAccess::READ);
         allow(who, to, FileAccess::WRITE);
         std::string error;
         done(specs.copy_file(from, to, &error), error, "the specs of " + from);
-        reply_empty(call.get());
+        reply_empty(reply_to.get());
     });
-    return 1;
 }
 
-int Service::FileMove(sd_bus_message* m) {
-    const std::string from = file_arg(read_string(m));
-    const std::string to = file_arg(read_string(m));
-    with_specs(m, [this, call = MessageRef(m), from, to](const Connection& who, store::SpecStore& specs) {
+void Service::FileMove(const MethodCall& call, const std::string& from_path, const std::string& to_path) {
+    const std::string from = file_arg(from_path.c_str());
+    const std::string to = file_arg(to_path.c_str());
+    with_specs(call, [this, reply_to = MessageRef(call.message), from, to](const Connection& who, store::SpecStore& specs) {
         allow(who, from, FileAccess::WRITE);
         allow(who, to, FileAccess::WRITE);
         std::string error;
         done(specs.move_file(from, to, &error), error, "the specs of " + from);
-        reply_empty(call.get());
+        reply_empty(reply_to.get());
     });
-    return 1;
 }
 
-int Service::FileDestroy(sd_bus_message* m) {
-    const std::string file = file_arg(read_string(m));
-    with_specs(m, [this, call = MessageRef(m), file](const Connection& who, store::SpecStore& specs) {
+void Service::FileDestroy(const MethodCall& call, const std::string& file_path) {
+    const std::string file = file_arg(file_path.c_str());
+    with_specs(call, [this, reply_to = MessageRef(call.message), file](const Connection& who, store::SpecStore& specs) {
         allow(who, file, FileAccess::WRITE);
         std::string error;
         done(specs.destroy_file(file, &error), error, "the specs of " + file);
-        reply_empty(call.get());
+        reply_empty(reply_to.get());
     });
-    return 1;
 }
 
 }  // namespace ttbus::dbus
