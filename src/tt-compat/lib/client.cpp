@@ -97,8 +97,8 @@ void Procid::on_signal(sd_bus_message* m) {
     const char* procid = nullptr;
     Pending p;
     if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
-    if (read_message(m, p.data) < 0) return;
-    auto it = sent.find(p.data.id);
+    if (read_message(m, p.data, p.delivery) < 0) return;
+    auto it = sent.find(p.data.body.id);
     if (std::strcmp(member, "Updated") == 0) {
         // An update for a handle the program destroyed has nowhere to go: it is dropped.
         if (it == sent.end()) return;
@@ -200,7 +200,7 @@ Tt_status close_procid() {
     // Messages the program destroyed while they waited for this procid's updates: none will come.
     std::vector<Tt_message> given_up;
     c->messages.for_each([&](Tt_message h, const Message& m) {
-        if (m.destroyed && m.w.sender == p->id) given_up.push_back(h);
+        if (m.destroyed && m.w.body.sender == p->id) given_up.push_back(h);
     });
     std::erase_if(c->procids, [p](const std::unique_ptr<Procid>& q) { return q.get() == p; });
     for (Tt_message h : given_up) c->remove_message(h);
