@@ -1,10 +1,13 @@
 #include "readable.h"
 
 #include "protocol/enums.h"
+#include "protocol/keys.h"
+#include "protocol/wire.h"  // Delivery
 
 #include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace ttbus::tools {
 
@@ -22,12 +25,11 @@ std::function<std::string(std::int64_t)> enum_namer() {
 }
 
 std::string delivery_name(std::int64_t v) {
-    switch (v) {
-    case 0: return "handle";
-    case 1: return "observe";
-    case 2: return "vote";
-    default: return std::to_string(v);
+    using protocol::Delivery;
+    for (auto [d, name] : {std::pair{Delivery::handle, "handle"}, {Delivery::observe, "observe"}, {Delivery::vote, "vote"}}) {
+        if (v == static_cast<std::int64_t>(d)) return name;
     }
+    return std::to_string(v);
 }
 
 std::string status_name(std::int64_t v) {
@@ -35,17 +37,28 @@ std::string status_name(std::int64_t v) {
     return n.empty() ? std::to_string(v) : std::string(n) + " (" + std::to_string(v) + ")";
 }
 
-// Keys whose integers (or arrays of integers) are ToolTalk enumerations.
+// Keys whose integers (or arrays of integers) are ToolTalk enumerations: the message and pattern
+// keys (protocol/keys.h), a queued message's queue scope, and an arg's mode.
 const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>>& enum_keys() {
+    using namespace protocol;
+    auto message = [](message_key::Index k) { return std::string(message_keys[k].name); };
+    auto pattern = [](pattern_key::Index k) { return std::string(pattern_keys[k].name); };
     static const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>> table{
-        {"class", enum_namer<protocol::Class>()},       {"classes", enum_namer<protocol::Class>()},
-        {"address", enum_namer<protocol::Address>()},   {"addresses", enum_namer<protocol::Address>()},
-        {"scope", enum_namer<protocol::Scope>()},       {"scopes", enum_namer<protocol::Scope>()},
-        {"queue_scope", enum_namer<protocol::Scope>()}, {"disposition", enum_namer<protocol::Disposition>()},
-        {"dispositions", enum_namer<protocol::Disposition>()},
-        {"state", enum_namer<protocol::State>()},       {"states", enum_namer<protocol::State>()},
-        {"category", enum_namer<protocol::Category>()}, {"mode", enum_namer<protocol::Mode>()},
-        {"status", status_name},                    {"delivery", delivery_name},
+        {message(message_key::cls), enum_namer<Class>()},
+        {pattern(pattern_key::classes), enum_namer<Class>()},
+        {message(message_key::address), enum_namer<Address>()},
+        {pattern(pattern_key::addresses), enum_namer<Address>()},
+        {message(message_key::scope), enum_namer<Scope>()},
+        {pattern(pattern_key::scopes), enum_namer<Scope>()},
+        {"queue_scope", enum_namer<Scope>()},
+        {message(message_key::disposition), enum_namer<Disposition>()},
+        {pattern(pattern_key::dispositions), enum_namer<Disposition>()},
+        {message(message_key::state), enum_namer<State>()},
+        {pattern(pattern_key::states), enum_namer<State>()},
+        {pattern(pattern_key::category), enum_namer<Category>()},
+        {"mode", enum_namer<Mode>()},
+        {message(message_key::status), status_name},
+        {message(message_key::delivery), delivery_name},
     };
     return table;
 }

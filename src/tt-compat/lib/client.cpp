@@ -56,13 +56,6 @@ Tt_status discover_session(Connection& bus, const Client& c, std::string& out) {
     return TT_OK;
 }
 
-int append_option(sd_bus_message* m, const char* key, const std::string& value) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
-    if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, key);
-    if (r >= 0) r = sd_bus_message_append(m, "v", "s", value.c_str());
-    return r >= 0 ? sd_bus_message_close_container(m) : r;
-}
-
 }  // namespace
 
 Client* client() {
@@ -159,14 +152,7 @@ Tt_status open_procid() {
     Reply reply;
     if (s == TT_OK) {
         s = p->bus->call(
-            BROKER_IFACE, "Open",
-            [&](sd_bus_message* m) {
-                int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
-                if (r >= 0) r = append_option(m, "session", session);
-                if (r >= 0 && token != nullptr) r = append_option(m, "token", token);
-                return r >= 0 ? sd_bus_message_close_container(m) : r;
-            },
-            &reply);
+            BROKER_IFACE, "Open", [&](sd_bus_message* m) { return append_open_options(m, session, token); }, &reply);
     }
     const char* procid = nullptr;
     const char* opened_session = nullptr;

@@ -51,6 +51,16 @@ int append_answer(sd_bus_message* m, const protocol::Message& msg) {
     });
 }
 
+int append_open_options(sd_bus_message* m, const std::string& session, const char* token) {
+    return guarded([&] {
+        protocol::Writer w(m);
+        w.open('a', "{sv}");
+        w.entry(protocol::open_keys[protocol::open_key::session].name.data(), session);
+        if (token != nullptr) w.entry(protocol::open_keys[protocol::open_key::token].name.data(), token);
+        w.close();
+    });
+}
+
 int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery) {
     return guarded([&] { protocol::read_message(m, out, protocol::Party::broker, &delivery); });
 }

@@ -7,6 +7,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include <string>
+
 namespace ttc {
 
 int append_value(sd_bus_message* m, const Value& v);  // (uiay)
@@ -14,6 +16,9 @@ int append_message(sd_bus_message* m, const protocol::Message& msg);  // a{sv}, 
 int append_pattern(sd_bus_message* m, const protocol::Pattern& p);  // a{sv}
 // A handler's answer (Procid1.Reply/Fail): the args, status and status string of its view.
 int append_answer(sd_bus_message* m, const protocol::Message& msg);  // a{sv}
+
+// Broker1.Open's options (a{sv}): the session, and the start token when there is one.
+int append_open_options(sd_bus_message* m, const std::string& session, const char* token);
 
 // Reads an a{sv} message from the broker; unknown keys are skipped, absent keys keep their defaults.
 int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);

@@ -109,6 +109,22 @@ TEST(ClientAgreement, WhatLibttAnswersTheBrokerReads) {
     EXPECT_EQ(got.status_string, "mine");
 }
 
+TEST(ClientAgreement, WhatLibttOpensWithTheBrokerReads) {
+    const std::initializer_list<const char*> keys = {open_keys[open_key::session].name.data(),
+                                                     open_keys[open_key::token].name.data()};
+    Built with_token([&](sd_bus_message* m) { ASSERT_GE(ttc::append_open_options(m, "s1", "t0k"), 0); });
+    std::string values[2];
+    read_string_options(with_token.get(), keys, values);
+    EXPECT_EQ(values[0], "s1");
+    EXPECT_EQ(values[1], "t0k");
+    // Without a token the key is left out, not sent empty.
+    Built without([&](sd_bus_message* m) { ASSERT_GE(ttc::append_open_options(m, "s2", nullptr), 0); });
+    std::string again[2] = {"", "unchanged"};
+    read_string_options(without.get(), keys, again);
+    EXPECT_EQ(again[0], "s2");
+    EXPECT_EQ(again[1], "unchanged");
+}
+
 TEST(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
     auto body = std::make_shared<MessageBody>();
     body->id = "9 q";
