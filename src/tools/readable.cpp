@@ -39,27 +39,28 @@ std::string status_name(std::int64_t v) {
 
 // Keys whose integers (or arrays of integers) are ToolTalk enumerations: the message and pattern
 // keys (protocol/keys.h), a queued message's queue scope, and an arg's mode.
-const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>>& enum_keys() {
-    using namespace protocol;
-    auto message = [](message_key::Index k) { return std::string(message_keys[k].name); };
-    auto pattern = [](pattern_key::Index k) { return std::string(pattern_keys[k].name); };
-    static const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>> table{
-        {message(message_key::cls), enum_namer<Class>()},
-        {pattern(pattern_key::classes), enum_namer<Class>()},
-        {message(message_key::address), enum_namer<Address>()},
-        {pattern(pattern_key::addresses), enum_namer<Address>()},
-        {message(message_key::scope), enum_namer<Scope>()},
-        {pattern(pattern_key::scopes), enum_namer<Scope>()},
-        {"queue_scope", enum_namer<Scope>()},
-        {message(message_key::disposition), enum_namer<Disposition>()},
-        {pattern(pattern_key::dispositions), enum_namer<Disposition>()},
-        {message(message_key::state), enum_namer<State>()},
-        {pattern(pattern_key::states), enum_namer<State>()},
-        {pattern(pattern_key::category), enum_namer<Category>()},
-        {"mode", enum_namer<Mode>()},
-        {message(message_key::status), status_name},
-        {message(message_key::delivery), delivery_name},
-    };
+using Namer = std::function<std::string(std::int64_t)>;
+const std::map<std::string, Namer, std::less<>>& enum_keys() {
+    static const auto table = [] {
+        using namespace protocol;
+        std::map<std::string, Namer, std::less<>> t;
+        // A message key and the pattern key that holds a set of the same enumeration.
+        auto both = [&](message_key::Index m, pattern_key::Index p, const Namer& namer) {
+            t.emplace(message_keys[m].name, namer);
+            t.emplace(pattern_keys[p].name, namer);
+        };
+        both(message_key::cls, pattern_key::classes, enum_namer<Class>());
+        both(message_key::address, pattern_key::addresses, enum_namer<Address>());
+        both(message_key::scope, pattern_key::scopes, enum_namer<Scope>());
+        both(message_key::disposition, pattern_key::dispositions, enum_namer<Disposition>());
+        both(message_key::state, pattern_key::states, enum_namer<State>());
+        t.emplace(pattern_keys[pattern_key::category].name, enum_namer<Category>());
+        t.emplace(message_keys[message_key::status].name, status_name);
+        t.emplace(message_keys[message_key::delivery].name, delivery_name);
+        t.emplace("queue_scope", enum_namer<Scope>());
+        t.emplace("mode", enum_namer<Mode>());
+        return t;
+    }();
     return table;
 }
 
@@ -134,7 +135,7 @@ bool is_unset(const json& value) {
     return (value.is_string() && value.get<std::string>().empty()) || (value.is_array() && value.empty());
 }
 
-const std::function<std::string(std::int64_t)>* namer_of(const std::string& key) {
+const Namer* namer_of(const std::string& key) {
     auto it = enum_keys().find(key);
     return it == enum_keys().end() ? nullptr : &it->second;
 }
