@@ -87,20 +87,21 @@ bool apply_reply(GVariant* reply, const OpBinding& b, std::vector<protocol::Arg>
         GVariant* v = g_variant_get_child_value(reply, i);
         const std::string type = g_variant_get_type_string(v);
         std::string why;
-        std::optional<protocol::Value> value;
+        protocol::Value value;
+        bool converted = false;
         if (!item.type.empty() && type != item.type) {
             why = "has D-Bus type " + type + ", the binding expects " + item.type;
         } else if (item.arg >= static_cast<int>(args.size()) || !is_out(args[static_cast<std::size_t>(item.arg)].mode)) {
             why = "would fill arg " + std::to_string(item.arg) + ", which is not an out or inout arg of the message";
         } else {
-            value = dbus_to_value(v, why);
+            converted = dbus_to_value(v, value, why);
         }
         g_variant_unref(v);
-        if (!value) {
+        if (!converted) {
             error = "reply value " + std::to_string(i) + " " + why;
             return false;
         }
-        args[static_cast<std::size_t>(item.arg)].value = std::move(*value);
+        args[static_cast<std::size_t>(item.arg)].value = std::move(value);
     }
     return true;
 }

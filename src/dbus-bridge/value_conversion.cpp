@@ -105,24 +105,27 @@ GVariant* constant_to_dbus(const nlohmann::json& value, const std::string& type)
     return g_variant_new_uint64(value.get<guint64>());
 }
 
-std::optional<protocol::Value> dbus_to_value(GVariant* value, std::string& error) {
+bool dbus_to_value(GVariant* value, protocol::Value& out, std::string& error) {
     const std::string type = g_variant_get_type_string(value);
-    auto as_int = [&](long long v) -> std::optional<protocol::Value> {
+    auto as_int = [&](long long v) {
         if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()) {
             error = "is " + std::to_string(v) + ", which does not fit a ToolTalk int";
-            return std::nullopt;
+            return false;
         }
-        return protocol::Value{static_cast<std::int32_t>(v)};
+        out = static_cast<std::int32_t>(v);
+        return true;
     };
     if (type == "s" || type == "o" || type == "g") {
         gsize n = 0;
         const gchar* s = g_variant_get_string(value, &n);
-        return protocol::Value{std::string(s, n)};
+        out = std::string(s, n);
+        return true;
     }
     if (type == "ay") {
         gsize n = 0;
         const auto* p = static_cast<const char*>(g_variant_get_fixed_array(value, &n, 1));
-        return protocol::Value{n > 0 ? std::string(p, n) : std::string()};
+        out = n > 0 ? std::string(p, n) : std::string();
+        return true;
     }
     if (type == "b") return as_int(g_variant_get_boolean(value) ? 1 : 0);
     if (type == "y") return as_int(g_variant_get_byte(value));
@@ -135,18 +138,18 @@ std::optional<protocol::Value> dbus_to_value(GVariant* value, std::string& error
         const guint64 v = g_variant_get_uint64(value);
         if (v > static_cast<guint64>(std::numeric_limits<std::int32_t>::max())) {
             error = "is " + std::to_string(v) + ", which does not fit a ToolTalk int";
-            return std::nullopt;
+            return false;
         }
         return as_int(static_cast<long long>(v));
     }
     if (type == "v") {
         GVariant* inner = g_variant_get_variant(value);
-        auto result = dbus_to_value(inner, error);
+        const bool converted = dbus_to_value(inner, out, error);
         g_variant_unref(inner);
-        return result;
+        return converted;
     }
     error = "has D-Bus type " + type + ", which has no ToolTalk value";
-    return std::nullopt;
+    return false;
 }
 
 }  // namespace ttbus::bridge

@@ -24,7 +24,7 @@ GVariant* constant_to_dbus(const nlohmann::json& value, const std::string& type)
 
 // A reply value as a ToolTalk value: strings, object paths, signatures and ay become bytes;
 // booleans and integers that fit 32 bits become ints; a variant is unwrapped. Anything else
-// (doubles, containers, out-of-range integers) is an error.
-std::optional<protocol::Value> dbus_to_value(GVariant* value, std::string& error);
+// (doubles, containers, out-of-range integers) is an error: false, with `error` saying why.
+bool dbus_to_value(GVariant* value, protocol::Value& out, std::string& error);
 
 }  // namespace ttbus::bridge
