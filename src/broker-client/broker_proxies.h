@@ -1,4 +1,4 @@
-// The one sdbus-c++ client of ttbusd, for the tools and the bridge: proxies built on the classes
+// The one sdbus-c++ client of ttbusd, for the tools (and the tests' procid): proxies built on the classes
 // sdbus-c++-xml2cpp generates (once, here) from data/dbus-1/org.ttbus.Broker1.xml, so a change of
 // the XML shows up in every client at compile time. Every proxy uses a connection the caller owns
 // and drives: no proxy starts an event-loop thread of its own, so one-shot tools stay
@@ -6,6 +6,7 @@
 #pragma once
 
 #include "org_ttbus_broker1_proxy.h"
+#include "protocol/names.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -15,8 +16,8 @@
 
 namespace ttbus::client {
 
-inline constexpr const char* broker_bus_name = "org.ttbus.Broker1";
-inline constexpr const char* broker_object_path = "/org/ttbus/Broker1";
+using protocol::broker_bus_name;
+using protocol::broker_object_path;
 
 using Dict = std::map<std::string, sdbus::Variant>;
 

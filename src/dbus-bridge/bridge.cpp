@@ -2,8 +2,7 @@
 
 namespace ttbus::bridge {
 
-Bridge::Bridge(sdbus::IConnection& broker_connection, GDBusConnection* bus, BridgeConfig config,
-               std::vector<PtypeBinding> bindings)
+Bridge::Bridge(sd_bus* broker_connection, GDBusConnection* bus, BridgeConfig config, std::vector<PtypeBinding> bindings)
     : config_(std::move(config)),
       broker_(broker_connection, [this](const TtMessage& m) { delivered(m); }),
       launcher_(bus),
@@ -27,37 +26,38 @@ void Bridge::start() {
         g_message("serving ptype %s with %zu D-Bus-bound op(s)", it->first.c_str(), it->second.ops.size());
         ++it;
     }
-    for (const Dict& p : media_.patterns()) media_patterns_.insert(broker_.register_pattern(p));
-    for (const Dict& p : notices_.patterns()) notice_patterns_.insert(broker_.register_pattern(p));
+    for (const protocol::Pattern& p : media_.patterns()) media_patterns_.insert(broker_.register_pattern(p));
+    for (const protocol::Pattern& p : notices_.patterns()) notice_patterns_.insert(broker_.register_pattern(p));
     broker_.join_session();
     g_message("procid %s in session %s: %zu media op(s), %zu notice op(s) relayed", broker_.procid().c_str(),
               broker_.session().c_str(), config_.media_ops.size(), config_.notice_ops.size());
 }
 
-std::shared_ptr<const OpBinding> Bridge::binding_for(const TtMessage& m) const {
+std::shared_ptr<const OpBinding> Bridge::binding_for(const TtMessage& message) const {
+    const std::string& op = message.w.body.op;
     // The signature that matched names the ptype; a message that matched a ptype pattern without
     // its signature (another scope) is served by the first bound ptype with the op.
-    if (auto it = bindings_.find(m.handler_ptype); it != bindings_.end()) {
-        auto op = it->second.ops.find(m.op);
-        return op == it->second.ops.end() ? nullptr : op->second;
+    if (auto it = bindings_.find(message.w.header.handler_ptype); it != bindings_.end()) {
+        auto bound = it->second.ops.find(op);
+        return bound == it->second.ops.end() ? nullptr : bound->second;
     }
     for (const auto& [ptype, binding] : bindings_) {
-        if (auto op = binding.ops.find(m.op); op != binding.ops.end()) return op->second;
+        if (auto bound = binding.ops.find(op); bound != binding.ops.end()) return bound->second;
     }
     return nullptr;
 }
 
 void Bridge::delivered(const TtMessage& m) {
-    if (m.delivery == delivery_vote) {
-        broker_.abstain(m.id);
+    if (m.delivered_as(protocol::Delivery::vote)) {
+        broker_.abstain(m.id());
         return;
     }
-    if (notice_patterns_.count(m.pattern) != 0) {
+    if (notice_patterns_.count(m.delivery.pattern) != 0) {
         notices_.relay(m);
         return;
     }
-    if (m.delivery != delivery_handle) return;
-    if (media_patterns_.count(m.pattern) != 0) {
+    if (!m.delivered_as(protocol::Delivery::handle)) return;
+    if (media_patterns_.count(m.delivery.pattern) != 0) {
         media_.handle(m);
         return;
     }
@@ -66,7 +66,7 @@ void Bridge::delivered(const TtMessage& m) {
         return;
     }
     // A declared ptype's op without a binding: let another handler (or ToolTalk's start) have it.
-    if (m.cls == class_request) broker_.reject(m.id);
+    if (m.is(Class::REQUEST)) broker_.reject(m.id());
 }
 
 }  // namespace ttbus::bridge

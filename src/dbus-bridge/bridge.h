@@ -12,7 +12,7 @@
 #include "service_handler.h"
 
 #include <gio/gio.h>
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
 
 #include <map>
 #include <set>
@@ -23,11 +23,10 @@ namespace ttbus::bridge {
 
 class Bridge {
 public:
-    Bridge(sdbus::IConnection& broker_connection, GDBusConnection* bus, BridgeConfig config,
-           std::vector<PtypeBinding> bindings);
+    Bridge(sd_bus* broker_connection, GDBusConnection* bus, BridgeConfig config, std::vector<PtypeBinding> bindings);
 
     // Opens the procid, declares the bound ptypes the broker knows, registers the media and notice
-    // patterns and joins the default session. Throws sdbus::Error when the broker refuses.
+    // patterns and joins the default session. Throws BrokerError when the broker refuses.
     void start();
 
 private:

@@ -1,61 +1,176 @@
 #include "broker_link.h"
 
+#include "protocol/names.h"
+
 #include <glib.h>
+
+#include <cstring>
 
 namespace ttbus::bridge {
 
-BrokerLink::BrokerLink(sdbus::IConnection& connection, DeliveredHandler on_delivered)
-    : proxy_(std::make_unique<client::ProcidProxy>(
-          connection,
-          [this, on_delivered = std::move(on_delivered)](const std::string& procid, const Dict& message) {
-              if (procid == procid_) on_delivered(parse_message(message));
-          },
-          // State changes of sent messages: the bridge sends nothing of its own.
-          [](const std::string&, const Dict&) {})) {}
+namespace {
 
-BrokerLink::~BrokerLink() = default;
+// Owns a reference to a message.
+struct MessageRef {
+    sd_bus_message* m = nullptr;
+    ~MessageRef() { sd_bus_message_unref(m); }
+};
 
-void BrokerLink::open() { std::tie(procid_, session_) = proxy_->Open({}); }
+// A call that failed: the broker's error, or the local reason (no bus, no broker).
+[[noreturn]] void refused(sd_bus_error& error, int r) {
+    std::string name = "org.freedesktop.DBus.Error.Failed";
+    std::string message = std::strerror(-r);
+    if (sd_bus_error_is_set(&error)) {
+        name = error.name;
+        message = error.message != nullptr ? error.message : "";
+    }
+    sd_bus_error_free(&error);
+    throw BrokerError(name, message);
+}
+
+[[noreturn]] void unreadable(int r) {
+    throw BrokerError("org.freedesktop.DBus.Error.InvalidArgs", std::string("the broker's reply: ") + std::strerror(-r));
+}
+
+// The error of an answer that failed, for the log; the call's description goes with it.
+int answered(sd_bus_message* reply, void* what, sd_bus_error*) {
+    if (const sd_bus_error* e = sd_bus_message_get_error(reply)) {
+        g_warning("%s: %s: %s", static_cast<std::string*>(what)->c_str(), e->name, e->message ? e->message : "");
+    }
+    return 0;
+}
+
+void forget(void* what) { delete static_cast<std::string*>(what); }
+
+}  // namespace
+
+BrokerLink::BrokerLink(sd_bus* bus, DeliveredHandler on_delivered) : bus_(bus), on_delivered_(std::move(on_delivered)) {
+    // State changes of sent messages (Updated) are not asked for: the bridge sends nothing of its own.
+    int r = sd_bus_match_signal(bus_, &match_, protocol::broker_bus_name, protocol::broker_object_path,
+                                protocol::procid_interface, "Delivered", on_signal, this);
+    if (r < 0) throw BrokerError("org.freedesktop.DBus.Error.Failed", std::string("match Delivered: ") + std::strerror(-r));
+}
+
+BrokerLink::~BrokerLink() { sd_bus_slot_unref(match_); }
+
+int BrokerLink::on_signal(sd_bus_message* m, void* data, sd_bus_error*) {
+    auto* self = static_cast<BrokerLink*>(data);
+    try {
+        if (std::strcmp(protocol::read_string(m), self->procid_.c_str()) != 0) return 0;
+        TtMessage message;
+        protocol::read_message(m, message.w, protocol::Party::broker, &message.delivery);
+        self->on_delivered_(message);
+    } catch (const protocol::Failure& f) {
+        g_warning("a Delivered signal the bridge cannot read: %s", f.what());
+    }
+    return 0;
+}
+
+sd_bus_message* BrokerLink::call(const char* interface, const char* method, const Build& build) {
+    MessageRef request;
+    sd_bus_error error{};
+    int r = sd_bus_message_new_method_call(bus_, &request.m, protocol::broker_bus_name, protocol::broker_object_path,
+                                           interface, method);
+    try {
+        if (r >= 0 && build) {
+            protocol::Writer w(request.m);
+            build(w);
+        }
+    } catch (const protocol::Failure& f) {
+        throw BrokerError("org.freedesktop.DBus.Error.InvalidArgs", f.what());
+    }
+    sd_bus_message* reply = nullptr;
+    if (r >= 0) r = sd_bus_call(bus_, request.m, 0, &error, &reply);
+    if (r < 0) refused(error, r);
+    return reply;
+}
+
+void BrokerLink::open() {
+    MessageRef reply{call(protocol::broker_interface, "Open", [](protocol::Writer& w) {
+        w.open('a', "{sv}");
+        w.close();
+    })};
+    const char* procid = nullptr;
+    const char* session = nullptr;
+    if (int r = sd_bus_message_read(reply.m, "ss", &procid, &session); r < 0) unreadable(r);
+    procid_ = procid;
+    session_ = session;
+}
 
 bool BrokerLink::ptype_exists(const std::string& ptype) {
     try {
-        proxy_->PtypeExists(ptype);
+        MessageRef reply{call(protocol::broker_interface, "PtypeExists", [&](protocol::Writer& w) { w.string(ptype); })};
         return true;
-    } catch (const sdbus::Error& e) {
-        if (e.getName() == "org.ttbus.Error.Ptype") return false;
+    } catch (const BrokerError& e) {
+        if (e.name() == "org.ttbus.Error.Ptype") return false;
         throw;
     }
 }
 
-void BrokerLink::declare_ptype(const std::string& ptype) { proxy_->PtypeDeclare(procid_, ptype); }
+void BrokerLink::declare_ptype(const std::string& ptype) {
+    MessageRef reply{call(protocol::procid_interface, "PtypeDeclare", [&](protocol::Writer& w) {
+        w.string(procid_);
+        w.string(ptype);
+    })};
+}
 
-std::uint64_t BrokerLink::register_pattern(const Dict& pattern) { return proxy_->PatternRegister(procid_, pattern); }
+std::uint64_t BrokerLink::register_pattern(const protocol::Pattern& pattern) {
+    MessageRef reply{call(protocol::procid_interface, "PatternRegister", [&](protocol::Writer& w) {
+        w.string(procid_);
+        protocol::write_pattern(w, pattern, protocol::Defaults::omit);
+    })};
+    std::uint64_t id = 0;
+    if (int r = sd_bus_message_read_basic(reply.m, 't', &id); r < 0) unreadable(r);
+    return id;
+}
 
-void BrokerLink::join_session() { proxy_->SessionJoin(procid_, session_); }
+void BrokerLink::join_session() {
+    MessageRef reply{call(protocol::procid_interface, "SessionJoin", [&](protocol::Writer& w) {
+        w.string(procid_);
+        w.string(session_);
+    })};
+}
 
-void BrokerLink::reply(const std::string& id, const std::vector<WireArg>& args) {
-    const Dict body{{key(protocol::answer_key::args), sdbus::Variant(args)}};
-    answer("Reply", id, &body);
+void BrokerLink::reply(const std::string& id, const std::vector<protocol::Arg>& args) {
+    answer("Reply", id, [&](protocol::Writer& w) { protocol::write_answer(w, args, 0, ""); });
 }
 
 void BrokerLink::fail(const std::string& id, std::int32_t status, const std::string& text) {
-    const Dict body{{key(protocol::answer_key::status), sdbus::Variant(status)},
-                    {key(protocol::answer_key::status_string), sdbus::Variant(text)}};
-    answer("Fail", id, &body);
+    answer("Fail", id, [&](protocol::Writer& w) { protocol::write_answer(w, {}, status, text); });
 }
 
-void BrokerLink::reject(const std::string& id) { answer("Reject", id, nullptr); }
+void BrokerLink::reject(const std::string& id) { answer("Reject", id, {}); }
 
-void BrokerLink::abstain(const std::string& id) { answer("Abstain", id, nullptr); }
+void BrokerLink::abstain(const std::string& id) { answer("Abstain", id, {}); }
 
-void BrokerLink::answer(const char* method, const std::string& id, const Dict* body) {
-    auto call = proxy_->raw().createMethodCall(org::ttbus::Procid1_proxy::INTERFACE_NAME, method);
-    call << procid_ << id;
-    if (body != nullptr) call << *body;
-    std::string what = std::string(method) + " " + id;
-    proxy_->raw().callMethod(call, [what](sdbus::MethodReply&, const sdbus::Error* error) {
-        if (error != nullptr) g_warning("%s: %s: %s", what.c_str(), error->getName().c_str(), error->getMessage().c_str());
-    });
+void BrokerLink::answer(const char* method, const std::string& id, const Build& body) {
+    const std::string what = std::string(method) + " " + id;
+    MessageRef request;
+    int r = sd_bus_message_new_method_call(bus_, &request.m, protocol::broker_bus_name, protocol::broker_object_path,
+                                           protocol::procid_interface, method);
+    try {
+        if (r >= 0) {
+            protocol::Writer w(request.m);
+            w.string(procid_);
+            w.string(id);
+            if (body) body(w);
+        }
+    } catch (const protocol::Failure& f) {
+        g_warning("%s: %s", what.c_str(), f.what());
+        return;
+    }
+    // The slot floats: it lives until the reply comes or the connection goes, and frees `what`.
+    sd_bus_slot* slot = nullptr;
+    auto* context = new std::string(what);
+    if (r >= 0) r = sd_bus_call_async(bus_, &slot, request.m, answered, context, 0);
+    if (r < 0) {
+        g_warning("%s: %s", what.c_str(), std::strerror(-r));
+        delete context;
+        return;
+    }
+    sd_bus_slot_set_destroy_callback(slot, forget);
+    sd_bus_slot_set_floating(slot, 1);
+    sd_bus_slot_unref(slot);
 }
 
 }  // namespace ttbus::bridge

@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 
+#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -15,7 +16,22 @@ struct BadBinding : std::runtime_error {
     BadBinding(const std::string& pointer, const std::string& what) : std::runtime_error("at " + pointer + ": " + what) {}
 };
 
-const std::set<std::string> fields = {"file", "op", "session", "sender", "sender_ptype", "id"};
+bool is_message_field(const std::string& name) {
+    for (auto k : message_fields) {
+        if (protocol::message_keys[k].name == name) return true;
+    }
+    return false;
+}
+
+// "expected "file", "op", … or "id"": the keys of message_fields.
+std::string expected_fields() {
+    std::string out = "expected ";
+    for (std::size_t i = 0; i < std::size(message_fields); ++i) {
+        if (i > 0) out += i + 1 == std::size(message_fields) ? " or " : ", ";
+        out += "\"" + std::string(protocol::message_keys[message_fields[i]].name) + "\"";
+    }
+    return out;
+}
 
 // A JSON Pointer token: '~' and '/' escaped (RFC 6901), so op names never break the pointer.
 std::string token(const std::string& name) {
@@ -85,9 +101,7 @@ InItem parse_in(const json& v, const std::string& ptr) {
     } else if (v.contains("field")) {
         item.source = InItem::Source::Field;
         item.field = string_member(v, ptr, "field", "");
-        if (fields.count(item.field) == 0) {
-            throw BadBinding(ptr + "/field", "expected \"file\", \"op\", \"session\", \"sender\", \"sender_ptype\" or \"id\"");
-        }
+        if (!is_message_field(item.field)) throw BadBinding(ptr + "/field", expected_fields());
         item.type = type_member(v, ptr, "s");
         if (item.type != "s") throw BadBinding(ptr + "/type", "a message field is a string (s)");
     } else {

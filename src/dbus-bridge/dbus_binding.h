@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/typedb.h"
+#include "protocol/keys.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,12 +17,17 @@
 
 namespace ttbus::bridge {
 
+// The message fields a binding may pass to a method, named by their message keys (protocol/keys.h).
+inline constexpr protocol::message_key::Index message_fields[] = {
+    protocol::message_key::file,   protocol::message_key::op,           protocol::message_key::session,
+    protocol::message_key::sender, protocol::message_key::sender_ptype, protocol::message_key::id};
+
 // One D-Bus input argument: a ToolTalk arg's value, a field of the message, or a constant.
 struct InItem {
     enum class Source { Arg, Field, Constant };
     Source source = Source::Arg;
     int arg = -1;           // Source::Arg
-    std::string field;      // Source::Field: "file", "op", "session", "sender", "sender_ptype", "id"
+    std::string field;      // Source::Field: the message key of a string field (message_fields)
     nlohmann::json value;   // Source::Constant
     std::string type;       // D-Bus type of the argument
 };

@@ -9,9 +9,11 @@
 
 #include "types/database.h"
 
+#include "protocol/names.h"
+
 #include <glib-unix.h>
 #include <gio/gio.h>
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
 
 #include <cstdio>
 #include <cstring>
@@ -112,25 +114,36 @@ int main(int argc, char** argv) {
         g_error_free(error);
         return 1;
     }
-    try {
-        // Owning the name makes the bridge one per bus: a second one would serve every request twice.
-        auto connection = sdbus::createSessionBusConnection(bridge_bus_name);
-        Bridge bridge(*connection, bus, std::move(*config.config), load_bindings());
-        bridge.start();
-        attach_sd_bus_source(*connection, [&run](const char* why) {
-            g_warning("connection to ttbusd: %s", why);
-            stop(run, 1);
-        });
-        const guint watch = g_bus_watch_name_on_connection(bus, ttbus::client::broker_bus_name, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                           on_broker_appeared, on_broker_vanished, &run, nullptr);
-        g_unix_signal_add(SIGTERM, on_terminate, &run);
-        g_unix_signal_add(SIGINT, on_terminate, &run);
-        g_main_loop_run(run.loop);
-        g_bus_unwatch_name(watch);
-    } catch (const sdbus::Error& e) {
-        std::fprintf(stderr, "ttbus-bridge: %s: %s\n", e.getName().c_str(), e.getMessage().c_str());
+    // The broker's connection: sd-bus, so that ToolTalk messages go through the protocol's reader
+    // and writer. Owning the name makes the bridge one per bus: a second one would serve every
+    // request twice.
+    sd_bus* connection = nullptr;
+    int r = sd_bus_open_user(&connection);
+    if (r >= 0) r = sd_bus_request_name(connection, bridge_bus_name, 0);
+    if (r < 0) {
+        std::fprintf(stderr, "ttbus-bridge: %s: %s\n", bridge_bus_name, std::strerror(-r));
         run.status = 1;
+    } else {
+        try {
+            Bridge bridge(connection, bus, std::move(*config.config), load_bindings());
+            bridge.start();
+            attach_sd_bus_source(connection, [&run](const char* why) {
+                g_warning("connection to ttbusd: %s", why);
+                stop(run, 1);
+            });
+            const guint watch =
+                g_bus_watch_name_on_connection(bus, ttbus::protocol::broker_bus_name, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                               on_broker_appeared, on_broker_vanished, &run, nullptr);
+            g_unix_signal_add(SIGTERM, on_terminate, &run);
+            g_unix_signal_add(SIGINT, on_terminate, &run);
+            g_main_loop_run(run.loop);
+            g_bus_unwatch_name(watch);
+        } catch (const BrokerError& e) {
+            std::fprintf(stderr, "ttbus-bridge: %s\n", e.what());
+            run.status = 1;
+        }
     }
+    sd_bus_flush_close_unref(connection);
     g_object_unref(bus);
     g_main_loop_unref(run.loop);
     return run.status;

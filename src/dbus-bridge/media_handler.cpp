@@ -10,35 +10,38 @@ struct MediaHandler::Lookup {
     GFile* file;
 };
 
-std::vector<Dict> MediaHandler::patterns() const {
-    std::vector<Dict> out;
+std::vector<protocol::Pattern> MediaHandler::patterns() const {
+    std::vector<protocol::Pattern> out;
     for (const auto& op : config_.media_ops) {
-        using namespace protocol::pattern_key;
-        out.push_back({{key(category), sdbus::Variant(wire(protocol::Category::HANDLE))},
-                       {key(scopes), sdbus::Variant(session_scopes)},
-                       {key(ops), sdbus::Variant(std::vector<std::string>{op})}});
+        protocol::Pattern& p = out.emplace_back();
+        p.category = protocol::Category::HANDLE;
+        p.scopes = session_scopes;
+        p.ops = {op};
     }
     return out;
 }
 
-std::string MediaHandler::reason_to_pass(const TtMessage& m) const {
-    if (!m.handler_ptype.empty()) return "ptype " + m.handler_ptype + " handles it";
+std::string MediaHandler::reason_to_pass(const TtMessage& message) const {
+    const protocol::MessageBody& m = message.w.body;
+    if (!message.w.header.handler_ptype.empty()) return "ptype " + message.w.header.handler_ptype + " handles it";
     if (m.file.empty()) return "no file";
     if (m.args.empty()) return "no contents arg";
-    const WireArg& contents = m.args.front();
-    if (!config_.media_type_enabled(contents.get<1>())) return "media type " + contents.get<1>() + " is not enabled";
-    if (contents.get<2>() == kind_bytes && !contents.get<4>().empty()) return "the contents are in the message";
+    const protocol::Arg& contents = m.args.front();
+    if (!config_.media_type_enabled(contents.vtype)) return "media type " + contents.vtype + " is not enabled";
+    const auto* bytes = std::get_if<std::string>(&contents.value);
+    if (bytes != nullptr && !bytes->empty()) return "the contents are in the message";
     return {};
 }
 
-void MediaHandler::handle(const TtMessage& m) {
-    if (m.cls != class_request) return;  // a notice needs nothing from an application
-    if (std::string why = reason_to_pass(m); !why.empty()) {
+void MediaHandler::handle(const TtMessage& message) {
+    if (!message.is(Class::REQUEST)) return;  // a notice needs nothing from an application
+    const protocol::MessageBody& m = message.w.body;
+    if (std::string why = reason_to_pass(message); !why.empty()) {
         g_message("%s %s: passed on (%s)", m.id.c_str(), m.op.c_str(), why.c_str());
         broker_.reject(m.id);
         return;
     }
-    auto* lookup = new Lookup{this, m, g_file_new_for_path(m.file.c_str())};
+    auto* lookup = new Lookup{this, message, g_file_new_for_path(m.file.c_str())};
     g_file_query_info_async(lookup->file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE, G_FILE_QUERY_INFO_NONE,
                             G_PRIORITY_DEFAULT, nullptr, content_type_known, lookup);
 }
@@ -46,7 +49,7 @@ void MediaHandler::handle(const TtMessage& m) {
 void MediaHandler::content_type_known(GObject*, GAsyncResult* result, gpointer data) {
     std::unique_ptr<Lookup> lookup(static_cast<Lookup*>(data));
     MediaHandler& self = *lookup->self;
-    const TtMessage& m = lookup->message;
+    const protocol::MessageBody& m = lookup->message.w.body;
     GError* error = nullptr;
     GFileInfo* info = g_file_query_info_finish(lookup->file, result, &error);
     if (info == nullptr) {

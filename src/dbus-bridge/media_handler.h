@@ -21,7 +21,7 @@ public:
 
     // The patterns: one per configured op, in every session-bearing scope a pattern can match
     // without joining the file.
-    std::vector<Dict> patterns() const;
+    std::vector<protocol::Pattern> patterns() const;
 
     void handle(const TtMessage& message);
 

@@ -7,9 +7,8 @@
 #include "bridge_config.h"
 #include "tt_message.h"
 
-#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-bus.h>
 
-#include <memory>
 #include <vector>
 
 namespace ttbus::bridge {
@@ -20,16 +19,20 @@ inline constexpr const char* bridge_interface = "org.ttbus.Bridge1";
 
 class NoticeRelay {
 public:
-    NoticeRelay(sdbus::IConnection& connection, const BridgeConfig& config);
+    NoticeRelay(sd_bus* bus, const BridgeConfig& config);
+    ~NoticeRelay();
+    NoticeRelay(const NoticeRelay&) = delete;
+    NoticeRelay& operator=(const NoticeRelay&) = delete;
 
     // One observe pattern for all configured notice ops (none when the list is empty).
-    std::vector<Dict> patterns() const;
+    std::vector<protocol::Pattern> patterns() const;
 
     void relay(const TtMessage& message);
 
 private:
+    sd_bus* bus_;
     const BridgeConfig& config_;
-    std::unique_ptr<sdbus::IObject> object_;
+    sd_bus_slot* object_ = nullptr;  // the signal in the object's introspection
 };
 
 }  // namespace ttbus::bridge

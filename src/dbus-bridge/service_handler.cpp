@@ -7,27 +7,32 @@ namespace ttbus::bridge {
 
 namespace {
 
-std::string field_value(const TtMessage& m, const std::string& field) {
-    if (field == "file") return m.file;
-    if (field == "op") return m.op;
-    if (field == "session") return m.session;
-    if (field == "sender") return m.sender;
-    if (field == "sender_ptype") return m.sender_ptype;
+using protocol::Mode;
+
+// A field of message_fields (dbus_binding.h), by its key.
+std::string field_value(const protocol::MessageBody& m, const std::string& field) {
+    using namespace protocol::message_key;
+    auto is = [&](Index k) { return protocol::message_keys[k].name == field; };
+    if (is(file)) return m.file;
+    if (is(op)) return m.op;
+    if (is(session)) return m.session;
+    if (is(sender)) return m.sender;
+    if (is(sender_ptype)) return m.sender_ptype;
     return m.id;
 }
 
-bool is_in(std::int32_t mode) { return mode == mode_in || mode == mode_inout; }
-bool is_out(std::int32_t mode) { return mode == mode_out || mode == mode_inout; }
+bool is_in(Mode mode) { return mode == Mode::IN || mode == Mode::INOUT; }
+bool is_out(Mode mode) { return mode == Mode::OUT || mode == Mode::INOUT; }
 
 // The method's input tuple, or nullptr with `error` saying which value could not be converted.
-GVariant* build_parameters(const TtMessage& m, const OpBinding& b, std::string& error) {
+GVariant* build_parameters(const protocol::MessageBody& m, const OpBinding& b, std::string& error) {
     std::vector<InItem> items;
     if (b.in) {
         items = *b.in;
     } else {
         for (std::size_t i = 0; i < m.args.size(); ++i) {
-            if (!is_in(m.args[i].get<0>())) continue;
-            items.push_back({InItem::Source::Arg, static_cast<int>(i), {}, {}, m.args[i].get<2>() == kind_int ? "i" : "s"});
+            if (!is_in(m.args[i].mode)) continue;
+            items.push_back({InItem::Source::Arg, static_cast<int>(i), {}, {}, protocol::is_int(m.args[i].value) ? "i" : "s"});
         }
     }
     GVariantBuilder builder;
@@ -61,13 +66,13 @@ GVariant* build_parameters(const TtMessage& m, const OpBinding& b, std::string& 
 }
 
 // Puts the reply's values into the OUT/INOUT args; false with `error` when the reply does not fit.
-bool apply_reply(GVariant* reply, const OpBinding& b, std::vector<WireArg>& args, std::string& error) {
+bool apply_reply(GVariant* reply, const OpBinding& b, std::vector<protocol::Arg>& args, std::string& error) {
     std::vector<OutItem> items;
     if (b.out) {
         items = *b.out;
     } else {
         for (std::size_t i = 0; i < args.size(); ++i) {
-            if (is_out(args[i].get<0>())) items.push_back({static_cast<int>(i), ""});
+            if (is_out(args[i].mode)) items.push_back({static_cast<int>(i), ""});
         }
     }
     const gsize n = g_variant_n_children(reply);
@@ -82,23 +87,21 @@ bool apply_reply(GVariant* reply, const OpBinding& b, std::vector<WireArg>& args
         GVariant* v = g_variant_get_child_value(reply, i);
         const std::string type = g_variant_get_type_string(v);
         std::string why;
-        std::optional<TtValue> value;
+        protocol::Value value;
+        bool converted = false;
         if (!item.type.empty() && type != item.type) {
             why = "has D-Bus type " + type + ", the binding expects " + item.type;
-        } else if (item.arg >= static_cast<int>(args.size()) || !is_out(args[static_cast<std::size_t>(item.arg)].get<0>())) {
+        } else if (item.arg >= static_cast<int>(args.size()) || !is_out(args[static_cast<std::size_t>(item.arg)].mode)) {
             why = "would fill arg " + std::to_string(item.arg) + ", which is not an out or inout arg of the message";
         } else {
-            value = dbus_to_value(v, why);
+            converted = dbus_to_value(v, value, why);
         }
         g_variant_unref(v);
-        if (!value) {
+        if (!converted) {
             error = "reply value " + std::to_string(i) + " " + why;
             return false;
         }
-        WireArg& a = args[static_cast<std::size_t>(item.arg)];
-        a.get<2>() = value->kind;
-        a.get<3>() = value->int_value;
-        a.get<4>() = std::move(value->bytes);
+        args[static_cast<std::size_t>(item.arg)].value = std::move(value);
     }
     return true;
 }
@@ -117,11 +120,11 @@ struct ServiceHandler::PendingCall {
 
 void ServiceHandler::handle(const TtMessage& message, std::shared_ptr<const OpBinding> binding) {
     std::string error;
-    GVariant* parameters = build_parameters(message, *binding, error);
-    const bool request = message.cls == class_request;
+    GVariant* parameters = build_parameters(message.w.body, *binding, error);
+    const bool request = message.is(Class::REQUEST);
     if (parameters == nullptr) {
-        g_warning("%s: %s: %s", message.id.c_str(), where(*binding).c_str(), error.c_str());
-        if (request) broker_.fail(message.id, status_einval, "x-dbus binding " + where(*binding) + ": " + error);
+        g_warning("%s: %s: %s", message.id().c_str(), where(*binding).c_str(), error.c_str());
+        if (request) broker_.fail(message.id(), status_einval, "x-dbus binding " + where(*binding) + ": " + error);
         return;
     }
     if (!request) {
@@ -145,19 +148,19 @@ void ServiceHandler::call_done(GObject* source, GAsyncResult* result, gpointer d
     if (reply == nullptr) {
         const Failure f = failure_from_error(error, b.errors);
         g_error_free(error);
-        pending->broker.fail(pending->message.id, f.status, f.text);
+        pending->broker.fail(pending->message.id(), f.status, f.text);
         return;
     }
-    std::vector<WireArg> args = pending->message.args;
+    std::vector<protocol::Arg> args = pending->message.w.body.args;
     std::string why;
     const bool fits = apply_reply(reply, b, args, why);
     g_variant_unref(reply);
     if (!fits) {
-        g_warning("%s: %s: %s", pending->message.id.c_str(), where(b).c_str(), why.c_str());
-        pending->broker.fail(pending->message.id, status_eproto, "x-dbus binding " + where(b) + ": " + why);
+        g_warning("%s: %s: %s", pending->message.id().c_str(), where(b).c_str(), why.c_str());
+        pending->broker.fail(pending->message.id(), status_eproto, "x-dbus binding " + where(b) + ": " + why);
         return;
     }
-    pending->broker.reply(pending->message.id, args);
+    pending->broker.reply(pending->message.id(), args);
 }
 
 }  // namespace ttbus::bridge

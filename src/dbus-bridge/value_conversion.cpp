@@ -34,7 +34,7 @@ GVariant* int_to_dbus(std::int32_t v, const std::string& type) {
     return g_variant_new_double(v);  // "d": every int32 is exact in a double
 }
 
-GVariant* bytes_to_dbus(const Bytes& bytes) {
+GVariant* bytes_to_dbus(const std::string& bytes) {
     return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes.data(), bytes.size(), 1);
 }
 
@@ -48,25 +48,24 @@ GVariant* text_to_dbus(const std::string& text, std::string& error) {
     return g_variant_new_string(text.c_str());
 }
 
-GVariant* arg_to_dbus(const WireArg& arg, const std::string& type, std::string& error) {
-    const std::uint32_t kind = arg.get<2>();
-    if (kind == kind_unset) {
+GVariant* arg_to_dbus(const protocol::Arg& arg, const std::string& type, std::string& error) {
+    if (protocol::is_unset(arg.value)) {
         error = "has no value";
         return nullptr;
     }
     if (type == "ay") {
-        if (kind != kind_bytes) {
+        if (!protocol::is_bytes(arg.value)) {
             error = "is an int; D-Bus type ay needs bytes";
             return nullptr;
         }
-        return bytes_to_dbus(arg.get<4>());
+        return bytes_to_dbus(std::get<std::string>(arg.value));
     }
     if (type == "s" || type == "o" || type == "g") {
-        if (kind != kind_bytes) {
+        if (!protocol::is_bytes(arg.value)) {
             error = "is an int; D-Bus type " + type + " needs a string";
             return nullptr;
         }
-        const std::string text = bytes_text(arg.get<4>());
+        const std::string& text = std::get<std::string>(arg.value);
         if (type == "o" && !g_variant_is_object_path(text.c_str())) {
             error = "is not an object path";
             return nullptr;
@@ -78,11 +77,11 @@ GVariant* arg_to_dbus(const WireArg& arg, const std::string& type, std::string& 
         if (type == "s") return text_to_dbus(text, error);
         return type == "o" ? g_variant_new_object_path(text.c_str()) : g_variant_new_signature(text.c_str());
     }
-    if (kind != kind_int) {
+    if (!protocol::is_int(arg.value)) {
         error = "is a string; D-Bus type " + type + " needs an int";
         return nullptr;
     }
-    const std::int32_t v = arg.get<3>();
+    const std::int32_t v = std::get<std::int32_t>(arg.value);
     if (auto range = int_range(type); range && (v < range->min || v > range->max)) {
         error = "is " + std::to_string(v) + ", out of the range of D-Bus type " + type;
         return nullptr;
@@ -94,10 +93,7 @@ GVariant* constant_to_dbus(const nlohmann::json& value, const std::string& type)
     if (type == "s") return g_variant_new_string(value.get<std::string>().c_str());
     if (type == "o") return g_variant_new_object_path(value.get<std::string>().c_str());
     if (type == "g") return g_variant_new_signature(value.get<std::string>().c_str());
-    if (type == "ay") {
-        const std::string s = value.get<std::string>();
-        return bytes_to_dbus(Bytes(s.begin(), s.end()));
-    }
+    if (type == "ay") return bytes_to_dbus(value.get<std::string>());
     if (type == "b") return g_variant_new_boolean(value.get<bool>());
     if (type == "d") return g_variant_new_double(value.get<double>());
     if (type == "y") return g_variant_new_byte(value.get<guchar>());
@@ -109,31 +105,27 @@ GVariant* constant_to_dbus(const nlohmann::json& value, const std::string& type)
     return g_variant_new_uint64(value.get<guint64>());
 }
 
-std::optional<TtValue> dbus_to_value(GVariant* value, std::string& error) {
-    TtValue out;
+bool dbus_to_value(GVariant* value, protocol::Value& out, std::string& error) {
     const std::string type = g_variant_get_type_string(value);
-    auto as_int = [&](long long v) -> std::optional<TtValue> {
+    auto as_int = [&](long long v) {
         if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()) {
             error = "is " + std::to_string(v) + ", which does not fit a ToolTalk int";
-            return std::nullopt;
+            return false;
         }
-        out.kind = kind_int;
-        out.int_value = static_cast<std::int32_t>(v);
-        return out;
+        out = static_cast<std::int32_t>(v);
+        return true;
     };
     if (type == "s" || type == "o" || type == "g") {
         gsize n = 0;
         const gchar* s = g_variant_get_string(value, &n);
-        out.kind = kind_bytes;
-        out.bytes.assign(s, s + n);
-        return out;
+        out = std::string(s, n);
+        return true;
     }
     if (type == "ay") {
         gsize n = 0;
-        const auto* p = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(value, &n, 1));
-        out.kind = kind_bytes;
-        if (n > 0) out.bytes.assign(p, p + n);
-        return out;
+        const auto* p = static_cast<const char*>(g_variant_get_fixed_array(value, &n, 1));
+        out = n > 0 ? std::string(p, n) : std::string();
+        return true;
     }
     if (type == "b") return as_int(g_variant_get_boolean(value) ? 1 : 0);
     if (type == "y") return as_int(g_variant_get_byte(value));
@@ -146,18 +138,18 @@ std::optional<TtValue> dbus_to_value(GVariant* value, std::string& error) {
         const guint64 v = g_variant_get_uint64(value);
         if (v > static_cast<guint64>(std::numeric_limits<std::int32_t>::max())) {
             error = "is " + std::to_string(v) + ", which does not fit a ToolTalk int";
-            return std::nullopt;
+            return false;
         }
         return as_int(static_cast<long long>(v));
     }
     if (type == "v") {
         GVariant* inner = g_variant_get_variant(value);
-        auto result = dbus_to_value(inner, error);
+        const bool converted = dbus_to_value(inner, out, error);
         g_variant_unref(inner);
-        return result;
+        return converted;
     }
     error = "has D-Bus type " + type + ", which has no ToolTalk value";
-    return std::nullopt;
+    return false;
 }
 
 }  // namespace ttbus::bridge

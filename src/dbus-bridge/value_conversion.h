@@ -13,15 +13,8 @@
 
 namespace ttbus::bridge {
 
-// A ToolTalk value as the broker's wire carries it.
-struct TtValue {
-    std::uint32_t kind = kind_unset;
-    std::int32_t int_value = 0;
-    Bytes bytes;
-};
-
 // The value of arg `arg` as D-Bus type `type` (a floating GVariant), or nullptr and `error` set.
-GVariant* arg_to_dbus(const WireArg& arg, const std::string& type, std::string& error);
+GVariant* arg_to_dbus(const protocol::Arg& arg, const std::string& type, std::string& error);
 
 // A string as type s (after checking it is UTF-8 without NUL).
 GVariant* text_to_dbus(const std::string& text, std::string& error);
@@ -31,7 +24,7 @@ GVariant* constant_to_dbus(const nlohmann::json& value, const std::string& type)
 
 // A reply value as a ToolTalk value: strings, object paths, signatures and ay become bytes;
 // booleans and integers that fit 32 bits become ints; a variant is unwrapped. Anything else
-// (doubles, containers, out-of-range integers) is an error.
-std::optional<TtValue> dbus_to_value(GVariant* value, std::string& error);
+// (doubles, containers, out-of-range integers) is an error: false, with `error` saying why.
+bool dbus_to_value(GVariant* value, protocol::Value& out, std::string& error);
 
 }  // namespace ttbus::bridge

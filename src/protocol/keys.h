@@ -92,6 +92,15 @@ enum Index : std::uint8_t { args, status, status_string, count };
 inline constexpr Key answer_keys[] = {{"args", "a(isuiay)"}, {"status", "i"}, {"status_string", "s"}};
 static_assert(std::size(answer_keys) == answer_key::count);
 
+// The options of Broker1.Open, all strings: the session to open the procid in, and the start
+// token of a handler the broker started (TT_TOKEN).
+namespace open_key {
+enum Index : std::uint8_t { session, token, count };
+}  // namespace open_key
+
+inline constexpr Key open_keys[] = {{"session", "s"}, {"token", "s"}};
+static_assert(std::size(open_keys) == open_key::count);
+
 // The signatures of the values inside those keys.
 inline constexpr const char* value_signature = "(uiay)";      // kind u (0 unset, 1 int, 2 bytes), int i, bytes ay
 inline constexpr const char* dictionary_signature = "a{sv}";

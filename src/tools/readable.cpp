@@ -1,10 +1,13 @@
 #include "readable.h"
 
 #include "protocol/enums.h"
+#include "protocol/keys.h"
+#include "protocol/wire.h"  // Delivery
 
 #include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace ttbus::tools {
 
@@ -22,12 +25,11 @@ std::function<std::string(std::int64_t)> enum_namer() {
 }
 
 std::string delivery_name(std::int64_t v) {
-    switch (v) {
-    case 0: return "handle";
-    case 1: return "observe";
-    case 2: return "vote";
-    default: return std::to_string(v);
+    using protocol::Delivery;
+    for (auto [d, name] : {std::pair{Delivery::handle, "handle"}, {Delivery::observe, "observe"}, {Delivery::vote, "vote"}}) {
+        if (v == static_cast<std::int64_t>(d)) return name;
     }
+    return std::to_string(v);
 }
 
 std::string status_name(std::int64_t v) {
@@ -35,18 +37,30 @@ std::string status_name(std::int64_t v) {
     return n.empty() ? std::to_string(v) : std::string(n) + " (" + std::to_string(v) + ")";
 }
 
-// Keys whose integers (or arrays of integers) are ToolTalk enumerations.
-const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>>& enum_keys() {
-    static const std::map<std::string, std::function<std::string(std::int64_t)>, std::less<>> table{
-        {"class", enum_namer<protocol::Class>()},       {"classes", enum_namer<protocol::Class>()},
-        {"address", enum_namer<protocol::Address>()},   {"addresses", enum_namer<protocol::Address>()},
-        {"scope", enum_namer<protocol::Scope>()},       {"scopes", enum_namer<protocol::Scope>()},
-        {"queue_scope", enum_namer<protocol::Scope>()}, {"disposition", enum_namer<protocol::Disposition>()},
-        {"dispositions", enum_namer<protocol::Disposition>()},
-        {"state", enum_namer<protocol::State>()},       {"states", enum_namer<protocol::State>()},
-        {"category", enum_namer<protocol::Category>()}, {"mode", enum_namer<protocol::Mode>()},
-        {"status", status_name},                    {"delivery", delivery_name},
-    };
+// Keys whose integers (or arrays of integers) are ToolTalk enumerations: the message and pattern
+// keys (protocol/keys.h), a queued message's queue scope, and an arg's mode.
+using Namer = std::function<std::string(std::int64_t)>;
+const std::map<std::string, Namer, std::less<>>& enum_keys() {
+    static const auto table = [] {
+        using namespace protocol;
+        std::map<std::string, Namer, std::less<>> t;
+        // A message key and the pattern key that holds a set of the same enumeration.
+        auto both = [&](message_key::Index m, pattern_key::Index p, const Namer& namer) {
+            t.emplace(message_keys[m].name, namer);
+            t.emplace(pattern_keys[p].name, namer);
+        };
+        both(message_key::cls, pattern_key::classes, enum_namer<Class>());
+        both(message_key::address, pattern_key::addresses, enum_namer<Address>());
+        both(message_key::scope, pattern_key::scopes, enum_namer<Scope>());
+        both(message_key::disposition, pattern_key::dispositions, enum_namer<Disposition>());
+        both(message_key::state, pattern_key::states, enum_namer<State>());
+        t.emplace(pattern_keys[pattern_key::category].name, enum_namer<Category>());
+        t.emplace(message_keys[message_key::status].name, status_name);
+        t.emplace(message_keys[message_key::delivery].name, delivery_name);
+        t.emplace("queue_scope", enum_namer<Scope>());
+        t.emplace("mode", enum_namer<Mode>());
+        return t;
+    }();
     return table;
 }
 
@@ -121,7 +135,7 @@ bool is_unset(const json& value) {
     return (value.is_string() && value.get<std::string>().empty()) || (value.is_array() && value.empty());
 }
 
-const std::function<std::string(std::int64_t)>* namer_of(const std::string& key) {
+const Namer* namer_of(const std::string& key) {
     auto it = enum_keys().find(key);
     return it == enum_keys().end() ? nullptr : &it->second;
 }

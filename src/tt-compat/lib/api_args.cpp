@@ -11,8 +11,8 @@ namespace {
 Tt_status arg_at(Tt_message h, int n, Arg** out) {
     Message* m = nullptr;
     if (Tt_status s = need_message(h, &m); s != TT_OK) return s;
-    if (n < 0 || static_cast<std::size_t>(n) >= m->w.args.size()) return TT_ERR_NUM;
-    *out = &m->w.args[static_cast<std::size_t>(n)];
+    if (n < 0 || static_cast<std::size_t>(n) >= m->w.body.args.size()) return TT_ERR_NUM;
+    *out = &m->w.body.args[static_cast<std::size_t>(n)];
     return TT_OK;
 }
 
@@ -22,7 +22,7 @@ Tt_status add_arg(Tt_message h, Tt_mode mode, const char* vtype, const Value& va
     if (mode != TT_IN && mode != TT_OUT && mode != TT_INOUT) return TT_ERR_MODE;
     if (Tt_status s = need_string(vtype, TT_ERR_VTYPE); s != TT_OK) return s;
     if (*vtype == '\0') return TT_ERR_VTYPE;
-    m->w.args.push_back(Arg{mode, vtype, value});
+    m->w.body.args.push_back(Arg{static_cast<protocol::Mode>(mode), vtype, value});
     return TT_OK;
 }
 
@@ -66,7 +66,7 @@ Tt_mode tt_message_arg_mode(Tt_message m, int n) {
         report("tt_message_arg_mode", s);
         return TT_MODE_UNDEFINED;
     }
-    return a->mode;
+    return static_cast<Tt_mode>(a->mode);
 }
 
 char* tt_message_arg_type(Tt_message m, int n) {
@@ -131,7 +131,7 @@ Tt_status tt_message_arg_xval_set(Tt_message m, int n, xdrproc_t xdr_proc, void*
 int tt_message_args_count(Tt_message m) {
     Message* msg = nullptr;
     if (Tt_status s = need_message(m, &msg); s != TT_OK) return report_int("tt_message_args_count", s);
-    return static_cast<int>(msg->w.args.size());
+    return static_cast<int>(msg->w.body.args.size());
 }
 
 }  // extern "C"

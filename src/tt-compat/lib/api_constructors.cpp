@@ -15,11 +15,11 @@ Tt_message build(const char* func, Tt_class cls, Tt_address address, Tt_scope sc
     if (s != TT_OK) return report_handle<Tt_message>(func, s);
     Tt_message h = tt_message_create();
     Message* m = client()->messages.find(h);
-    m->w.cls = cls;
-    m->w.address = address;
-    m->w.scope = scope;
-    if (objid != nullptr) m->w.object = objid;
-    if (op != nullptr) m->w.op = op;
+    m->w.body.cls = static_cast<protocol::Class>(cls);
+    m->w.body.address = static_cast<protocol::Address>(address);
+    m->w.header.scope = static_cast<protocol::Scope>(scope);
+    if (objid != nullptr) m->w.body.object = objid;
+    if (op != nullptr) m->w.body.op = op;
     return h;
 }
 

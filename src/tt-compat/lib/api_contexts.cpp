@@ -16,7 +16,7 @@ Tt_status context_at(Tt_message h, const char* slot, Context** out) {
     Message* m = nullptr;
     if (Tt_status s = need_message(h, &m); s != TT_OK) return s;
     if (Tt_status s = need_string(slot, TT_ERR_SLOTNAME); s != TT_OK) return s;
-    auto& cs = m->w.contexts;
+    auto& cs = m->w.body.contexts;
     auto it = std::find_if(cs.begin(), cs.end(), [&](const Context& c) { return c.slot == slot; });
     if (it == cs.end()) return TT_ERR_SLOTNAME;
     *out = &*it;
@@ -28,7 +28,7 @@ Tt_status set_context(Tt_message h, const char* slot, const Value& value) {
     if (Tt_status s = need_message(h, &m); s != TT_OK) return s;
     if (Tt_status s = need_string(slot, TT_ERR_SLOTNAME); s != TT_OK) return s;
     if (*slot == '\0') return TT_ERR_SLOTNAME;
-    auto& cs = m->w.contexts;
+    auto& cs = m->w.body.contexts;
     auto it = std::lower_bound(cs.begin(), cs.end(), slot, [](const Context& c, const char* s) { return c.slot < s; });
     if (it != cs.end() && it->slot == slot) {
         it->value = value;
@@ -151,15 +151,15 @@ Tt_status tt_xcontext_quit(const char* slotname, xdrproc_t xdr_proc, void* value
 int tt_message_contexts_count(Tt_message m) {
     Message* msg = nullptr;
     if (Tt_status s = need_message(m, &msg); s != TT_OK) return report_int("tt_message_contexts_count", s);
-    return static_cast<int>(msg->w.contexts.size());
+    return static_cast<int>(msg->w.body.contexts.size());
 }
 
 char* tt_message_context_slotname(Tt_message m, int i) {
     Message* msg = nullptr;
     Tt_status s = need_message(m, &msg);
-    if (s == TT_OK && (i < 0 || static_cast<std::size_t>(i) >= msg->w.contexts.size())) s = TT_ERR_NUM;
+    if (s == TT_OK && (i < 0 || static_cast<std::size_t>(i) >= msg->w.body.contexts.size())) s = TT_ERR_NUM;
     if (s != TT_OK) return report_ptr("tt_message_context_slotname", s);
-    return stack_string(msg->w.contexts[static_cast<std::size_t>(i)].slot);
+    return stack_string(msg->w.body.contexts[static_cast<std::size_t>(i)].slot);
 }
 
 }  // extern "C"

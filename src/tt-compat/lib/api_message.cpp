@@ -14,29 +14,35 @@
 #include <algorithm>
 
 using namespace ttc;
+using protocol::Class;
+using protocol::State;
 
 namespace {
 
 // The procid that acts on a message: the one it was delivered to, else the one that created it.
 Procid* acting_procid(const Message& m) {
     Client* c = client();
-    Procid* p = c->find_procid(m.recipient.empty() ? m.w.sender : m.recipient);
+    Procid* p = c->find_procid(m.recipient.empty() ? m.w.body.sender : m.recipient);
     return p;
 }
 
-Tt_status send_form(const WireMessage& w) {
-    using namespace ttbus::protocol;
-    const SendForm form{static_cast<Class>(w.cls), static_cast<Address>(w.address), static_cast<Scope>(w.scope),
-                        static_cast<Disposition>(w.disposition), static_cast<State>(w.state), !w.handler.empty(),
-                        !w.file.empty(), !w.object.empty(), !w.otype.empty()};
-    return static_cast<Tt_status>(check_send_form(form));
+Tt_status send_form(const protocol::Message& w) {
+    const protocol::SendForm form{w.body.cls,           w.body.address,        w.header.scope,
+                                  w.header.disposition, w.header.state,        !w.header.handler.empty(),
+                                  !w.body.file.empty(), !w.body.object.empty(), !w.body.otype.empty()};
+    return static_cast<Tt_status>(protocol::check_send_form(form));
+}
+
+// An offer delivered here for a vote (not one observed, nor one of our own).
+bool for_vote(const Message& m) {
+    return m.w.body.cls == Class::OFFER && m.delivery.delivery == static_cast<std::uint32_t>(protocol::Delivery::vote);
 }
 
 Tt_status act(Message& m, const char* member, bool with_answer) {
     Procid* p = acting_procid(m);
     if (p == nullptr) return TT_ERR_PROCID;
     return p->call(member, [&](sd_bus_message* bm) {
-        int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.id.c_str());
+        int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.body.id.c_str());
         return (r >= 0 && with_answer) ? append_answer(bm, m.w) : r;
     });
 }
@@ -46,36 +52,37 @@ Tt_status act(Message& m, const char* member, bool with_answer) {
 // (a rejection also takes an offer: it is a vote), and only its handler may answer a request.
 // The broker checks the same again, then the state.
 Tt_status may_answer(const Message& m, bool offers) {
-    if (m.w.start_message) return TT_OK;
-    if (m.w.cls != TT_REQUEST && !(offers && m.w.cls == TT_OFFER)) return TT_ERR_CLASS;
-    if (m.w.cls == TT_REQUEST && (m.recipient.empty() || m.w.handler != m.recipient)) return TT_ERR_NOTHANDLER;
+    if (m.delivery.start_message) return TT_OK;
+    const Class cls = m.w.body.cls;
+    if (cls != Class::REQUEST && !(offers && cls == Class::OFFER)) return TT_ERR_CLASS;
+    if (cls == Class::REQUEST && (m.recipient.empty() || m.w.header.handler != m.recipient)) return TT_ERR_NOTHANDLER;
     return TT_OK;
 }
 
 // Reply (TT_HANDLED), fail (TT_FAILED) or reject (TT_REJECTED) a message received here.
-Tt_status conclude(Tt_message h, const char* member, Tt_state state) {
+Tt_status conclude(Tt_message h, const char* member, State state) {
     Message* m = nullptr;
     Tt_status s = need_message(h, &m);
-    if (s == TT_OK) s = may_answer(*m, state == TT_REJECTED);
-    if (s == TT_OK) s = act(*m, member, state != TT_REJECTED);
+    if (s == TT_OK) s = may_answer(*m, state == State::REJECTED);
+    if (s == TT_OK) s = act(*m, member, state != State::REJECTED);
     if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
-        m->w.state = state;
-        m->w.start_message = false;
-        m->voted = m->voted || state == TT_REJECTED;
+        m->w.header.state = state;
+        m->delivery.start_message = false;
+        m->voted = m->voted || state == State::REJECTED;
     }
     return s;
 }
 
-bool final_state(Tt_state s) {
-    return s == TT_HANDLED || s == TT_FAILED || s == TT_RETURNED;
+bool final_state(State s) {
+    return s == State::HANDLED || s == State::FAILED || s == State::RETURNED;
 }
 
 // An offer delivered for a vote and not voted on counts as an abstention (destroyed, or
 // followed by the next receive).
 void abstain_if_unvoted(Message& m) {
-    if (m.w.cls != TT_OFFER || m.w.delivery != DELIVERY_VOTE || m.voted || m.recipient.empty()) return;
+    if (!for_vote(m) || m.voted || m.recipient.empty()) return;
     m.voted = true;
-    if (act(m, "Abstain", false) == TT_OK) m.w.state = TT_ABSTAINED;
+    if (act(m, "Abstain", false) == TT_OK) m.w.header.state = State::ABSTAINED;
 }
 
 // Runs callbacks newest first; true when one processed the message or it no longer exists.
@@ -93,16 +100,16 @@ bool run(const std::vector<Tt_message_callback>& callbacks, Tt_message h, Tt_pat
 bool callbacks_took(Tt_message h, bool update) {
     Client* c = client();
     const Message* m = c->messages.find(h);
-    Tt_pattern pattern = c->pattern_by_id(m->w.pattern);
+    Tt_pattern pattern = c->pattern_by_id(m->delivery.pattern);
     if (run(std::vector<Tt_message_callback>(m->callbacks), h, pattern)) return true;
     if (const Pattern* p = c->patterns.find(pattern)) {
         if (run(std::vector<Tt_message_callback>(p->callbacks), h, pattern)) return true;
     }
     c = client();
     m = c->messages.find(h);
-    if (update || m->w.opnum == -1) return false;
-    const CallbackKey by_ptype{m->w.handler_ptype, m->w.opnum};
-    const CallbackKey by_otype{m->w.otype, m->w.opnum};
+    if (update || m->w.header.opnum == -1) return false;
+    const CallbackKey by_ptype{m->w.header.handler_ptype, m->w.header.opnum};
+    const CallbackKey by_otype{m->w.body.otype, m->w.header.opnum};
     if (auto it = c->ptype_callbacks.find(by_ptype); it != c->ptype_callbacks.end()) {
         if (run(std::vector<Tt_message_callback>(it->second), h, pattern)) return true;
     }
@@ -122,13 +129,13 @@ Tt_message tt_message_create(void) {
     Client* c = client();
     const Procid& p = *c->current;
     auto m = std::make_unique<Message>();
-    m->w.id = new_message_id(p.id);
-    m->w.sender = p.id;
-    m->w.session = c->default_session;
-    m->w.file = c->default_file;
-    m->w.sender_ptype = p.default_ptype;
-    m->w.uid = geteuid();
-    m->w.gid = getegid();
+    m->w.body.id = new_message_id(p.id);
+    m->w.body.sender = p.id;
+    m->w.body.session = c->default_session;
+    m->w.body.file = c->default_file;
+    m->w.body.sender_ptype = p.default_ptype;
+    m->w.body.uid = geteuid();
+    m->w.body.gid = getegid();
     return c->add_message(std::move(m));
 }
 
@@ -140,13 +147,14 @@ Tt_message tt_message_create_super(Tt_message h) {
     Client* c = client();
     auto m = std::make_unique<Message>();
     m->w = orig->w;
-    m->w.id = new_message_id(c->current->id);
-    m->w.sender = c->current->id;
-    m->w.state = TT_CREATED;
-    m->w.handler.clear();
-    m->w.status = 0;
-    m->w.status_string.clear();
-    m->w.super = true;
+    m->delivery = orig->delivery;
+    m->w.body.id = new_message_id(c->current->id);
+    m->w.body.sender = c->current->id;
+    m->w.header.state = State::CREATED;
+    m->w.header.handler.clear();
+    m->w.header.status = 0;
+    m->w.header.status_string.clear();
+    m->w.body.super = true;
     return c->add_message(std::move(m));
 }
 
@@ -159,7 +167,7 @@ Tt_status tt_message_destroy(Tt_message h) {
     Message* m = nullptr;
     if (Tt_status s = need_message(h, &m); s != TT_OK) return report("tt_message_destroy", s);
     abstain_if_unvoted(*m);
-    if (m->sent && m->w.cls != TT_NOTICE && !final_state(m->w.state)) {
+    if (m->sent && m->w.body.cls != Class::NOTICE && !final_state(m->w.header.state)) {
         m->destroyed = true;
     } else {
         client()->remove_message(h);
@@ -174,19 +182,19 @@ Tt_status tt_message_send(Tt_message h) {
     Tt_status s = need_message(h, &m);
     if (s == TT_OK && m->sent) s = TT_ERR_STATE;
     if (s == TT_OK) s = send_form(m->w);
-    if (s == TT_OK && m->w.address == TT_OBJECT) s = spec_known(m->w.object);
-    Procid* p = s == TT_OK ? client()->find_procid(m->w.sender) : nullptr;
+    if (s == TT_OK && m->w.body.address == protocol::Address::OBJECT) s = spec_known(m->w.body.object);
+    Procid* p = s == TT_OK ? client()->find_procid(m->w.body.sender) : nullptr;
     if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
     if (s != TT_OK) return report("tt_message_send", s);
     // Registered before sending: the broker's updates and a copy for this process find the handle.
-    p->sent[m->w.id] = h;
+    p->sent[m->w.body.id] = h;
     s = p->post("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w); });
     if (s != TT_OK) {
-        p->sent.erase(m->w.id);
+        p->sent.erase(m->w.body.id);
         return report("tt_message_send", s);
     }
     m->sent = true;
-    m->w.state = TT_SENT;
+    m->w.header.state = State::SENT;
     trace_message("tt_message_send", m->w);
     return TT_OK;
 }
@@ -194,8 +202,8 @@ Tt_status tt_message_send(Tt_message h) {
 Tt_status tt_message_send_on_exit(Tt_message h) {
     Message* m = nullptr;
     Tt_status s = need_message(h, &m);
-    if (s == TT_OK && m->w.state != TT_CREATED) s = TT_ERR_STATE;
-    Procid* p = s == TT_OK ? client()->find_procid(m->w.sender) : nullptr;
+    if (s == TT_OK && m->w.header.state != State::CREATED) s = TT_ERR_STATE;
+    Procid* p = s == TT_OK ? client()->find_procid(m->w.body.sender) : nullptr;
     if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
     if (s == TT_OK) s = p->call("SendOnExit", [&](sd_bus_message* bm) { return append_message(bm, m->w); });
     return report("tt_message_send_on_exit", s);
@@ -219,37 +227,39 @@ Tt_message tt_message_receive(void) {
     if (h != nullptr) {
         Message* m = c->messages.find(h);
         m->w = std::move(next.data);
+        m->delivery = next.delivery;
         if (!next.update) m->recipient = p->id;
     } else {
         auto m = std::make_unique<Message>();
         m->w = std::move(next.data);
+        m->delivery = next.delivery;
         m->recipient = p->id;
         h = c->add_message(std::move(m));
     }
     Message* m = c->messages.find(h);
-    if (!next.update && m->w.cls == TT_OFFER && m->w.delivery == DELIVERY_VOTE) c->unvoted_offer = h;
+    if (!next.update && for_vote(*m)) c->unvoted_offer = h;
     trace_message("tt_message_receive", m->w);
     const bool taken = callbacks_took(h, next.update);
     // A destroyed message had only its callbacks left; after its final state it is gone.
     c = client();
     m = c != nullptr ? c->messages.find(h) : nullptr;
     if (m != nullptr && m->destroyed) {
-        if (final_state(m->w.state)) c->remove_message(h);
+        if (final_state(m->w.header.state)) c->remove_message(h);
         return nullptr;
     }
     return taken ? nullptr : h;
 }
 
 Tt_status tt_message_reply(Tt_message h) {
-    return report("tt_message_reply", conclude(h, "Reply", TT_HANDLED));
+    return report("tt_message_reply", conclude(h, "Reply", State::HANDLED));
 }
 
 Tt_status tt_message_fail(Tt_message h) {
-    return report("tt_message_fail", conclude(h, "Fail", TT_FAILED));
+    return report("tt_message_fail", conclude(h, "Fail", State::FAILED));
 }
 
 Tt_status tt_message_reject(Tt_message h) {
-    return report("tt_message_reject", conclude(h, "Reject", TT_REJECTED));
+    return report("tt_message_reject", conclude(h, "Reject", State::REJECTED));
 }
 
 // For an offer a vote; for a start message it lets the broker deliver the ptype's other
@@ -258,9 +268,10 @@ Tt_status tt_message_reject(Tt_message h) {
 Tt_status tt_message_accept(Tt_message h) {
     Message* m = nullptr;
     Tt_status s = need_message(h, &m);
-    if (s == TT_OK && (m->w.cls == TT_OFFER || m->w.start_message)) s = act(*m, "Accept", false);
-    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr && m->w.cls == TT_OFFER && !m->recipient.empty()) {
-        m->w.state = TT_ACCEPTED;
+    if (s == TT_OK && (m->w.body.cls == Class::OFFER || m->delivery.start_message)) s = act(*m, "Accept", false);
+    if (s == TT_OK && (m = client()->messages.find(h)) != nullptr && m->w.body.cls == Class::OFFER &&
+        !m->recipient.empty()) {
+        m->w.header.state = State::ACCEPTED;
         m->voted = true;
     }
     return report("tt_message_accept", s);
@@ -269,7 +280,7 @@ Tt_status tt_message_accept(Tt_message h) {
 Tt_pattern tt_message_pattern(Tt_message h) {
     Message* m = nullptr;
     if (Tt_status s = need_message(h, &m); s != TT_OK) return report_handle<Tt_pattern>("tt_message_pattern", s);
-    return client()->pattern_by_id(m->w.pattern);
+    return client()->pattern_by_id(m->delivery.pattern);
 }
 
 Tt_status tt_message_callback_add(Tt_message h, Tt_message_callback f) {

@@ -12,8 +12,11 @@ using namespace ttc;
 
 namespace {
 
-using StringList = std::vector<std::string> WirePattern::*;
-using IntList = std::vector<std::int32_t> WirePattern::*;
+using protocol::Category;
+using Attributes = protocol::Pattern;  // what a Pattern handle holds and registers
+using StringList = std::vector<std::string> Attributes::*;
+template <typename E>
+using EnumSetField = protocol::EnumSet<E> Attributes::*;
 
 Tt_status add_string(Tt_pattern h, StringList field, const char* value, Tt_status if_null) {
     Pattern* p = nullptr;
@@ -23,11 +26,12 @@ Tt_status add_string(Tt_pattern h, StringList field, const char* value, Tt_statu
     return TT_OK;
 }
 
-Tt_status add_int(Tt_pattern h, IntList field, int value, int low, int high, Tt_status bad) {
+template <typename E>
+Tt_status add_enum(Tt_pattern h, EnumSetField<E> field, int value, int low, int high, Tt_status bad) {
     Pattern* p = nullptr;
     if (Tt_status s = need_pattern(h, &p); s != TT_OK) return s;
     if (value < low || value > high) return bad;
-    (p->w.*field).push_back(value);
+    (p->w.*field).add(static_cast<E>(value));
     return TT_OK;
 }
 
@@ -36,7 +40,7 @@ Tt_status add_arg(Tt_pattern h, Tt_mode mode, const char* vtype, const Value& va
     if (Tt_status s = need_pattern(h, &p); s != TT_OK) return s;
     if (mode < TT_MODE_UNDEFINED || mode >= TT_MODE_LAST) return TT_ERR_MODE;
     if (Tt_status s = need_string(vtype, TT_ERR_VTYPE); s != TT_OK) return s;
-    p->w.args.push_back(Arg{mode, vtype, value});
+    p->w.args.push_back(protocol::PatternArg{static_cast<protocol::Mode>(mode), vtype, value});
     return TT_OK;
 }
 
@@ -90,7 +94,7 @@ Tt_status tt_pattern_register(Tt_pattern h) {
     Pattern* p = nullptr;
     Tt_status s = need_pattern(h, &p);
     if (s == TT_OK && p->id != 0) s = TT_ERR_INVALID;
-    if (s == TT_OK && (p->w.category <= TT_CATEGORY_UNDEFINED || p->w.category >= TT_CATEGORY_LAST)) {
+    if (s == TT_OK && (p->w.category <= Category::UNDEFINED || p->w.category >= Category::LAST)) {
         s = TT_ERR_CATEGORY;
     }
     if (s != TT_OK) return report("tt_pattern_register", s);
@@ -141,14 +145,14 @@ Tt_category tt_pattern_category(Tt_pattern h) {
         report("tt_pattern_category", s);
         return TT_CATEGORY_UNDEFINED;
     }
-    return p->w.category;
+    return static_cast<Tt_category>(p->w.category);
 }
 
 Tt_status tt_pattern_category_set(Tt_pattern h, Tt_category c) {
     Pattern* p = nullptr;
     Tt_status s = need_pattern(h, &p);
     if (s == TT_OK && (c < TT_CATEGORY_UNDEFINED || c >= TT_CATEGORY_LAST)) s = TT_ERR_CATEGORY;
-    if (s == TT_OK) p->w.category = c;
+    if (s == TT_OK) p->w.category = static_cast<Category>(c);
     return report("tt_pattern_category_set", s);
 }
 
@@ -176,22 +180,22 @@ Tt_status tt_pattern_xarg_add(Tt_pattern p, Tt_mode n, const char* vtype, xdrpro
 }
 
 Tt_status tt_pattern_class_add(Tt_pattern p, Tt_class c) {
-    return report("tt_pattern_class_add", add_int(p, &WirePattern::classes, c, TT_NOTICE, TT_OFFER, TT_ERR_CLASS));
+    return report("tt_pattern_class_add", add_enum(p, &Attributes::classes, c, TT_NOTICE, TT_OFFER, TT_ERR_CLASS));
 }
 
 Tt_status tt_pattern_file_add(Tt_pattern p, const char* file) {
     Tt_status s = need_string(file, TT_ERR_FILE);
     std::string path = s == TT_OK ? canonical_path(file) : "";
-    if (s == TT_OK) s = add_string(p, &WirePattern::files, path.c_str(), TT_ERR_FILE);
+    if (s == TT_OK) s = add_string(p, &Attributes::files, path.c_str(), TT_ERR_FILE);
     return report("tt_pattern_file_add", s);
 }
 
 Tt_status tt_pattern_object_add(Tt_pattern p, const char* objid) {
-    return report("tt_pattern_object_add", add_string(p, &WirePattern::objects, objid, TT_ERR_OBJID));
+    return report("tt_pattern_object_add", add_string(p, &Attributes::objects, objid, TT_ERR_OBJID));
 }
 
 Tt_status tt_pattern_op_add(Tt_pattern p, const char* opname) {
-    return report("tt_pattern_op_add", add_string(p, &WirePattern::ops, opname, TT_ERR_OP));
+    return report("tt_pattern_op_add", add_string(p, &Attributes::ops, opname, TT_ERR_OP));
 }
 
 Tt_status tt_pattern_opnum_add(Tt_pattern h, int opnum) {
@@ -202,39 +206,39 @@ Tt_status tt_pattern_opnum_add(Tt_pattern h, int opnum) {
 }
 
 Tt_status tt_pattern_otype_add(Tt_pattern p, const char* otype) {
-    return report("tt_pattern_otype_add", add_string(p, &WirePattern::otypes, otype, TT_ERR_OTYPE));
+    return report("tt_pattern_otype_add", add_string(p, &Attributes::otypes, otype, TT_ERR_OTYPE));
 }
 
 Tt_status tt_pattern_address_add(Tt_pattern p, Tt_address d) {
     return report("tt_pattern_address_add",
-                  add_int(p, &WirePattern::addresses, d, TT_PROCEDURE, TT_OTYPE, TT_ERR_ADDRESS));
+                  add_enum(p, &Attributes::addresses, d, TT_PROCEDURE, TT_OTYPE, TT_ERR_ADDRESS));
 }
 
 Tt_status tt_pattern_disposition_add(Tt_pattern p, Tt_disposition r) {
     return report("tt_pattern_disposition_add",
-                  add_int(p, &WirePattern::dispositions, r, TT_DISCARD, TT_QUEUE | TT_START, TT_ERR_DISPOSITION));
+                  add_enum(p, &Attributes::dispositions, r, TT_DISCARD, TT_QUEUE | TT_START, TT_ERR_DISPOSITION));
 }
 
 Tt_status tt_pattern_scope_add(Tt_pattern p, Tt_scope s) {
     return report("tt_pattern_scope_add",
-                  add_int(p, &WirePattern::scopes, s, TT_SESSION, TT_FILE_IN_SESSION, TT_ERR_SCOPE));
+                  add_enum(p, &Attributes::scopes, s, TT_SESSION, TT_FILE_IN_SESSION, TT_ERR_SCOPE));
 }
 
 Tt_status tt_pattern_sender_add(Tt_pattern p, const char* procid) {
-    return report("tt_pattern_sender_add", add_string(p, &WirePattern::senders, procid, TT_ERR_PROCID));
+    return report("tt_pattern_sender_add", add_string(p, &Attributes::senders, procid, TT_ERR_PROCID));
 }
 
 Tt_status tt_pattern_sender_ptype_add(Tt_pattern p, const char* ptid) {
-    return report("tt_pattern_sender_ptype_add", add_string(p, &WirePattern::sender_ptypes, ptid, TT_ERR_PTYPE));
+    return report("tt_pattern_sender_ptype_add", add_string(p, &Attributes::sender_ptypes, ptid, TT_ERR_PTYPE));
 }
 
 Tt_status tt_pattern_session_add(Tt_pattern p, const char* sessid) {
-    return report("tt_pattern_session_add", add_string(p, &WirePattern::sessions, sessid, TT_ERR_SESSION));
+    return report("tt_pattern_session_add", add_string(p, &Attributes::sessions, sessid, TT_ERR_SESSION));
 }
 
 Tt_status tt_pattern_state_add(Tt_pattern p, Tt_state s) {
     return report("tt_pattern_state_add",
-                  add_int(p, &WirePattern::states, s, TT_CREATED, TT_STATE_LAST - 1, TT_ERR_STATE));
+                  add_enum(p, &Attributes::states, s, TT_CREATED, TT_STATE_LAST - 1, TT_ERR_STATE));
 }
 
 // A NULL value makes a wildcard slot (the manual's promise; CDE returned TT_ERR_POINTER).

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 using namespace ttc;
 
@@ -127,7 +128,7 @@ Tt_status tt_session_prop_set(const char* sessid, const char* propname, const ch
 Tt_status tt_session_bprop(const char* sessid, const char* propname, int i, unsigned char** value, int* length) {
     std::string v;
     Tt_status s = value_at(sessid, propname, i, v);
-    if (s == TT_OK) s = read_bytes(Value{Value::BYTES, 0, v}, value, length);
+    if (s == TT_OK) s = read_bytes(Value{std::move(v)}, value, length);
     return report("tt_session_bprop", s);
 }
 

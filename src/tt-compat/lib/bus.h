@@ -13,6 +13,8 @@
 
 #include <Tt/tt_c.h>
 
+#include "protocol/names.h"
+
 #include <systemd/sd-bus.h>
 
 #include <functional>
@@ -21,10 +23,11 @@
 
 namespace ttc {
 
-inline constexpr const char* BROKER_NAME = "org.ttbus.Broker1";
-inline constexpr const char* BROKER_PATH = "/org/ttbus/Broker1";
-inline constexpr const char* BROKER_IFACE = "org.ttbus.Broker1";
-inline constexpr const char* PROCID_IFACE = "org.ttbus.Procid1";
+// Where the broker is (protocol/names.h).
+inline constexpr const char* BROKER_NAME = ttbus::protocol::broker_bus_name;
+inline constexpr const char* BROKER_PATH = ttbus::protocol::broker_object_path;
+inline constexpr const char* BROKER_IFACE = ttbus::protocol::broker_interface;
+inline constexpr const char* PROCID_IFACE = ttbus::protocol::procid_interface;
 
 // A method reply, released when it goes out of scope.
 struct Reply {

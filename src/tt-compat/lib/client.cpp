@@ -56,13 +56,6 @@ Tt_status discover_session(Connection& bus, const Client& c, std::string& out) {
     return TT_OK;
 }
 
-int append_option(sd_bus_message* m, const char* key, const std::string& value) {
-    int r = sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv");
-    if (r >= 0) r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, key);
-    if (r >= 0) r = sd_bus_message_append(m, "v", "s", value.c_str());
-    return r >= 0 ? sd_bus_message_close_container(m) : r;
-}
-
 }  // namespace
 
 Client* client() {
@@ -97,8 +90,8 @@ void Procid::on_signal(sd_bus_message* m) {
     const char* procid = nullptr;
     Pending p;
     if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
-    if (read_message(m, p.data) < 0) return;
-    auto it = sent.find(p.data.id);
+    if (read_message(m, p.data, p.delivery) < 0) return;
+    auto it = sent.find(p.data.body.id);
     if (std::strcmp(member, "Updated") == 0) {
         // An update for a handle the program destroyed has nowhere to go: it is dropped.
         if (it == sent.end()) return;
@@ -159,14 +152,7 @@ Tt_status open_procid() {
     Reply reply;
     if (s == TT_OK) {
         s = p->bus->call(
-            BROKER_IFACE, "Open",
-            [&](sd_bus_message* m) {
-                int r = sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
-                if (r >= 0) r = append_option(m, "session", session);
-                if (r >= 0 && token != nullptr) r = append_option(m, "token", token);
-                return r >= 0 ? sd_bus_message_close_container(m) : r;
-            },
-            &reply);
+            BROKER_IFACE, "Open", [&](sd_bus_message* m) { return append_open_options(m, session, token); }, &reply);
     }
     const char* procid = nullptr;
     const char* opened_session = nullptr;
@@ -200,7 +186,7 @@ Tt_status close_procid() {
     // Messages the program destroyed while they waited for this procid's updates: none will come.
     std::vector<Tt_message> given_up;
     c->messages.for_each([&](Tt_message h, const Message& m) {
-        if (m.destroyed && m.w.sender == p->id) given_up.push_back(h);
+        if (m.destroyed && m.w.body.sender == p->id) given_up.push_back(h);
     });
     std::erase_if(c->procids, [p](const std::unique_ptr<Procid>& q) { return q.get() == p; });
     for (Tt_message h : given_up) c->remove_message(h);

@@ -23,7 +23,8 @@ namespace ttc {
 // received, so each receive shows the message as it was at that step.
 struct Pending {
     Tt_message target = nullptr;  // a message sent from here; nullptr: a new message
-    WireMessage data;
+    protocol::Message data;
+    protocol::DeliveryKeys delivery;
     bool update = false;  // Updated (a state change of our request), not Delivered
 };
 

@@ -9,9 +9,9 @@
 namespace ttc {
 
 bool tracing();
-void trace_message(const char* what, const WireMessage& m);
+void trace_message(const char* what, const protocol::Message& m);
 // The text of tt_message_print / tt_pattern_print.
-std::string describe(const WireMessage& m);
-std::string describe(const WirePattern& p);
+std::string describe(const protocol::Message& m);
+std::string describe(const protocol::Pattern& p);
 
 }  // namespace ttc

@@ -1,21 +1,26 @@
-// Messages, patterns and values as they travel on D-Bus: the client's view (model.h) handed to the
-// protocol's reader and writer (src/protocol/wire.h), which own the keys and the encoding. Every
-// function returns a negative errno on failure, as the sd-bus calls around it do.
+// Messages, patterns and values as they travel on D-Bus: the client's side of the protocol's
+// reader and writer (src/protocol/wire.h), which own the keys and the encoding. The protocol
+// throws; every function here returns a negative errno on failure, as the sd-bus calls around it do.
 #pragma once
 
 #include "model.h"
 
 #include <systemd/sd-bus.h>
 
+#include <string>
+
 namespace ttc {
 
 int append_value(sd_bus_message* m, const Value& v);  // (uiay)
-int append_message(sd_bus_message* m, const WireMessage& msg);  // a{sv}, the keys a sender sets
-int append_pattern(sd_bus_message* m, const WirePattern& p);  // a{sv}
+int append_message(sd_bus_message* m, const protocol::Message& msg);  // a{sv}, the keys a sender sets
+int append_pattern(sd_bus_message* m, const protocol::Pattern& p);  // a{sv}
 // A handler's answer (Procid1.Reply/Fail): the args, status and status string of its view.
-int append_answer(sd_bus_message* m, const WireMessage& msg);  // a{sv}
+int append_answer(sd_bus_message* m, const protocol::Message& msg);  // a{sv}
+
+// Broker1.Open's options (a{sv}): the session, and the start token when there is one.
+int append_open_options(sd_bus_message* m, const std::string& session, const char* token);
 
 // Reads an a{sv} message from the broker; unknown keys are skipped, absent keys keep their defaults.
-int read_message(sd_bus_message* m, WireMessage& out);
+int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
 
 }  // namespace ttc

@@ -1,6 +1,7 @@
 // libtt's side of the wire (src/tt-compat/lib/wire.cpp, compiled into this test) against the
-// broker's: what libtt writes, the broker reads field for field; what the broker writes in a
-// Delivered signal, libtt reads field for field.
+// broker's: libtt keeps the protocol's types and writes them as a client (its keys only, defaults
+// left out); the broker reads them field for field. What the broker writes in a Delivered signal,
+// libtt reads field for field.
 #include "built.h"
 
 #include "protocol/wire.h"
@@ -11,42 +12,32 @@
 namespace ttbus::protocol {
 namespace {
 
-ttc::Value bytes(const std::string& b) {
-    ttc::Value v;
-    v.kind = ttc::Value::BYTES;
-    v.bytes = b;
-    return v;
-}
-
-ttc::Value integer(std::int32_t i) {
-    ttc::Value v;
-    v.kind = ttc::Value::INT;
-    v.i = i;
-    return v;
-}
-
 TEST(ClientAgreement, WhatLibttSendsTheBrokerReads) {
-    ttc::WireMessage w;
-    w.id = "3 p";
-    w.cls = TT_REQUEST;
-    w.address = TT_OTYPE;
-    w.scope = TT_BOTH;
-    w.disposition = static_cast<Tt_disposition>(TT_QUEUE | TT_START);
-    w.op = "Display";
-    w.args = {{TT_IN, "string", bytes(std::string("a\0b", 3))}, {TT_OUT, "int", integer(-3)}, {TT_INOUT, "x", {}}};
-    w.contexts = {{"$F", integer(2)}};
-    w.file = "/doc";
-    w.object = "obj";
-    w.otype = "Doc";
-    w.session = "s";
-    w.handler = "h";
-    w.handler_ptype = "HP";
-    w.sender_ptype = "SP";
-    w.status = 11;
-    w.status_string = "st";
-    w.super = true;
-    w.sender = "p";  // the broker's to stamp: not sent
-    w.state = TT_SENT;
+    Message w;
+    w.body.id = "3 p";
+    w.body.cls = Class::REQUEST;
+    w.body.address = Address::OTYPE;
+    w.header.scope = Scope::BOTH;
+    w.header.disposition = static_cast<Disposition>(TT_QUEUE | TT_START);
+    w.body.op = "Display";
+    w.body.args = {{Mode::IN, "string", std::string("a\0b", 3)}, {Mode::OUT, "int", std::int32_t{-3}},
+                   {Mode::INOUT, "x", Value{}}};
+    w.body.contexts = {{"$F", std::int32_t{2}}};
+    w.body.file = "/doc";
+    w.body.object = "obj";
+    w.body.otype = "Doc";
+    w.body.session = "s";
+    w.header.handler = "h";
+    w.header.handler_ptype = "HP";
+    w.body.sender_ptype = "SP";
+    w.header.status = 11;
+    w.header.status_string = "st";
+    w.body.super = true;
+    // The broker's to stamp: not sent.
+    w.body.sender = "p";
+    w.body.uid = 7;
+    w.header.state = State::SENT;
+    w.header.opnum = 3;
     Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_message(m, w), 0); });
     Message got;
     read_message(b.get(), got, Party::client);
@@ -71,14 +62,16 @@ TEST(ClientAgreement, WhatLibttSendsTheBrokerReads) {
     EXPECT_EQ(got.header.status_string, "st");
     EXPECT_TRUE(got.body.super);
     EXPECT_EQ(got.body.sender, "");
+    EXPECT_EQ(got.body.uid, 0u);
     EXPECT_EQ(got.header.state, State::CREATED);
+    EXPECT_EQ(got.header.opnum, -1);
 }
 
 TEST(ClientAgreement, AnUnsetAddressStaysUnset) {
     // tt_message_create leaves the address unset; the broker must see it unset (TT_ERR_ADDRESS
     // from the engine's send checks), not some value.
-    ttc::WireMessage w;
-    w.cls = TT_NOTICE;
+    Message w;
+    w.body.cls = Class::NOTICE;
     Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_message(m, w), 0); });
     Message got;
     read_message(b.get(), got, Party::client);
@@ -86,45 +79,50 @@ TEST(ClientAgreement, AnUnsetAddressStaysUnset) {
 }
 
 TEST(ClientAgreement, WhatLibttRegistersTheBrokerReads) {
-    ttc::WirePattern w;
-    w.category = TT_HANDLE;
-    w.scopes = {TT_SESSION, TT_FILE_IN_SESSION};
-    w.classes = {TT_NOTICE};
-    w.states = {TT_HANDLED};
-    w.dispositions = {TT_START};
-    w.ops = {"Op"};
-    w.opnums = {4, 5};
-    w.handler_ptypes = {"HP"};
-    w.args = {{TT_IN, "ALL", {}}};
-    w.contexts = {{"$C", {integer(1), bytes("v")}}};
-    Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_pattern(m, w), 0); });
+    Pattern sent;
+    sent.category = Category::HANDLE;
+    sent.scopes = {Scope::SESSION, Scope::FILE_IN_SESSION};
+    sent.classes = {Class::NOTICE};
+    sent.states = {State::HANDLED};
+    sent.dispositions = {Disposition::START};
+    sent.ops = {"Op"};
+    sent.opnums = {4, 5};
+    sent.handler_ptypes = {"HP"};
+    sent.args = {{Mode::IN, "ALL", Value{}}};
+    sent.contexts = {{"$C", {std::int32_t{1}, std::string("v")}}};
+    Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_pattern(m, sent), 0); });
     Pattern got;
     read_pattern(b.get(), got);
-    Pattern expected;
-    expected.category = Category::HANDLE;
-    expected.scopes = {Scope::SESSION, Scope::FILE_IN_SESSION};
-    expected.classes = {Class::NOTICE};
-    expected.states = {State::HANDLED};
-    expected.dispositions = {Disposition::START};
-    expected.ops = {"Op"};
-    expected.opnums = {4, 5};
-    expected.handler_ptypes = {"HP"};
-    expected.args = {{Mode::IN, "ALL", Value{}}};
-    expected.contexts = {{"$C", {std::int32_t{1}, std::string("v")}}};
-    EXPECT_EQ(got, expected);
+    EXPECT_EQ(got, sent);
 }
 
 TEST(ClientAgreement, WhatLibttAnswersTheBrokerReads) {
-    ttc::WireMessage w;
-    w.args = {{TT_IN, "int", integer(1)}, {TT_OUT, "string", bytes("out")}};
-    w.status = 1536;
-    w.status_string = "mine";
+    Message w;
+    w.body.args = {{Mode::IN, "int", std::int32_t{1}}, {Mode::OUT, "string", std::string("out")}};
+    w.header.status = 1536;
+    w.header.status_string = "mine";
     Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_answer(m, w), 0); });
     Answer got;
     read_answer(b.get(), got);
     EXPECT_EQ(got.args, (std::vector<Value>{std::int32_t{1}, std::string("out")}));
     EXPECT_EQ(got.status, 1536);
     EXPECT_EQ(got.status_string, "mine");
+}
+
+TEST(ClientAgreement, WhatLibttOpensWithTheBrokerReads) {
+    const std::initializer_list<const char*> keys = {open_keys[open_key::session].name.data(),
+                                                     open_keys[open_key::token].name.data()};
+    Built with_token([&](sd_bus_message* m) { ASSERT_GE(ttc::append_open_options(m, "s1", "t0k"), 0); });
+    std::string values[2];
+    read_string_options(with_token.get(), keys, values);
+    EXPECT_EQ(values[0], "s1");
+    EXPECT_EQ(values[1], "t0k");
+    // Without a token the key is left out, not sent empty.
+    Built without([&](sd_bus_message* m) { ASSERT_GE(ttc::append_open_options(m, "s2", nullptr), 0); });
+    std::string again[2] = {"", "unchanged"};
+    read_string_options(without.get(), keys, again);
+    EXPECT_EQ(again[0], "s2");
+    EXPECT_EQ(again[1], "unchanged");
 }
 
 TEST(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
@@ -153,32 +151,30 @@ TEST(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
         Writer w(m);
         write_message(w, MessageView{body, h}, &delivery, Defaults::omit);
     });
-    ttc::WireMessage got;
-    ASSERT_GE(ttc::read_message(b.get(), got), 0);
-    EXPECT_EQ(got.id, "9 q");
-    EXPECT_EQ(got.cls, TT_OFFER);
-    EXPECT_EQ(got.address, TT_PROCEDURE);
-    EXPECT_EQ(got.op, "Vote");
-    ASSERT_EQ(got.args.size(), 1u);
-    EXPECT_EQ(got.args[0].mode, TT_IN);
-    EXPECT_EQ(got.args[0].value, integer(8));
-    ASSERT_EQ(got.contexts.size(), 1u);
-    EXPECT_EQ(got.contexts[0].value, bytes("x"));
-    EXPECT_EQ(got.file, "/f");
-    EXPECT_EQ(got.sender, "q");
-    EXPECT_EQ(got.sender_ptype, "SP");
-    EXPECT_EQ(got.uid, 10u);
-    EXPECT_EQ(got.gid, 20u);
-    EXPECT_EQ(got.state, TT_SENT);
-    EXPECT_EQ(got.scope, TT_SESSION);
-    EXPECT_EQ(got.opnum, 2);
-    EXPECT_EQ(got.handler_ptype, "HP");
-    EXPECT_EQ(got.status, 5);
-    EXPECT_EQ(got.status_string, "start");
-    EXPECT_EQ(got.accepters, std::vector<std::string>{"a"});
-    EXPECT_EQ(got.pattern, 77u);
-    EXPECT_EQ(got.delivery, ttc::DELIVERY_VOTE);
-    EXPECT_TRUE(got.start_message);
+    Message got;
+    DeliveryKeys got_delivery;
+    ASSERT_GE(ttc::read_message(b.get(), got, got_delivery), 0);
+    EXPECT_EQ(got.body.id, "9 q");
+    EXPECT_EQ(got.body.cls, Class::OFFER);
+    EXPECT_EQ(got.body.address, Address::PROCEDURE);
+    EXPECT_EQ(got.body.op, "Vote");
+    EXPECT_EQ(got.body.args, (std::vector<Arg>{{Mode::IN, "int", std::int32_t{8}}}));
+    EXPECT_EQ(got.body.contexts, (std::vector<Context>{{"$S", std::string("x")}}));
+    EXPECT_EQ(got.body.file, "/f");
+    EXPECT_EQ(got.body.sender, "q");
+    EXPECT_EQ(got.body.sender_ptype, "SP");
+    EXPECT_EQ(got.body.uid, 10u);
+    EXPECT_EQ(got.body.gid, 20u);
+    EXPECT_EQ(got.header.state, State::SENT);
+    EXPECT_EQ(got.header.scope, Scope::SESSION);
+    EXPECT_EQ(got.header.opnum, 2);
+    EXPECT_EQ(got.header.handler_ptype, "HP");
+    EXPECT_EQ(got.header.status, 5);
+    EXPECT_EQ(got.header.status_string, "start");
+    EXPECT_EQ(got.header.accepters, std::vector<std::string>{"a"});
+    EXPECT_EQ(got_delivery.pattern, 77u);
+    EXPECT_EQ(got_delivery.delivery, static_cast<std::uint32_t>(Delivery::vote));
+    EXPECT_TRUE(got_delivery.start_message);
 }
 
 }  // namespace

@@ -1,0 +1,13 @@
+// Where the broker is on D-Bus (docs/dbus-api.md): its well-known name, its one object and the
+// interfaces on it.
+#pragma once
+
+namespace ttbus::protocol {
+
+inline constexpr const char* broker_bus_name = "org.ttbus.Broker1";
+inline constexpr const char* broker_object_path = "/org/ttbus/Broker1";
+inline constexpr const char* broker_interface = "org.ttbus.Broker1";
+inline constexpr const char* procid_interface = "org.ttbus.Procid1";
+inline constexpr const char* monitor_interface = "org.ttbus.Monitor1";
+
+}  // namespace ttbus::protocol
