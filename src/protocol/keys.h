@@ -101,6 +101,14 @@ enum Index : std::uint8_t { session, token, count };
 inline constexpr Key open_keys[] = {{"session", "s"}, {"token", "s"}};
 static_assert(std::size(open_keys) == open_key::count);
 
+// Monitor1.Subscribe's filter: only events of that session, op or procid.
+namespace monitor_filter_key {
+enum Index : std::uint8_t { session, op, procid, count };
+}  // namespace monitor_filter_key
+
+inline constexpr Key monitor_filter_keys[] = {{"session", "s"}, {"op", "s"}, {"procid", "s"}};
+static_assert(std::size(monitor_filter_keys) == monitor_filter_key::count);
+
 // The signatures of the values inside those keys.
 inline constexpr const char* value_signature = "(uiay)";      // kind u (0 unset, 1 int, 2 bytes), int i, bytes ay
 inline constexpr const char* dictionary_signature = "a{sv}";

@@ -346,9 +346,7 @@ void read_answer(sd_bus_message* m, Answer& a) {
     check_size(bytes);
 }
 
-void read_string_options(sd_bus_message* m, std::initializer_list<const char*> names, std::string* values) {
-    std::vector<Key> keys;
-    for (const char* name : names) keys.push_back(Key{name, "s"});
+void read_string_options(sd_bus_message* m, std::span<const Key> keys, std::string* values) {
     read_dict(m, keys.data(), keys.size(), Party::client, [&](std::size_t key) { values[key] = read_string(m); });
 }
 

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,9 +59,9 @@ void read_pattern(sd_bus_message* m, Pattern& out);         // a{sv}, the patter
 void read_answer(sd_bus_message* m, Answer& out);           // a{sv}: args, status, status_string
 // A spec's properties, a(saay): names checked (TT_ERR_PROPNAME) and values bounded (TT_ERR_PROPLEN).
 std::vector<SpecProperty> read_spec_props(sd_bus_message* m);
-// An a{sv} of string options: every key must be one of `keys` and hold a string; the value of
-// keys[i] goes to values[i] (left as it is when the key is absent).
-void read_string_options(sd_bus_message* m, std::initializer_list<const char*> keys, std::string* values);
+// An a{sv} of string options: every key must be one of `keys` (a table of keys.h) and hold a
+// string; the value of keys[i] goes to values[i] (left as it is when the key is absent).
+void read_string_options(sd_bus_message* m, std::span<const Key> keys, std::string* values);
 
 // ---------------------------------------------------------------------------------------------
 // Writing. A Writer appends to a message; a failed append throws Failure (TT_ERR_INTERNAL).

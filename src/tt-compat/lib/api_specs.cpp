@@ -295,7 +295,7 @@ Tt_status tt_spec_prop_set(const char* nodeid, const char* propname, const char*
 Tt_status tt_spec_bprop(const char* nodeid, const char* propname, int i, unsigned char** value, int* length) {
     std::string bytes;
     Tt_status s = value_at(nodeid, propname, i, bytes);
-    if (s == TT_OK) s = read_bytes(Value{Value::BYTES, 0, bytes}, value, length);
+    if (s == TT_OK) s = read_bytes(Value{bytes}, value, length);
     return report("tt_spec_bprop", s);
 }
 
