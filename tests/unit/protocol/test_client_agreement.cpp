@@ -110,8 +110,7 @@ TEST(ClientAgreement, WhatLibttAnswersTheBrokerReads) {
 }
 
 TEST(ClientAgreement, WhatLibttOpensWithTheBrokerReads) {
-    const std::initializer_list<const char*> keys = {open_keys[open_key::session].name.data(),
-                                                     open_keys[open_key::token].name.data()};
+    const std::span<const Key> keys = open_keys;
     Built with_token([&](sd_bus_message* m) { ASSERT_GE(ttc::append_open_options(m, "s1", "t0k"), 0); });
     std::string values[2];
     read_string_options(with_token.get(), keys, values);
