@@ -1,9 +1,12 @@
 #include "app_launch.h"
 
+#include "async_call.h"
+
 #include <gio/gdesktopappinfo.h>
 
+#include <cstdint>
 #include <cstdio>
-#include <memory>
+#include <cstring>
 
 namespace ttbus::bridge {
 
@@ -27,37 +30,6 @@ std::string app_object_path(const std::string& id) {
     return path;
 }
 
-struct OpenCall {
-    AppLauncher::Done done;
-};
-
-void open_done(GObject* source, GAsyncResult* result, gpointer data) {
-    std::unique_ptr<OpenCall> call(static_cast<OpenCall*>(data));
-    GError* error = nullptr;
-    GVariant* reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-    if (reply == nullptr) {
-        Failure f = failure_from_error(error, {});
-        g_error_free(error);
-        call->done(f);
-        return;
-    }
-    g_variant_unref(reply);
-    call->done(std::nullopt);
-}
-
-void scope_done(GObject* source, GAsyncResult* result, gpointer data) {
-    std::unique_ptr<std::string> unit(static_cast<std::string*>(data));
-    GError* error = nullptr;
-    GVariant* reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-    if (reply == nullptr) {
-        // The application runs anyway; it only stays in the bridge's own cgroup.
-        g_warning("could not create %s: %s", unit->c_str(), error->message);
-        g_error_free(error);
-        return;
-    }
-    g_variant_unref(reply);
-}
-
 struct LaunchedPid {
     GPid pid = 0;
 };
@@ -69,18 +41,16 @@ void on_launched(GAppLaunchContext*, GAppInfo*, GVariant* platform_data, gpointe
 
 }  // namespace
 
-AppLauncher::AppLauncher(GDBusConnection* bus) : bus_(bus) {
+AppLauncher::AppLauncher(sd_bus* bus) : bus_(bus) {
     // Asked once: a user manager that appears later is not expected within one bridge's life.
-    GVariant* owned = g_dbus_connection_call_sync(bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                  "org.freedesktop.DBus", "NameHasOwner",
-                                                  g_variant_new("(s)", systemd_name), G_VARIANT_TYPE("(b)"),
-                                                  G_DBUS_CALL_FLAGS_NONE, -1, nullptr, nullptr);
-    if (owned != nullptr) {
-        gboolean has = FALSE;
-        g_variant_get(owned, "(b)", &has);
-        user_manager_ = has;
-        g_variant_unref(owned);
+    sd_bus_message* reply = nullptr;
+    int has = 0;
+    if (sd_bus_call_method(bus_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                           "NameHasOwner", nullptr, &reply, "s", systemd_name) >= 0 &&
+        sd_bus_message_read(reply, "b", &has) >= 0) {
+        user_manager_ = has != 0;
     }
+    sd_bus_message_unref(reply);
     g_message("applications are %s", user_manager_ ? "put into transient systemd scopes" : "launched without systemd");
 }
 
@@ -102,23 +72,26 @@ std::string AppLauncher::escape_unit_name(const std::string& id) {
 void AppLauncher::open(GAppInfo* app, const std::string& uri, Done done) {
     const std::string id = app_id(app);
     if (G_IS_DESKTOP_APP_INFO(app) && g_desktop_app_info_get_boolean(G_DESKTOP_APP_INFO(app), "DBusActivatable") &&
-        g_dbus_is_name(id.c_str())) {
-        open_by_dbus(app, id, uri, std::move(done));
+        sd_bus_service_name_is_valid(id.c_str()) > 0) {
+        open_by_dbus(id, uri, std::move(done));
         return;
     }
     launch(app, id, uri, done);
 }
 
-void AppLauncher::open_by_dbus(GAppInfo*, const std::string& id, const std::string& uri, Done done) {
-    GVariantBuilder uris;
-    g_variant_builder_init(&uris, G_VARIANT_TYPE("as"));
-    g_variant_builder_add(&uris, "s", uri.c_str());
-    GVariantBuilder platform;
-    g_variant_builder_init(&platform, G_VARIANT_TYPE("a{sv}"));
-    g_dbus_connection_call(bus_, id.c_str(), app_object_path(id).c_str(), "org.freedesktop.Application", "Open",
-                           g_variant_new("(assa{sv})", &uris, "", &platform),
-                           G_VARIANT_TYPE("()"), G_DBUS_CALL_FLAGS_NONE, -1, nullptr, open_done,
-                           new OpenCall{std::move(done)});
+void AppLauncher::open_by_dbus(const std::string& id, const std::string& uri, Done done) {
+    sd_bus_message* call = nullptr;
+    int r = sd_bus_message_new_method_call(bus_, &call, id.c_str(), app_object_path(id).c_str(),
+                                           "org.freedesktop.Application", "Open");
+    if (r >= 0) r = sd_bus_message_append(call, "assa{sv}", 1, uri.c_str(), "", 0);
+    if (r >= 0) {
+        r = call_async(bus_, call, [done](sd_bus_message* reply) {
+            const sd_bus_error* error = sd_bus_message_get_error(reply);
+            done(error != nullptr ? std::optional(failure_from_error(*error, {})) : std::nullopt);
+        });
+    }
+    sd_bus_message_unref(call);
+    if (r < 0) done(failure_to_send(r));
 }
 
 void AppLauncher::launch(GAppInfo* app, const std::string& id, const std::string& uri, const Done& done) {
@@ -140,19 +113,26 @@ void AppLauncher::launch(GAppInfo* app, const std::string& id, const std::string
 }
 
 void AppLauncher::move_to_scope(const std::string& id, GPid pid) {
-    auto* unit = new std::string("app-ttbus-" + escape_unit_name(id) + "-" + std::to_string(pid) + ".scope");
-    GVariantBuilder props;
-    g_variant_builder_init(&props, G_VARIANT_TYPE("a(sv)"));
-    GVariantBuilder pids;
-    g_variant_builder_init(&pids, G_VARIANT_TYPE("au"));
-    g_variant_builder_add(&pids, "u", static_cast<guint32>(pid));
-    g_variant_builder_add(&props, "(sv)", "PIDs", g_variant_builder_end(&pids));
-    g_variant_builder_add(&props, "(sv)", "Slice", g_variant_new_string("app.slice"));
-    g_variant_builder_add(&props, "(sv)", "CollectMode", g_variant_new_string("inactive-or-failed"));
-    g_dbus_connection_call(bus_, systemd_name, "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                           "StartTransientUnit",
-                           g_variant_new("(ssa(sv)a(sa(sv)))", unit->c_str(), "fail", &props, nullptr),
-                           G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, nullptr, scope_done, unit);
+    const std::string unit = "app-ttbus-" + escape_unit_name(id) + "-" + std::to_string(pid) + ".scope";
+    sd_bus_message* call = nullptr;
+    int r = sd_bus_message_new_method_call(bus_, &call, systemd_name, "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+    if (r >= 0) r = sd_bus_message_set_auto_start(call, 0);
+    if (r >= 0) {
+        r = sd_bus_message_append(call, "ssa(sv)a(sa(sv))", unit.c_str(), "fail", 3, "PIDs", "au", 1,
+                                  static_cast<std::uint32_t>(pid), "Slice", "s", "app.slice", "CollectMode", "s",
+                                  "inactive-or-failed", 0);
+    }
+    if (r >= 0) {
+        r = call_async(bus_, call, [unit](sd_bus_message* reply) {
+            // The application runs anyway; it only stays in the bridge's own cgroup.
+            if (const sd_bus_error* e = sd_bus_message_get_error(reply)) {
+                g_warning("could not create %s: %s", unit.c_str(), e->message ? e->message : e->name);
+            }
+        });
+    }
+    sd_bus_message_unref(call);
+    if (r < 0) g_warning("could not create %s: %s", unit.c_str(), std::strerror(-r));
 }
 
 }  // namespace ttbus::bridge

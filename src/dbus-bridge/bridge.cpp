@@ -2,13 +2,13 @@
 
 namespace ttbus::bridge {
 
-Bridge::Bridge(sd_bus* broker_connection, GDBusConnection* bus, BridgeConfig config, std::vector<PtypeBinding> bindings)
+Bridge::Bridge(sd_bus* bus, BridgeConfig config, std::vector<PtypeBinding> bindings)
     : config_(std::move(config)),
-      broker_(broker_connection, [this](const TtMessage& m) { delivered(m); }),
+      broker_(bus, [this](const TtMessage& m) { delivered(m); }),
       launcher_(bus),
       services_(bus, broker_),
       media_(broker_, launcher_, config_),
-      notices_(broker_connection, config_) {
+      notices_(bus, config_) {
     for (auto& b : bindings) bindings_.emplace(b.ptype, std::move(b));
 }
 

@@ -11,7 +11,6 @@
 #include "notice_relay.h"
 #include "service_handler.h"
 
-#include <gio/gio.h>
 #include <systemd/sd-bus.h>
 
 #include <map>
@@ -23,7 +22,9 @@ namespace ttbus::bridge {
 
 class Bridge {
 public:
-    Bridge(sd_bus* broker_connection, GDBusConnection* bus, BridgeConfig config, std::vector<PtypeBinding> bindings);
+    // `bus`: the bridge's one session bus connection: to the broker, to services and applications,
+    // and for the Notice signals.
+    Bridge(sd_bus* bus, BridgeConfig config, std::vector<PtypeBinding> bindings);
 
     // Opens the procid, declares the bound ptypes the broker knows, registers the media and notice
     // patterns and joins the default session. Throws BrokerError when the broker refuses.

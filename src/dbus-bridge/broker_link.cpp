@@ -1,5 +1,7 @@
 #include "broker_link.h"
 
+#include "async_call.h"
+
 #include "protocol/names.h"
 
 #include <glib.h>
@@ -31,16 +33,6 @@ struct MessageRef {
 [[noreturn]] void unreadable(int r) {
     throw BrokerError("org.freedesktop.DBus.Error.InvalidArgs", std::string("the broker's reply: ") + std::strerror(-r));
 }
-
-// The error of an answer that failed, for the log; the call's description goes with it.
-int answered(sd_bus_message* reply, void* what, sd_bus_error*) {
-    if (const sd_bus_error* e = sd_bus_message_get_error(reply)) {
-        g_warning("%s: %s: %s", static_cast<std::string*>(what)->c_str(), e->name, e->message ? e->message : "");
-    }
-    return 0;
-}
-
-void forget(void* what) { delete static_cast<std::string*>(what); }
 
 }  // namespace
 
@@ -159,18 +151,15 @@ void BrokerLink::answer(const char* method, const std::string& id, const Build& 
         g_warning("%s: %s", what.c_str(), f.what());
         return;
     }
-    // The slot floats: it lives until the reply comes or the connection goes, and frees `what`.
-    sd_bus_slot* slot = nullptr;
-    auto* context = new std::string(what);
-    if (r >= 0) r = sd_bus_call_async(bus_, &slot, request.m, answered, context, 0);
-    if (r < 0) {
-        g_warning("%s: %s", what.c_str(), std::strerror(-r));
-        delete context;
-        return;
+    if (r >= 0) {
+        r = call_async(bus_, request.m, [what](sd_bus_message* reply) {
+            // The answer failed; the call's description goes with the error into the log.
+            if (const sd_bus_error* e = sd_bus_message_get_error(reply)) {
+                g_warning("%s: %s: %s", what.c_str(), e->name, e->message ? e->message : "");
+            }
+        });
     }
-    sd_bus_slot_set_destroy_callback(slot, forget);
-    sd_bus_slot_set_floating(slot, 1);
-    sd_bus_slot_unref(slot);
+    if (r < 0) g_warning("%s: %s", what.c_str(), std::strerror(-r));
 }
 
 }  // namespace ttbus::bridge

@@ -1,6 +1,7 @@
 #include "dbus_binding.h"
 
-#include <gio/gio.h>
+#include <glib.h>
+#include <systemd/sd-bus.h>
 
 #include <iterator>
 #include <set>
@@ -81,7 +82,7 @@ void check_constant(const json& value, const std::string& type, const std::strin
                     : type == "ay"                          ? value.is_string()
                                                             : value.is_number_integer();
     if (!ok) throw BadBinding(ptr + "/value", "does not fit D-Bus type " + type);
-    if (type == "o" && !g_variant_is_object_path(value.get<std::string>().c_str())) {
+    if (type == "o" && sd_bus_object_path_is_valid(value.get<std::string>().c_str()) <= 0) {
         throw BadBinding(ptr + "/value", "not an object path");
     }
     if (type == "g" && !g_variant_is_signature(value.get<std::string>().c_str())) {
@@ -129,7 +130,7 @@ std::map<std::string, std::int32_t> parse_errors(const json& v, const std::strin
     std::map<std::string, std::int32_t> errors;
     for (const auto& [name, status] : v.items()) {
         const std::string p = ptr + "/" + token(name);
-        if (!g_dbus_is_interface_name(name.c_str())) throw BadBinding(p, "not a D-Bus error name");
+        if (sd_bus_interface_name_is_valid(name.c_str()) <= 0) throw BadBinding(p, "not a D-Bus error name");
         if (!status.is_number_integer() || status.get<long long>() < 1025 || status.get<long long>() > 2047) {
             throw BadBinding(p, "expected a ToolTalk error status (1025 to 2047)");
         }
@@ -153,15 +154,15 @@ std::shared_ptr<const OpBinding> parse_op(const json& top, const json& v, const 
     b->op = op;
     b->interface = string_member(v, ptr, "interface", string_member(top, "/x-dbus", "interface", ""));
     if (b->interface.empty()) throw BadBinding(ptr, "no \"interface\" here or for the whole ptype");
-    if (!g_dbus_is_interface_name(b->interface.c_str())) throw BadBinding(ptr + "/interface", "not a D-Bus interface name");
+    if (sd_bus_interface_name_is_valid(b->interface.c_str()) <= 0) throw BadBinding(ptr + "/interface", "not a D-Bus interface name");
     b->bus_name = string_member(v, ptr, "name", string_member(top, "/x-dbus", "name", b->interface));
-    if (!g_dbus_is_name(b->bus_name.c_str()) || g_dbus_is_unique_name(b->bus_name.c_str())) {
+    if (sd_bus_service_name_is_valid(b->bus_name.c_str()) <= 0 || b->bus_name.starts_with(":")) {
         throw BadBinding(ptr + "/name", "not a well-known D-Bus bus name");
     }
     b->path = string_member(v, ptr, "path", string_member(top, "/x-dbus", "path", default_path(b->bus_name)));
-    if (!g_variant_is_object_path(b->path.c_str())) throw BadBinding(ptr + "/path", "not a D-Bus object path");
+    if (sd_bus_object_path_is_valid(b->path.c_str()) <= 0) throw BadBinding(ptr + "/path", "not a D-Bus object path");
     b->method = string_member(v, ptr, "method", op);
-    if (!g_dbus_is_member_name(b->method.c_str())) throw BadBinding(ptr + "/method", "not a D-Bus method name");
+    if (sd_bus_member_name_is_valid(b->method.c_str()) <= 0) throw BadBinding(ptr + "/method", "not a D-Bus method name");
     const json& timeout = v.contains("timeout_ms") ? v["timeout_ms"] : top.value("timeout_ms", json(-1));
     if (!timeout.is_number_integer() || timeout.get<long long>() < -1 || timeout.get<long long>() > 3600000) {
         throw BadBinding(ptr + "/timeout_ms", "expected milliseconds from 1 to 3600000, or -1 for the D-Bus default");

@@ -2,6 +2,7 @@
 
 #include "protocol/errors.h"
 
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -31,25 +32,16 @@ std::optional<std::int32_t> standard_status(std::string_view name) {
 
 }  // namespace
 
-Failure failure_from_error(const GError* error, const std::map<std::string, std::int32_t>& overrides) {
-    gchar* remote = g_dbus_error_get_remote_error(error);
-    const std::string name = remote != nullptr ? remote : "";
-    g_free(remote);
-    GError* copy = g_error_copy(error);
-    g_dbus_error_strip_remote_error(copy);
-    const std::string message = copy->message;
-    g_error_free(copy);
-
-    if (name.empty()) {
-        // A local failure: GDBus gave up waiting, or the bus connection broke.
-        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) return {status_etimedout, "timed out: " + message};
-        return {status_eproto, message};
-    }
+Failure failure_from_error(const sd_bus_error& error, const std::map<std::string, std::int32_t>& overrides) {
+    const std::string name = error.name != nullptr ? error.name : "";
+    const std::string message = error.message != nullptr ? error.message : "";
     const std::string text = name + ": " + message;
     if (auto it = overrides.find(name); it != overrides.end()) return {it->second, text};
     if (auto s = protocol::error_status(name, message)) return {*s, text};
     if (auto s = standard_status(name)) return {*s, text};
     return {status_eproto, text};
 }
+
+Failure failure_to_send(int r) { return {status_eproto, std::string("cannot call: ") + std::strerror(-r)}; }
 
 }  // namespace ttbus::bridge

@@ -3,7 +3,7 @@
 
 #include "protocol/enums.h"
 
-#include <gio/gio.h>
+#include <systemd/sd-bus.h>
 
 #include <cstdint>
 #include <map>
@@ -31,7 +31,11 @@ struct Failure {
 // `overrides` (the binding's "errors") first; then a message that starts with a ToolTalk status
 // number and name ("1053 TT_ERR_NO_MATCH: …", ttbus's own convention) keeps that status; then the
 // standard D-Bus errors by meaning (docs/dbus-bridge.md has the table); anything else is
-// TT_DESKTOP_EPROTO. The text is "<error name>: <message>".
-Failure failure_from_error(const GError* error, const std::map<std::string, std::int32_t>& overrides);
+// TT_DESKTOP_EPROTO. The text is "<error name>: <message>". sd-bus reports a call whose reply did
+// not come in time, or whose connection went, as org.freedesktop.DBus.Error.NoReply.
+Failure failure_from_error(const sd_bus_error& error, const std::map<std::string, std::int32_t>& overrides);
+
+// A call that could not be sent (sd-bus's errno): TT_DESKTOP_EPROTO with the reason.
+Failure failure_to_send(int r);
 
 }  // namespace ttbus::bridge

@@ -1,5 +1,6 @@
 // ttbus-bridge: D-Bus services and desktop applications as ToolTalk handlers, and ToolTalk
-// notices as D-Bus signals (docs/dbus-bridge.md). One process, one GLib main loop, one procid.
+// notices as D-Bus signals (docs/dbus-bridge.md). One process, one GLib main loop, one procid,
+// one D-Bus connection (sd-bus, polled from the loop).
 #include "bridge.h"
 #include "command_line.h"
 #include "bridge_config.h"
@@ -12,7 +13,6 @@
 #include "protocol/names.h"
 
 #include <glib-unix.h>
-#include <gio/gio.h>
 #include <systemd/sd-bus.h>
 
 #include <cstdio>
@@ -26,7 +26,6 @@ using namespace ttbus::bridge;
 struct Run {
     GMainLoop* loop = nullptr;
     int status = 0;
-    bool broker_seen = false;
 };
 
 void stop(Run& run, int status) {
@@ -39,17 +38,17 @@ gboolean on_terminate(gpointer data) {
     return G_SOURCE_REMOVE;
 }
 
-// The bridge's procid lives in the broker: when ttbusd goes, so does everything the bridge
-// registered, and the bridge ends (with a failure status, so a service manager restarts it).
-void on_broker_appeared(GDBusConnection*, const gchar*, const gchar*, gpointer data) {
-    static_cast<Run*>(data)->broker_seen = true;
-}
-
-void on_broker_vanished(GDBusConnection*, const gchar*, gpointer data) {
-    auto& run = *static_cast<Run*>(data);
-    if (!run.broker_seen) return;
+// The bridge's procid lives in the broker: when the ttbusd it talks to goes, so does everything the
+// bridge registered, and the bridge ends (with a failure status, so a service manager restarts it).
+// A change with no old owner is the broker's start (activated by Open), not its end.
+int on_broker_owner_changed(sd_bus_message* m, void* data, sd_bus_error*) {
+    const char* name = nullptr;
+    const char* old_owner = nullptr;
+    const char* new_owner = nullptr;
+    if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0 || *old_owner == '\0') return 0;
     g_warning("ttbusd left the bus");
-    stop(run, 1);
+    stop(*static_cast<Run*>(data), 1);
+    return 0;
 }
 
 // The ptypes with an x-dbus member in the type database, read from the broker's search path.
@@ -107,44 +106,42 @@ int main(int argc, char** argv) {
 
     Run run;
     run.loop = g_main_loop_new(nullptr, FALSE);
-    GError* error = nullptr;
-    GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
-    if (bus == nullptr) {
-        cli::error(cli::format(_("cannot connect to the session bus: %s"), error->message));
-        g_error_free(error);
+    // Owning the name makes the bridge one per bus: a second one would serve every request twice.
+    // The broker's name is watched from before the first call to it, so no departure is missed.
+    sd_bus* bus = nullptr;
+    sd_bus_slot* watch = nullptr;
+    const std::string watch_rule = std::string("type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                                               "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='") +
+                                   ttbus::protocol::broker_bus_name + "'";
+    int r = sd_bus_open_user(&bus);
+    if (r < 0) {
+        cli::error(cli::format(_("cannot connect to the session bus: %s"), std::strerror(-r)));
+        g_main_loop_unref(run.loop);
         return 1;
     }
-    // The broker's connection: sd-bus, so that ToolTalk messages go through the protocol's reader
-    // and writer. Owning the name makes the bridge one per bus: a second one would serve every
-    // request twice.
-    sd_bus* connection = nullptr;
-    int r = sd_bus_open_user(&connection);
-    if (r >= 0) r = sd_bus_request_name(connection, bridge_bus_name, 0);
+    r = sd_bus_request_name(bus, bridge_bus_name, 0);
+    if (r >= 0) r = sd_bus_add_match(bus, &watch, watch_rule.c_str(), on_broker_owner_changed, &run);
     if (r < 0) {
         std::fprintf(stderr, "ttbus-bridge: %s: %s\n", bridge_bus_name, std::strerror(-r));
         run.status = 1;
     } else {
         try {
-            Bridge bridge(connection, bus, std::move(*config.config), load_bindings());
+            Bridge bridge(bus, std::move(*config.config), load_bindings());
             bridge.start();
-            attach_sd_bus_source(connection, [&run](const char* why) {
-                g_warning("connection to ttbusd: %s", why);
+            attach_sd_bus_source(bus, [&run](const char* why) {
+                g_warning("connection to the bus: %s", why);
                 stop(run, 1);
             });
-            const guint watch =
-                g_bus_watch_name_on_connection(bus, ttbus::protocol::broker_bus_name, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                               on_broker_appeared, on_broker_vanished, &run, nullptr);
             g_unix_signal_add(SIGTERM, on_terminate, &run);
             g_unix_signal_add(SIGINT, on_terminate, &run);
             g_main_loop_run(run.loop);
-            g_bus_unwatch_name(watch);
         } catch (const BrokerError& e) {
             std::fprintf(stderr, "ttbus-bridge: %s\n", e.what());
             run.status = 1;
         }
     }
-    sd_bus_flush_close_unref(connection);
-    g_object_unref(bus);
+    sd_bus_slot_unref(watch);
+    sd_bus_flush_close_unref(bus);
     g_main_loop_unref(run.loop);
     return run.status;
 }

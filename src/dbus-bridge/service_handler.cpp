@@ -1,7 +1,12 @@
 #include "service_handler.h"
 
+#include "async_call.h"
 #include "dbus_status.h"
 #include "value_conversion.h"
+
+#include <glib.h>
+
+#include <cstdint>
 
 namespace ttbus::bridge {
 
@@ -24,8 +29,9 @@ std::string field_value(const protocol::MessageBody& m, const std::string& field
 bool is_in(Mode mode) { return mode == Mode::IN || mode == Mode::INOUT; }
 bool is_out(Mode mode) { return mode == Mode::OUT || mode == Mode::INOUT; }
 
-// The method's input tuple, or nullptr with `error` saying which value could not be converted.
-GVariant* build_parameters(const protocol::MessageBody& m, const OpBinding& b, std::string& error) {
+// Appends the method's input values to `call`; false with `error` saying which value could not be
+// converted.
+bool append_parameters(sd_bus_message* call, const protocol::MessageBody& m, const OpBinding& b, std::string& error) {
     std::vector<InItem> items;
     if (b.in) {
         items = *b.in;
@@ -35,38 +41,35 @@ GVariant* build_parameters(const protocol::MessageBody& m, const OpBinding& b, s
             items.push_back({InItem::Source::Arg, static_cast<int>(i), {}, {}, protocol::is_int(m.args[i].value) ? "i" : "s"});
         }
     }
-    GVariantBuilder builder;
-    g_variant_builder_init(&builder, G_VARIANT_TYPE_TUPLE);
     for (std::size_t i = 0; i < items.size(); ++i) {
         const InItem& item = items[i];
         std::string why;
-        GVariant* v = nullptr;
+        bool appended = false;
         if (item.source == InItem::Source::Arg) {
             if (item.arg >= static_cast<int>(m.args.size())) {
                 why = "arg " + std::to_string(item.arg) + " does not exist (the message has " +
                       std::to_string(m.args.size()) + ")";
             } else {
-                v = arg_to_dbus(m.args[static_cast<std::size_t>(item.arg)], item.type, why);
-                if (v == nullptr) why = "arg " + std::to_string(item.arg) + " " + why;
+                appended = append_arg(call, m.args[static_cast<std::size_t>(item.arg)], item.type, why);
+                if (!appended) why = "arg " + std::to_string(item.arg) + " " + why;
             }
         } else if (item.source == InItem::Source::Field) {
-            v = text_to_dbus(field_value(m, item.field), why);
-            if (v == nullptr) why = "field " + item.field + " " + why;
+            appended = append_text(call, field_value(m, item.field), why);
+            if (!appended) why = "field " + item.field + " " + why;
         } else {
-            v = constant_to_dbus(item.value, item.type);
+            appended = append_constant(call, item.value, item.type, why);
+            if (!appended) why = "constant " + why;
         }
-        if (v == nullptr) {
-            g_variant_builder_clear(&builder);
+        if (!appended) {
             error = "D-Bus argument " + std::to_string(i) + ": " + why;
-            return nullptr;
+            return false;
         }
-        g_variant_builder_add_value(&builder, v);
     }
-    return g_variant_builder_end(&builder);
+    return true;
 }
 
 // Puts the reply's values into the OUT/INOUT args; false with `error` when the reply does not fit.
-bool apply_reply(GVariant* reply, const OpBinding& b, std::vector<protocol::Arg>& args, std::string& error) {
+bool apply_reply(sd_bus_message* reply, const OpBinding& b, std::vector<protocol::Arg>& args, std::string& error) {
     std::vector<OutItem> items;
     if (b.out) {
         items = *b.out;
@@ -75,28 +78,31 @@ bool apply_reply(GVariant* reply, const OpBinding& b, std::vector<protocol::Arg>
             if (is_out(args[i].mode)) items.push_back({static_cast<int>(i), ""});
         }
     }
-    const gsize n = g_variant_n_children(reply);
+    const char* signature = sd_bus_message_get_signature(reply, 1);
+    const std::string types = signature != nullptr ? signature : "";
+    const std::size_t n = complete_types(types);
     if (n != items.size()) {
-        error = "the reply has " + std::to_string(n) + " values (" + g_variant_get_type_string(reply) +
-                "), the binding expects " + std::to_string(items.size());
+        error = "the reply has " + std::to_string(n) + " values ((" + types + ")), the binding expects " +
+                std::to_string(items.size());
         return false;
     }
-    for (gsize i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
         const OutItem& item = items[i];
-        if (item.arg < 0) continue;
-        GVariant* v = g_variant_get_child_value(reply, i);
-        const std::string type = g_variant_get_type_string(v);
+        const std::string type = next_type(reply);
         std::string why;
         protocol::Value value;
         bool converted = false;
-        if (!item.type.empty() && type != item.type) {
+        if (item.arg < 0) {
+            converted = sd_bus_message_skip(reply, type.c_str()) >= 0;
+            if (converted) continue;
+            why = "cannot be skipped";
+        } else if (!item.type.empty() && type != item.type) {
             why = "has D-Bus type " + type + ", the binding expects " + item.type;
         } else if (item.arg >= static_cast<int>(args.size()) || !is_out(args[static_cast<std::size_t>(item.arg)].mode)) {
             why = "would fill arg " + std::to_string(item.arg) + ", which is not an out or inout arg of the message";
         } else {
-            converted = dbus_to_value(v, value, why);
+            converted = read_value(reply, value, why);
         }
-        g_variant_unref(v);
         if (!converted) {
             error = "reply value " + std::to_string(i) + " " + why;
             return false;
@@ -112,55 +118,65 @@ std::string where(const OpBinding& b) {
 
 }  // namespace
 
-struct ServiceHandler::PendingCall {
-    BrokerLink& broker;
-    TtMessage message;
-    std::shared_ptr<const OpBinding> binding;
-};
+void ServiceHandler::failed(const TtMessage& message, const OpBinding& b, std::int32_t status, const std::string& why) {
+    g_warning("%s: %s: %s", message.id().c_str(), where(b).c_str(), why.c_str());
+    broker_.fail(message.id(), status, "x-dbus binding " + where(b) + ": " + why);
+}
 
 void ServiceHandler::handle(const TtMessage& message, std::shared_ptr<const OpBinding> binding) {
-    std::string error;
-    GVariant* parameters = build_parameters(message.w.body, *binding, error);
+    const OpBinding& b = *binding;
     const bool request = message.is(Class::REQUEST);
-    if (parameters == nullptr) {
-        g_warning("%s: %s: %s", message.id().c_str(), where(*binding).c_str(), error.c_str());
-        if (request) broker_.fail(message.id(), status_einval, "x-dbus binding " + where(*binding) + ": " + error);
+    sd_bus_message* call = nullptr;
+    int r = sd_bus_message_new_method_call(bus_, &call, b.bus_name.c_str(), b.path.c_str(), b.interface.c_str(),
+                                           b.method.c_str());
+    if (r < 0) {
+        const Failure f = failure_to_send(r);
+        g_warning("%s: %s: %s", message.id().c_str(), where(b).c_str(), f.text.c_str());
+        if (request) broker_.fail(message.id(), f.status, f.text);
+        return;
+    }
+    std::string error;
+    if (!append_parameters(call, message.w.body, b, error)) {
+        sd_bus_message_unref(call);
+        if (request) {
+            failed(message, b, status_einval, error);
+        } else {
+            g_warning("%s: %s: %s", message.id().c_str(), where(b).c_str(), error.c_str());
+        }
         return;
     }
     if (!request) {
         // A notice: nobody waits for an answer, so neither does the bridge.
-        g_dbus_connection_call(bus_, binding->bus_name.c_str(), binding->path.c_str(), binding->interface.c_str(),
-                               binding->method.c_str(), parameters, nullptr, G_DBUS_CALL_FLAGS_NONE, -1, nullptr,
-                               nullptr, nullptr);
+        r = sd_bus_message_set_expect_reply(call, 0);
+        if (r >= 0) r = sd_bus_send(bus_, call, nullptr);
+        if (r < 0) g_warning("%s: %s: %s", message.id().c_str(), where(b).c_str(), failure_to_send(r).text.c_str());
+        sd_bus_message_unref(call);
         return;
     }
-    auto* pending = new PendingCall{broker_, message, std::move(binding)};
-    const OpBinding& b = *pending->binding;
-    g_dbus_connection_call(bus_, b.bus_name.c_str(), b.path.c_str(), b.interface.c_str(), b.method.c_str(), parameters,
-                           nullptr, G_DBUS_CALL_FLAGS_NONE, b.timeout_ms, nullptr, call_done, pending);
+    const std::uint64_t timeout_usec = b.timeout_ms < 0 ? 0 : static_cast<std::uint64_t>(b.timeout_ms) * 1000;
+    r = call_async(
+        bus_, call, [this, message, binding](sd_bus_message* reply) { replied(reply, message, *binding); },
+        timeout_usec);
+    sd_bus_message_unref(call);
+    if (r < 0) {
+        const Failure f = failure_to_send(r);
+        broker_.fail(message.id(), f.status, f.text);
+    }
 }
 
-void ServiceHandler::call_done(GObject* source, GAsyncResult* result, gpointer data) {
-    std::unique_ptr<PendingCall> pending(static_cast<PendingCall*>(data));
-    const OpBinding& b = *pending->binding;
-    GError* error = nullptr;
-    GVariant* reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-    if (reply == nullptr) {
-        const Failure f = failure_from_error(error, b.errors);
-        g_error_free(error);
-        pending->broker.fail(pending->message.id(), f.status, f.text);
+void ServiceHandler::replied(sd_bus_message* reply, const TtMessage& message, const OpBinding& b) {
+    if (const sd_bus_error* error = sd_bus_message_get_error(reply)) {
+        const Failure f = failure_from_error(*error, b.errors);
+        broker_.fail(message.id(), f.status, f.text);
         return;
     }
-    std::vector<protocol::Arg> args = pending->message.w.body.args;
+    std::vector<protocol::Arg> args = message.w.body.args;
     std::string why;
-    const bool fits = apply_reply(reply, b, args, why);
-    g_variant_unref(reply);
-    if (!fits) {
-        g_warning("%s: %s: %s", pending->message.id().c_str(), where(b).c_str(), why.c_str());
-        pending->broker.fail(pending->message.id(), status_eproto, "x-dbus binding " + where(b) + ": " + why);
+    if (!apply_reply(reply, b, args, why)) {
+        failed(message, b, status_eproto, why);
         return;
     }
-    pending->broker.reply(pending->message.id(), args);
+    broker_.reply(message.id(), args);
 }
 
 }  // namespace ttbus::bridge

@@ -8,7 +8,7 @@
 #include "dbus_binding.h"
 #include "tt_message.h"
 
-#include <gio/gio.h>
+#include <systemd/sd-bus.h>
 
 #include <memory>
 
@@ -16,15 +16,16 @@ namespace ttbus::bridge {
 
 class ServiceHandler {
 public:
-    ServiceHandler(GDBusConnection* bus, BrokerLink& broker) : bus_(bus), broker_(broker) {}
+    // `bus`: the session bus connection the calls go out on (the broker's, so one connection).
+    ServiceHandler(sd_bus* bus, BrokerLink& broker) : bus_(bus), broker_(broker) {}
 
     void handle(const TtMessage& message, std::shared_ptr<const OpBinding> binding);
 
 private:
-    struct PendingCall;
-    static void call_done(GObject* source, GAsyncResult* result, gpointer data);
+    void replied(sd_bus_message* reply, const TtMessage& message, const OpBinding& b);
+    void failed(const TtMessage& message, const OpBinding& b, std::int32_t status, const std::string& why);
 
-    GDBusConnection* bus_;
+    sd_bus* bus_;
     BrokerLink& broker_;
 };
 

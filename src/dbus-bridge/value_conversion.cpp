@@ -1,7 +1,10 @@
 #include "value_conversion.h"
 
+#include <glib.h>
+
 #include <cstring>
 #include <limits>
+#include <optional>
 
 namespace ttbus::bridge {
 
@@ -22,91 +25,165 @@ std::optional<Range> int_range(const std::string& type) {
     return std::nullopt;
 }
 
-GVariant* int_to_dbus(std::int32_t v, const std::string& type) {
-    if (type == "y") return g_variant_new_byte(static_cast<guchar>(v));
-    if (type == "n") return g_variant_new_int16(static_cast<gint16>(v));
-    if (type == "q") return g_variant_new_uint16(static_cast<guint16>(v));
-    if (type == "i") return g_variant_new_int32(v);
-    if (type == "u") return g_variant_new_uint32(static_cast<guint32>(v));
-    if (type == "x") return g_variant_new_int64(v);
-    if (type == "t") return g_variant_new_uint64(static_cast<guint64>(v));
-    if (type == "b") return g_variant_new_boolean(v != 0);
-    return g_variant_new_double(v);  // "d": every int32 is exact in a double
+// A number as basic type `type` (one of ybnqiuxtd), in the C type sd-bus reads for it.
+template <typename Number>
+int append_number(sd_bus_message* m, Number v, char type) {
+    switch (type) {
+    case 'y': {
+        const auto x = static_cast<std::uint8_t>(v);
+        return sd_bus_message_append_basic(m, type, &x);
+    }
+    case 'n': {
+        const auto x = static_cast<std::int16_t>(v);
+        return sd_bus_message_append_basic(m, type, &x);
+    }
+    case 'q': {
+        const auto x = static_cast<std::uint16_t>(v);
+        return sd_bus_message_append_basic(m, type, &x);
+    }
+    case 'b':
+    case 'i': {
+        const auto x = static_cast<std::int32_t>(v);
+        return sd_bus_message_append_basic(m, type, &x);
+    }
+    case 'u': {
+        const auto x = static_cast<std::uint32_t>(v);
+        return sd_bus_message_append_basic(m, type, &x);
+    }
+    case 'x': {
+        const auto x = static_cast<std::int64_t>(v);
+        return sd_bus_message_append_basic(m, type, &x);
+    }
+    case 't': {
+        const auto x = static_cast<std::uint64_t>(v);
+        return sd_bus_message_append_basic(m, type, &x);
+    }
+    default: {
+        const auto x = static_cast<double>(v);
+        return sd_bus_message_append_basic(m, 'd', &x);
+    }
+    }
 }
 
-GVariant* bytes_to_dbus(const std::string& bytes) {
-    return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes.data(), bytes.size(), 1);
+// Only a failure of sd-bus itself (no memory, a message too large) is left to report here: the
+// values were checked before.
+bool appended(int r, std::string& error) {
+    if (r >= 0) return true;
+    error = std::string("cannot be written: ") + std::strerror(-r);
+    return false;
+}
+
+bool is_text(const std::string& text) {
+    return std::memchr(text.data(), '\0', text.size()) == nullptr &&
+           g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr);
+}
+
+// The length of the complete type at the start of `s` (0 when there is none).
+std::size_t type_length(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && s[i] == 'a') ++i;
+    if (i == s.size()) return 0;
+    if (s[i] != '(' && s[i] != '{') return i + 1;
+    int depth = 0;
+    for (; i < s.size(); ++i) {
+        if (s[i] == '(' || s[i] == '{') ++depth;
+        if ((s[i] == ')' || s[i] == '}') && --depth == 0) return i + 1;
+    }
+    return 0;
 }
 
 }  // namespace
 
-GVariant* text_to_dbus(const std::string& text, std::string& error) {
-    if (std::memchr(text.data(), '\0', text.size()) != nullptr || !g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr)) {
+bool append_text(sd_bus_message* m, const std::string& text, std::string& error) {
+    if (!is_text(text)) {
         error = "is not UTF-8 text";
-        return nullptr;
+        return false;
     }
-    return g_variant_new_string(text.c_str());
+    return appended(sd_bus_message_append_basic(m, 's', text.c_str()), error);
 }
 
-GVariant* arg_to_dbus(const protocol::Arg& arg, const std::string& type, std::string& error) {
+bool append_arg(sd_bus_message* m, const protocol::Arg& arg, const std::string& type, std::string& error) {
     if (protocol::is_unset(arg.value)) {
         error = "has no value";
-        return nullptr;
+        return false;
     }
     if (type == "ay") {
         if (!protocol::is_bytes(arg.value)) {
             error = "is an int; D-Bus type ay needs bytes";
-            return nullptr;
+            return false;
         }
-        return bytes_to_dbus(std::get<std::string>(arg.value));
+        const std::string& bytes = std::get<std::string>(arg.value);
+        return appended(sd_bus_message_append_array(m, 'y', bytes.data(), bytes.size()), error);
     }
     if (type == "s" || type == "o" || type == "g") {
         if (!protocol::is_bytes(arg.value)) {
             error = "is an int; D-Bus type " + type + " needs a string";
-            return nullptr;
+            return false;
         }
         const std::string& text = std::get<std::string>(arg.value);
-        if (type == "o" && !g_variant_is_object_path(text.c_str())) {
+        if (type == "o" && !(is_text(text) && sd_bus_object_path_is_valid(text.c_str()))) {
             error = "is not an object path";
-            return nullptr;
+            return false;
         }
-        if (type == "g" && !g_variant_is_signature(text.c_str())) {
+        if (type == "g" && !(is_text(text) && g_variant_is_signature(text.c_str()))) {
             error = "is not a type signature";
-            return nullptr;
+            return false;
         }
-        if (type == "s") return text_to_dbus(text, error);
-        return type == "o" ? g_variant_new_object_path(text.c_str()) : g_variant_new_signature(text.c_str());
+        if (type == "s") return append_text(m, text, error);
+        return appended(sd_bus_message_append_basic(m, type[0], text.c_str()), error);
     }
     if (!protocol::is_int(arg.value)) {
         error = "is a string; D-Bus type " + type + " needs an int";
-        return nullptr;
+        return false;
     }
     const std::int32_t v = std::get<std::int32_t>(arg.value);
     if (auto range = int_range(type); range && (v < range->min || v > range->max)) {
         error = "is " + std::to_string(v) + ", out of the range of D-Bus type " + type;
-        return nullptr;
+        return false;
     }
-    return int_to_dbus(v, type);
+    return appended(append_number(m, type == "b" ? std::int32_t{v != 0} : v, type[0]), error);
 }
 
-GVariant* constant_to_dbus(const nlohmann::json& value, const std::string& type) {
-    if (type == "s") return g_variant_new_string(value.get<std::string>().c_str());
-    if (type == "o") return g_variant_new_object_path(value.get<std::string>().c_str());
-    if (type == "g") return g_variant_new_signature(value.get<std::string>().c_str());
-    if (type == "ay") return bytes_to_dbus(value.get<std::string>());
-    if (type == "b") return g_variant_new_boolean(value.get<bool>());
-    if (type == "d") return g_variant_new_double(value.get<double>());
-    if (type == "y") return g_variant_new_byte(value.get<guchar>());
-    if (type == "n") return g_variant_new_int16(value.get<gint16>());
-    if (type == "q") return g_variant_new_uint16(value.get<guint16>());
-    if (type == "i") return g_variant_new_int32(value.get<gint32>());
-    if (type == "u") return g_variant_new_uint32(value.get<guint32>());
-    if (type == "x") return g_variant_new_int64(value.get<gint64>());
-    return g_variant_new_uint64(value.get<guint64>());
+bool append_constant(sd_bus_message* m, const nlohmann::json& value, const std::string& type, std::string& error) {
+    if (type == "s" || type == "o" || type == "g") {
+        return appended(sd_bus_message_append_basic(m, type[0], value.get<std::string>().c_str()), error);
+    }
+    if (type == "ay") {
+        const std::string bytes = value.get<std::string>();
+        return appended(sd_bus_message_append_array(m, 'y', bytes.data(), bytes.size()), error);
+    }
+    if (type == "b") return appended(append_number(m, std::int32_t{value.get<bool>()}, 'b'), error);
+    if (type == "d") return appended(append_number(m, value.get<double>(), 'd'), error);
+    if (type == "t") return appended(append_number(m, value.get<std::uint64_t>(), 't'), error);
+    return appended(append_number(m, value.get<std::int64_t>(), type[0]), error);
 }
 
-bool dbus_to_value(GVariant* value, protocol::Value& out, std::string& error) {
-    const std::string type = g_variant_get_type_string(value);
+std::size_t complete_types(const std::string& signature) {
+    std::size_t n = 0;
+    for (std::string_view rest = signature; !rest.empty(); ++n) {
+        const std::size_t length = type_length(rest);
+        if (length == 0) break;
+        rest.remove_prefix(length);
+    }
+    return n;
+}
+
+std::string next_type(sd_bus_message* m) {
+    char type = 0;
+    const char* contents = nullptr;
+    if (sd_bus_message_peek_type(m, &type, &contents) <= 0) return {};
+    if (type == SD_BUS_TYPE_ARRAY) return std::string("a") + contents;
+    if (type == SD_BUS_TYPE_STRUCT) return std::string("(") + contents + ")";
+    if (type == SD_BUS_TYPE_DICT_ENTRY) return std::string("{") + contents + "}";
+    return std::string(1, type);
+}
+
+bool read_value(sd_bus_message* m, protocol::Value& out, std::string& error) {
+    const std::string type = next_type(m);
+    auto unreadable = [&](int r) {
+        error = "cannot be read: " + std::string(std::strerror(-r));
+        return false;
+    };
     auto as_int = [&](long long v) {
         if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()) {
             error = "is " + std::to_string(v) + ", which does not fit a ToolTalk int";
@@ -115,38 +192,48 @@ bool dbus_to_value(GVariant* value, protocol::Value& out, std::string& error) {
         out = static_cast<std::int32_t>(v);
         return true;
     };
+    // Reads a basic value into a C type of the size sd-bus writes for `type`.
+    auto read_int = [&]<typename T>(T v) {
+        if (int r = sd_bus_message_read_basic(m, type[0], &v); r < 0) return unreadable(r);
+        return as_int(static_cast<long long>(v));
+    };
     if (type == "s" || type == "o" || type == "g") {
-        gsize n = 0;
-        const gchar* s = g_variant_get_string(value, &n);
-        out = std::string(s, n);
+        const char* s = nullptr;
+        if (int r = sd_bus_message_read_basic(m, type[0], &s); r < 0) return unreadable(r);
+        out = std::string(s);
         return true;
     }
     if (type == "ay") {
-        gsize n = 0;
-        const auto* p = static_cast<const char*>(g_variant_get_fixed_array(value, &n, 1));
-        out = n > 0 ? std::string(p, n) : std::string();
+        const void* p = nullptr;
+        std::size_t n = 0;
+        if (int r = sd_bus_message_read_array(m, 'y', &p, &n); r < 0) return unreadable(r);
+        out = n > 0 ? std::string(static_cast<const char*>(p), n) : std::string();
         return true;
     }
-    if (type == "b") return as_int(g_variant_get_boolean(value) ? 1 : 0);
-    if (type == "y") return as_int(g_variant_get_byte(value));
-    if (type == "n") return as_int(g_variant_get_int16(value));
-    if (type == "q") return as_int(g_variant_get_uint16(value));
-    if (type == "i") return as_int(g_variant_get_int32(value));
-    if (type == "u") return as_int(g_variant_get_uint32(value));
-    if (type == "x") return as_int(g_variant_get_int64(value));
+    if (type == "b" || type == "i") return read_int(std::int32_t{});
+    if (type == "y") return read_int(std::uint8_t{});
+    if (type == "n") return read_int(std::int16_t{});
+    if (type == "q") return read_int(std::uint16_t{});
+    if (type == "u") return read_int(std::uint32_t{});
+    if (type == "x") return read_int(std::int64_t{});
     if (type == "t") {
-        const guint64 v = g_variant_get_uint64(value);
-        if (v > static_cast<guint64>(std::numeric_limits<std::int32_t>::max())) {
+        std::uint64_t v = 0;
+        if (int r = sd_bus_message_read_basic(m, 't', &v); r < 0) return unreadable(r);
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) {
             error = "is " + std::to_string(v) + ", which does not fit a ToolTalk int";
             return false;
         }
         return as_int(static_cast<long long>(v));
     }
     if (type == "v") {
-        GVariant* inner = g_variant_get_variant(value);
-        const bool converted = dbus_to_value(inner, out, error);
-        g_variant_unref(inner);
-        return converted;
+        char ignored = 0;
+        const char* contents = nullptr;
+        int r = sd_bus_message_peek_type(m, &ignored, &contents);
+        if (r >= 0) r = sd_bus_message_enter_container(m, 'v', contents);
+        if (r < 0) return unreadable(r);
+        if (!read_value(m, out, error)) return false;
+        if (r = sd_bus_message_exit_container(m); r < 0) return unreadable(r);
+        return true;
     }
     error = "has D-Bus type " + type + ", which has no ToolTalk value";
     return false;
