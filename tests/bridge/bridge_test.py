@@ -212,6 +212,63 @@ def bad_input_fails_and_the_bridge_goes_on():
     bridge.stop()
 
 
+def running_greeter():
+    """The test service started by the test (on either bus), once it owns its name."""
+    spawn([sys.executable, os.environ["GREETER_SERVICE"], f"{TEST_DIR}/greeter-starts"])
+    wait_until(lambda: run(["busctl", "--user", "status", "org.ttbus.Test.Greeter1"]).returncode == 0, "service")
+
+
+def values_cross_both_ways():
+    bridge = Bridge()
+    running_greeter()
+    # Mirror: arg 0 (int 7) as y, q, t, d and b, arg 1 ("abc") as ay, a constant o, the op field as
+    # s; the reply's s, v (an int in a variant) and t fill args 2..4, its last s is ignored.
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION)
+    args = [(1, "int", 1, 7, []), (1, "string", 2, 0, list(b"abc")), (2, "string", 0, 0, []),
+            (2, "int", 0, 0, []), (2, "int", 0, 0, [])]
+    reply = bus.call_sync("org.ttbus.Broker1", "/org/ttbus/Broker1", "org.ttbus.Broker1", "Call",
+                          GLib.Variant("(a{sv})", ({"op": GLib.Variant("s", "Mirror"),
+                                                    "args": GLib.Variant("a(isuiay)", args)},)),
+                          None, Gio.DBusCallFlags.NONE, 10000, None).unpack()[0]
+    out = reply["args"]
+    expect(bytes(out[2][4]).decode() == "7 7 7 7.0 True abc /a/b Mirror", f"Mirror's text: {out}")
+    expect(out[3][2:4] == (1, 42) and out[4][2:4] == (1, 5), f"Mirror's ints: {out}")
+    # 300 does not fit y: the request fails before the service sees it.
+    r = run(BROKER_CALL + ["Call", "a{sv}", "2", "op", "s", "Mirror", "args", "a(isuiay)", "5",
+                           "1", "int", "1", "300", "0", "1", "string", "2", "0", "1", "97",
+                           "2", "string", "0", "0", "0", "2", "int", "0", "0", "0", "2", "int", "0", "0", "0"])
+    expect(r.returncode != 0 and "1122" in r.stderr and "arg 0 is 300, out of the range of D-Bus type y" in r.stderr,
+           f"out of range: {r}")
+    bridge.stop()
+
+
+def slow_service_times_out():
+    bridge = Bridge()
+    running_greeter()
+    # Slow answers after 3 s; its binding waits 300 ms.
+    r = busctl_request("Slow", "x")
+    expect(r.returncode != 0 and "1245" in r.stderr and "org.freedesktop.DBus.Error.NoReply" in r.stderr,
+           f"Slow: {r}")
+    r = busctl_request("Greet", "after the timeout")
+    expect(r.returncode == 0 and greeting_of(r.stdout) == "Hello, after the timeout!", f"Greet after Slow: {r}")
+    bridge.stop()
+
+
+def bridge_ends_when_ttbusd_leaves():
+    # Run with busenv --no-broker: this case starts and stops ttbusd itself.
+    log = open(os.path.join(TEST_DIR, "own-ttbusd.log"), "w")
+    broker = spawn([os.environ["TTBUSD"]], stdout=log, stderr=log)
+    wait_until(lambda: run(["busctl", "--user", "status", "org.ttbus.Broker1"]).returncode == 0, "ttbusd")
+    bridge = Bridge()
+    broker.terminate()
+    expect(broker.wait(timeout=10) == 0, "ttbusd did not stop")
+    try:
+        status = bridge.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        fail("the bridge stayed after ttbusd left:\n" + bridge.text())
+    expect(status == 1 and "ttbusd left the bus" in bridge.text(), f"bridge status {status}:\n" + bridge.text())
+
+
 # ---- Desktop applications as handlers ----------------------------------------------------------
 
 def display_opens_the_default_application():
