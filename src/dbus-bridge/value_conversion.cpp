@@ -25,43 +25,26 @@ std::optional<Range> int_range(const std::string& type) {
     return std::nullopt;
 }
 
-// A number as basic type `type` (one of ybnqiuxtd), in the C type sd-bus reads for it.
+// A number as the basic type `type`, through the C type sd-bus reads for it.
+template <typename CType, typename Number>
+int append_as(sd_bus_message* m, char type, Number v) {
+    const auto x = static_cast<CType>(v);
+    return sd_bus_message_append_basic(m, type, &x);
+}
+
+// A number as basic type `type` (one of ybnqiuxtd).
 template <typename Number>
 int append_number(sd_bus_message* m, Number v, char type) {
     switch (type) {
-    case 'y': {
-        const auto x = static_cast<std::uint8_t>(v);
-        return sd_bus_message_append_basic(m, type, &x);
-    }
-    case 'n': {
-        const auto x = static_cast<std::int16_t>(v);
-        return sd_bus_message_append_basic(m, type, &x);
-    }
-    case 'q': {
-        const auto x = static_cast<std::uint16_t>(v);
-        return sd_bus_message_append_basic(m, type, &x);
-    }
+    case 'y': return append_as<std::uint8_t>(m, type, v);
+    case 'n': return append_as<std::int16_t>(m, type, v);
+    case 'q': return append_as<std::uint16_t>(m, type, v);
     case 'b':
-    case 'i': {
-        const auto x = static_cast<std::int32_t>(v);
-        return sd_bus_message_append_basic(m, type, &x);
-    }
-    case 'u': {
-        const auto x = static_cast<std::uint32_t>(v);
-        return sd_bus_message_append_basic(m, type, &x);
-    }
-    case 'x': {
-        const auto x = static_cast<std::int64_t>(v);
-        return sd_bus_message_append_basic(m, type, &x);
-    }
-    case 't': {
-        const auto x = static_cast<std::uint64_t>(v);
-        return sd_bus_message_append_basic(m, type, &x);
-    }
-    default: {
-        const auto x = static_cast<double>(v);
-        return sd_bus_message_append_basic(m, 'd', &x);
-    }
+    case 'i': return append_as<std::int32_t>(m, type, v);
+    case 'u': return append_as<std::uint32_t>(m, type, v);
+    case 'x': return append_as<std::int64_t>(m, type, v);
+    case 't': return append_as<std::uint64_t>(m, type, v);
+    default: return append_as<double>(m, 'd', v);
     }
 }
 
