@@ -251,7 +251,7 @@ private:
     void keep_live(std::unique_ptr<LiveMessage> live);
     void charge(Account& a, std::size_t Account::*counter, bool add, std::size_t bytes);
     bool fits(const Account& a, std::size_t bytes) const;
-    void hold(PtypeStart& ps, Waiting item, Effects& out);
+    bool hold(Waiting& item, Effects& out);
     void unhold(Waiting& item);
     void procid_left(const std::shared_ptr<Account>& a, Effects& out);
     void keep_orphans_bounded(Effects& out);

@@ -46,25 +46,24 @@ bool Engine::fits(const Account& a, std::size_t bytes) const {
     return a.bytes + bytes <= limits.bytes && bytes_ + bytes <= limits.bytes_total;
 }
 
-// A message goes to wait behind the ptype's launch. A live original is charged already; a notice or
-// an observer copy is charged here to the client that sent it, and past a bound it does not wait:
-// there is nobody to tell (a send over the bound was refused already), so the host logs it.
-void Engine::hold(PtypeStart& ps, Waiting item, Effects& out) {
-    if (item.payer == nullptr && (!item.promise_ptype.empty() || live_.count(item.view->id) == 0)) {
-        std::shared_ptr<Account> payer = account_of(item.view);
-        const std::size_t bytes = message_bytes(*item.view);
-        const Limits& limits = options_.limits;
-        if (payer->waiting >= limits.waiting || waiting_ >= limits.waiting_total || !fits(*payer, bytes)) {
-            out.push_back(Dropped{payer->client, 1, DropCause::WAITING_FULL});
-            return;
-        }
-        charge(*payer, &Account::waiting, true, bytes);
-        ++waiting_;
-        item.payer = std::move(payer);
-        item.bytes = bytes;
-        item.seq = next_seq_++;
+// A message is to wait behind a ptype's launch. A live original is charged already; a notice or an
+// observer copy is charged here to the client that sent it, and past a bound it does not wait
+// (false): there is nobody to tell (a send over the bound was refused already), so the host logs it.
+bool Engine::hold(Waiting& item, Effects& out) {
+    if (item.payer != nullptr || (item.promise_ptype.empty() && live_.count(item.view->id) != 0)) return true;
+    std::shared_ptr<Account> payer = account_of(item.view);
+    const std::size_t bytes = message_bytes(*item.view);
+    const Limits& limits = options_.limits;
+    if (payer->waiting >= limits.waiting || waiting_ >= limits.waiting_total || !fits(*payer, bytes)) {
+        out.push_back(Dropped{payer->client, 1, DropCause::WAITING_FULL});
+        return false;
     }
-    ps.waiting.push_back(std::move(item));
+    charge(*payer, &Account::waiting, true, bytes);
+    ++waiting_;
+    item.payer = std::move(payer);
+    item.bytes = bytes;
+    item.seq = next_seq_++;
+    return true;
 }
 
 // The message no longer waits (its launch delivered it, failed, or it was dropped).

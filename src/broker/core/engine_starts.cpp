@@ -18,9 +18,10 @@ Engine::StartResult Engine::start(const std::string& ptype, Waiting item, Effect
     auto& slot = starts_[ptype];
     if (!slot) slot = std::make_unique<PtypeStart>();
     PtypeStart& ps = *slot;
+    const Ptype* p = ps.active ? nullptr : types_->find_ptype(ptype);
+    if (!ps.active && (p == nullptr || (p->start.empty() && p->unit.empty()))) return StartResult::IMPOSSIBLE;
+    if (!hold(item, out)) return StartResult::STARTED;  // dropped at its bound: nothing to launch for
     if (!ps.active) {
-        const Ptype* p = types_->find_ptype(ptype);
-        if (p == nullptr || (p->start.empty() && p->unit.empty())) return StartResult::IMPOSSIBLE;
         ps.active = true;
         ps.token = options_.token_prefix + std::to_string(next_token_++);
         ps.procid.clear();
@@ -38,7 +39,7 @@ Engine::StartResult Engine::start(const std::string& ptype, Waiting item, Effect
         live->header.state = State::STARTED;
         notify_sender(*live, out);
     }
-    hold(ps, std::move(item), out);
+    ps.waiting.push_back(std::move(item));
     return StartResult::STARTED;
 }
 
