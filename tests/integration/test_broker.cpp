@@ -474,6 +474,19 @@ std::uint32_t live_messages(Client& c) {
     return get<std::uint32_t>(status, "live_messages");
 }
 
+// Another client, innocent of a flood, sends `request`: its handler gets it and the answer comes back.
+void innocent_is_served(Client& handler, const std::string& h, const Dict& request) {
+    Client innocent;
+    const std::string i = innocent.open();
+    const std::string id = innocent.send(i, request);
+    Signal d = handler.wait([&](const Signal& sig) {
+        return sig.member == "Delivered" && get<std::string>(sig.message, "id") == id;
+    }, std::chrono::seconds(30));
+    ASSERT_EQ(d.first, h);
+    handler.procid_call("Reply", h, id, Dict{});
+    EXPECT_EQ(get<std::int32_t>(innocent.wait_for("Updated", i).message, "state"), HANDLED);
+}
+
 TEST(Broker, ReconnectingSenderStaysBounded) {
     const char* state = std::getenv("XDG_STATE_HOME");
     const char* ttbusd = std::getenv("TTBUSD");
@@ -519,15 +532,7 @@ TEST(Broker, ReconnectingSenderStaysBounded) {
     EXPECT_LT(rss_end - rss_after_two, 6 * 1024) << "RSS grows with the rounds";
 #endif
 
-    Client innocent;
-    const std::string i = innocent.open();
-    const std::string id = innocent.send(i, message(REQUEST, "Hold"));
-    Signal d = handler.wait([&](const Signal& sig) {
-        return sig.member == "Delivered" && get<std::string>(sig.message, "id") == id;
-    }, std::chrono::seconds(30));
-    ASSERT_EQ(d.first, h);
-    handler.procid_call("Reply", h, id, Dict{});
-    EXPECT_EQ(get<std::int32_t>(innocent.wait_for("Updated", i).message, "state"), HANDLED);
+    innocent_is_served(handler, h, message(REQUEST, "Hold"));
     EXPECT_TRUE(stop_broker(broker));
 
     std::size_t logged = 0;
@@ -565,15 +570,7 @@ TEST(Broker, BigMessagesAreBoundedInBytesPerConnection) {
     EXPECT_EQ(live, ids.size()) << "the refused send changed nothing";
     std::printf("ttbusd RSS with %zu live 1 MiB messages: %ld KiB\n", ids.size(), rss_kib(broker));
 
-    Client innocent;
-    const std::string i = innocent.open();
-    const std::string id = innocent.send(i, big);
-    Signal d = handler.wait([&](const Signal& sig) {
-        return sig.member == "Delivered" && get<std::string>(sig.message, "id") == id;
-    }, std::chrono::seconds(30));
-    ASSERT_EQ(d.first, h);
-    handler.procid_call("Reply", h, id, Dict{});
-    EXPECT_EQ(get<std::int32_t>(innocent.wait_for("Updated", i).message, "state"), HANDLED);
+    innocent_is_served(handler, h, big);
 
     handler.procid_call("Reply", h, ids.front(), Dict{});
     EXPECT_EQ(error_of([&] { sender.send(s, big); }), "") << "an answer frees its bytes";

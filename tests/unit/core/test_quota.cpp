@@ -65,12 +65,12 @@ protected:
     }
     Message hold() { return make_message(Class::REQUEST, Scope::SESSION, "Hold"); }
     Message note() { return make_message(Class::NOTICE, Scope::SESSION, "Note"); }
-    // A request its handler keeps, of about 30 KB: two fit a client's 64 KiB, five the 160 KiB total.
-    Message big_hold() {
-        Message m = hold();
+    // A message of about 30 KB: two fit a client's 64 KiB, five the 160 KiB total.
+    static Message big(Message m) {
         m.body.args.push_back({Mode::IN, "string", std::string(30000, 'x')});
         return m;
     }
+    Message big_hold() { return big(hold()); }  // its handler keeps it
     std::string editor_token() const {
         auto s = all<StartPtype>();
         EXPECT_FALSE(s.empty());
@@ -391,9 +391,7 @@ TEST_F(Quota, BytesInTotal) {
 // A queued notice is kept, so its bytes are charged to its sender until it is dequeued.
 TEST_F(Quota, QueuedNoticesPayTheirBytes) {
     std::string a = open_as("a");
-    Message memo = make_message(Class::NOTICE, Scope::SESSION, "Memo");
-    memo.body.args.push_back({Mode::IN, "string", std::string(30000, 'x')});
-    send(a, memo);
+    send(a, big(make_message(Class::NOTICE, Scope::SESSION, "Memo")));
     ASSERT_EQ(engine.queued_count(), 1u);
     send(a, big_hold());
     EXPECT_EQ(try_send(a, big_hold()), Status::ERR_OVERFLOW);
