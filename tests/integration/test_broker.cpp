@@ -474,6 +474,19 @@ std::uint32_t live_messages(Client& c) {
     return get<std::uint32_t>(status, "live_messages");
 }
 
+// Another client, innocent of a flood, sends `request`: its handler gets it and the answer comes back.
+void innocent_is_served(Client& handler, const std::string& h, const Dict& request) {
+    Client innocent;
+    const std::string i = innocent.open();
+    const std::string id = innocent.send(i, request);
+    Signal d = handler.wait([&](const Signal& sig) {
+        return sig.member == "Delivered" && get<std::string>(sig.message, "id") == id;
+    }, std::chrono::seconds(30));
+    ASSERT_EQ(d.first, h);
+    handler.procid_call("Reply", h, id, Dict{});
+    EXPECT_EQ(get<std::int32_t>(innocent.wait_for("Updated", i).message, "state"), HANDLED);
+}
+
 TEST(Broker, ReconnectingSenderStaysBounded) {
     const char* state = std::getenv("XDG_STATE_HOME");
     const char* ttbusd = std::getenv("TTBUSD");
@@ -519,15 +532,7 @@ TEST(Broker, ReconnectingSenderStaysBounded) {
     EXPECT_LT(rss_end - rss_after_two, 6 * 1024) << "RSS grows with the rounds";
 #endif
 
-    Client innocent;
-    const std::string i = innocent.open();
-    const std::string id = innocent.send(i, message(REQUEST, "Hold"));
-    Signal d = handler.wait([&](const Signal& sig) {
-        return sig.member == "Delivered" && get<std::string>(sig.message, "id") == id;
-    }, std::chrono::seconds(30));
-    ASSERT_EQ(d.first, h);
-    handler.procid_call("Reply", h, id, Dict{});
-    EXPECT_EQ(get<std::int32_t>(innocent.wait_for("Updated", i).message, "state"), HANDLED);
+    innocent_is_served(handler, h, message(REQUEST, "Hold"));
     EXPECT_TRUE(stop_broker(broker));
 
     std::size_t logged = 0;
@@ -537,6 +542,39 @@ TEST(Broker, ReconnectingSenderStaysBounded) {
         if (std::sscanf(line.c_str(), "ttbusd: warning: dropped %zu unanswered messages of", &n) == 1) logged += n;
     }
     EXPECT_EQ(logged, (rounds - 1) * std::size_t{quota}) << "every drop beyond the budget is logged with its count";
+}
+
+// Issue 19: counts alone let big messages fill the broker. A sender of 1 MiB requests that its
+// handler keeps is refused at its 64 MiB (docs/dbus-api.md, Limits), with nothing changed; an
+// innocent client's big request still goes through, and an answer frees the sender's bytes.
+TEST(Broker, BigMessagesAreBoundedInBytesPerConnection) {
+    const char* state = std::getenv("XDG_STATE_HOME");
+    const char* ttbusd = std::getenv("TTBUSD");
+    ASSERT_TRUE(state && ttbusd);
+    std::filesystem::create_directories(state);
+    pid_t broker = start_broker(ttbusd, std::string(state) + "/bytes.log");
+    Client handler;
+    const std::string h = join_with(handler, pattern(HANDLE, "Hold"));
+    const Dict big = message(REQUEST, "Hold", {bytes_arg(IN, "string", std::string(1u << 20, 'x'))});
+    Client sender;
+    const std::string s = sender.open();
+    std::vector<std::string> ids;
+    std::string refusal;
+    while (refusal.empty() && ids.size() < 100) {
+        refusal = error_of([&] { ids.push_back(sender.send(s, big)); });
+        handler.drain(std::chrono::milliseconds(1));  // a handler reads what it is given
+    }
+    EXPECT_EQ(refusal, "org.ttbus.Error.Overflow");
+    EXPECT_EQ(ids.size(), 63u) << "64 MiB holds 63 messages of 1 MiB and their structure";
+    const std::uint32_t live = live_messages(handler);
+    EXPECT_EQ(live, ids.size()) << "the refused send changed nothing";
+    std::printf("ttbusd RSS with %zu live 1 MiB messages: %ld KiB\n", ids.size(), rss_kib(broker));
+
+    innocent_is_served(handler, h, big);
+
+    handler.procid_call("Reply", h, ids.front(), Dict{});
+    EXPECT_EQ(error_of([&] { sender.send(s, big); }), "") << "an answer frees its bytes";
+    EXPECT_TRUE(stop_broker(broker));
 }
 
 // A version 1 types.xdr image holding one otype and no ptypes, written unit by unit.

@@ -67,6 +67,7 @@ struct Dequeued {
 enum class DropCause {
     ORPHANED,    // the client is gone and the orphan budget is full: its newest messages went
     QUEUE_FULL,  // a message of a gone sender (or a notice) found the queues full
+    WAITING_FULL,  // a notice or observer copy found its client's (or all) waiting behind launches full
 };
 struct Dropped {
     std::string client;

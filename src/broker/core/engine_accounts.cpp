@@ -1,6 +1,7 @@
-// The engine, part four: who pays for what it keeps (Limits). Procids, patterns, live messages
-// and queue entries are charged to the client that caused them; the messages of gone clients
-// (orphans) are kept within one budget, which the largest orphaner pays for.
+// The engine, part four: who pays for what it keeps (Limits). Procids, patterns, live messages,
+// queue entries and notices waiting behind a launch, and their bytes, are charged to the client
+// that caused them; the messages of gone clients (orphans) are kept within one budget, which the
+// largest orphaner pays for.
 #include "engine_state.h"
 
 namespace ttbus::core {
@@ -28,22 +29,63 @@ std::shared_ptr<Engine::Account> Engine::account_of(const MessageView& view) {
     return departed_;
 }
 
-void Engine::charge(Account& a, std::size_t Account::*counter, bool add) {
-    std::size_t& n = a.*counter;
-    n = add ? n + 1 : n - 1;
-    if (a.orphan()) orphaned_ = add ? orphaned_ + 1 : orphaned_ - 1;
+void Engine::charge(Account& a, std::size_t Account::*counter, bool add, std::size_t bytes) {
+    auto step = [add](std::size_t& n, std::size_t by) { n = add ? n + by : n - by; };
+    step(a.*counter, 1);
+    step(a.bytes, bytes);
+    step(bytes_, bytes);
+    if (a.orphan()) {
+        step(orphaned_, 1);
+        step(orphaned_bytes_, bytes);
+    }
+}
+
+// Whether the client may make the engine keep `bytes` more.
+bool Engine::fits(const Account& a, std::size_t bytes) const {
+    const Limits& limits = options_.limits;
+    return a.bytes + bytes <= limits.bytes && bytes_ + bytes <= limits.bytes_total;
+}
+
+// A message is to wait behind a ptype's launch. A live original is charged already; a notice or an
+// observer copy is charged here to the client that sent it, and past a bound it does not wait
+// (false): there is nobody to tell (a send over the bound was refused already), so the host logs it.
+bool Engine::hold(Waiting& item, Effects& out) {
+    if (item.payer != nullptr || (item.promise_ptype.empty() && live_.count(item.view->id) != 0)) return true;
+    std::shared_ptr<Account> payer = account_of(item.view);
+    const std::size_t bytes = message_bytes(*item.view);
+    const Limits& limits = options_.limits;
+    if (payer->waiting >= limits.waiting || waiting_ >= limits.waiting_total || !fits(*payer, bytes)) {
+        out.push_back(Dropped{payer->client, 1, DropCause::WAITING_FULL});
+        return false;
+    }
+    charge(*payer, &Account::waiting, true, bytes);
+    ++waiting_;
+    item.payer = std::move(payer);
+    item.bytes = bytes;
+    item.seq = next_seq_++;
+    return true;
+}
+
+// The message no longer waits (its launch delivered it, failed, or it was dropped).
+void Engine::unhold(Waiting& item) {
+    if (item.payer == nullptr) return;
+    charge(*item.payer, &Account::waiting, false, item.bytes);
+    --waiting_;
+    item.payer.reset();
+    item.bytes = 0;
 }
 
 void Engine::keep_live(std::unique_ptr<LiveMessage> live) {
     live->seq = next_seq_++;
-    charge(*live->account, &Account::live, true);
+    live->bytes = message_bytes(*live->body);
+    charge(*live->account, &Account::live, true, live->bytes);
     const std::string id = live->body->id;
     live_.emplace(id, std::move(live));
 }
 
 void Engine::queue_add(std::unique_ptr<QueueEntry> entry) {
     entry->seq = next_seq_++;
-    charge(*entry->account, &Account::queued, true);
+    charge(*entry->account, &Account::queued, true, entry->bytes);
     queue_.push_back(std::move(entry));
 }
 
@@ -51,7 +93,7 @@ std::vector<std::unique_ptr<Engine::QueueEntry>>::iterator Engine::unqueue(
     std::vector<std::unique_ptr<QueueEntry>>::iterator it, Effects& out) {
     const QueueEntry& e = **it;
     out.push_back(Dequeued{e.key, e.ptype, e.item.view->id});
-    charge(*e.account, &Account::queued, false);
+    charge(*e.account, &Account::queued, false, e.bytes);
     return queue_.erase(it);
 }
 
@@ -61,40 +103,48 @@ void Engine::procid_left(const std::shared_ptr<Account>& a, Effects& out) {
     if (--a->procids > 0) return;
     accounts_.erase(a->client);
     a->gone = next_gone_++;
-    orphaned_ += a->live + a->queued;
+    orphaned_ += a->live + a->queued + a->waiting;
+    orphaned_bytes_ += a->bytes;
     keep_orphans_bounded(out);
 }
 
-// Over the orphan budget, the gone client that left the most pays first, newest message first;
+// Over the orphan budget (in messages or in bytes), the gone client that left the most pays first, newest message first;
 // between equals the one that went last. A live message goes with its own queue entries and its
 // place behind a launch; it is failed with ERR_OVERFLOW (nobody waits for its update, but its
 // observers see the outcome). Classic ToolTalk keeps a quit sender's requests for their handler
 // without limit: so do we, up to the budget.
 void Engine::keep_orphans_bounded(Effects& out) {
-    const std::size_t budget = options_.limits.orphaned;
-    if (orphaned_ <= budget) return;
+    const Limits& limits = options_.limits;
+    auto over = [&] { return orphaned_ > limits.orphaned || orphaned_bytes_ > limits.orphaned_bytes; };
+    if (!over()) return;
     struct Kept {
         std::uint64_t seq;
         std::string live_id;  // a live message, or
-        QueueEntry* entry;    // a queue entry of a notice or an observer's copy
+        QueueEntry* entry;    // a queue entry of a notice or an observer's copy, or
+        bool waiting;         // (seq) a notice or copy waiting behind a launch
     };
     std::unordered_map<Account*, std::vector<Kept>> kept;
     for (const auto& [id, live] : live_) {
-        if (live->account->orphan()) kept[live->account.get()].push_back({live->seq, id, nullptr});
+        if (live->account->orphan()) kept[live->account.get()].push_back({live->seq, id, nullptr, false});
     }
     for (const auto& e : queue_) {
         const bool of_live = e->item.promise_ptype.empty() && live_.count(e->item.view->id) != 0;
-        if (e->account->orphan() && !of_live) kept[e->account.get()].push_back({e->seq, {}, e.get()});
+        if (e->account->orphan() && !of_live) kept[e->account.get()].push_back({e->seq, {}, e.get(), false});
+    }
+    for (const auto& [ptype, ps] : starts_) {
+        for (const Waiting& w : ps->waiting) {
+            if (w.payer != nullptr && w.payer->orphan()) kept[w.payer.get()].push_back({w.seq, {}, nullptr, true});
+        }
     }
     for (auto& [a, list] : kept) {
         std::sort(list.begin(), list.end(), [](const Kept& x, const Kept& y) { return x.seq < y.seq; });
     }
-    auto weight = [](const Account* a) { return a->live + a->queued; };
+    auto weight = [](const Account* a) { return a->live + a->queued + a->waiting; };
     std::vector<std::pair<Account*, std::size_t>> dropped;
     auto remove_entries = [&](auto&& which) {
         for (auto it = queue_.begin(); it != queue_.end();) it = which(**it) ? unqueue(it, out) : std::next(it);
     };
-    while (orphaned_ > budget) {
+    while (over()) {
         Account* worst = nullptr;
         for (const auto& [a, list] : kept) {
             if (list.empty()) continue;
@@ -110,6 +160,16 @@ void Engine::keep_orphans_bounded(Effects& out) {
         ++counted->second;
         if (k.entry != nullptr) {
             remove_entries([&](const QueueEntry& e) { return &e == k.entry; });
+            continue;
+        }
+        if (k.waiting) {
+            for (auto& [ptype, ps] : starts_) {
+                std::erase_if(ps->waiting, [&](Waiting& w) {
+                    if (w.payer == nullptr || w.seq != k.seq) return false;
+                    unhold(w);
+                    return true;
+                });
+            }
             continue;
         }
         remove_entries([&](const QueueEntry& e) { return e.item.promise_ptype.empty() && e.item.view->id == k.live_id; });

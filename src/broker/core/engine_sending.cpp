@@ -26,12 +26,16 @@ Status Engine::check_message(const Message& m) const {
 }
 
 // What the sender's client may still make the engine keep: any send is refused while its queue
-// entries are at their limit (a notice may be queued too), a request or offer while its live
-// messages, or all live messages, are.
+// entries are at their limit or the message's bytes do not fit (a notice may be queued too), a
+// notice while its notices waiting behind launches, or all of them, are at their limit, a request
+// or offer while its live messages, or all live messages, are.
 Status Engine::check_quota(const ProcidState& sender, const Message& m) const {
     const Limits& limits = options_.limits;
     const Account& a = *sender.account;
-    if (a.queued >= limits.queued) return Status::ERR_OVERFLOW;
+    if (a.queued >= limits.queued || !fits(a, message_bytes(m.body))) return Status::ERR_OVERFLOW;
+    if (m.body.cls == Class::NOTICE && (a.waiting >= limits.waiting || waiting_ >= limits.waiting_total)) {
+        return Status::ERR_OVERFLOW;
+    }
     if (m.body.cls != Class::NOTICE && (a.live >= limits.live || live_.size() >= limits.live_total)) {
         return Status::ERR_OVERFLOW;
     }
@@ -374,7 +378,7 @@ void Engine::finish(LiveMessage& live, State state, Effects& out) {
     // the patterns that voted. A TT_HANDLER message is matched against no pattern, so none
     // sees its outcome either (facts §5.3).
     if (live.body->address != Address::HANDLER) deliver_observers(live.view(), live.body->cls == Class::OFFER, out);
-    charge(*live.account, &Account::live, false);
+    charge(*live.account, &Account::live, false, live.bytes);
     live_.erase(live.body->id);
 }
 

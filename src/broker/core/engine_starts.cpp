@@ -18,9 +18,10 @@ Engine::StartResult Engine::start(const std::string& ptype, Waiting item, Effect
     auto& slot = starts_[ptype];
     if (!slot) slot = std::make_unique<PtypeStart>();
     PtypeStart& ps = *slot;
+    const Ptype* p = ps.active ? nullptr : types_->find_ptype(ptype);
+    if (!ps.active && (p == nullptr || (p->start.empty() && p->unit.empty()))) return StartResult::IMPOSSIBLE;
+    if (!hold(item, out)) return StartResult::STARTED;  // dropped at its bound: nothing to launch for
     if (!ps.active) {
-        const Ptype* p = types_->find_ptype(ptype);
-        if (p == nullptr || (p->start.empty() && p->unit.empty())) return StartResult::IMPOSSIBLE;
         ps.active = true;
         ps.token = options_.token_prefix + std::to_string(next_token_++);
         ps.procid.clear();
@@ -56,6 +57,7 @@ void Engine::deliver_start_message(const std::string& ptype, Effects& out) {
     }
     ps.start_item = std::move(ps.waiting.front());
     ps.waiting.pop_front();
+    unhold(ps.start_item);
     ps.delivered = true;
     Waiting& item = ps.start_item;
     if (!item.promise_ptype.empty()) {
@@ -104,8 +106,9 @@ void Engine::end_launch(const std::string& ptype, Effects& out) {
     waiting.swap(ps.waiting);
     for (auto& item : waiting) {
         if (ps.active) {
-            ps.waiting.push_back(std::move(item));
+            ps.waiting.push_back(std::move(item));  // still charged: it waits on
         } else {
+            unhold(item);
             redeliver_waiting(std::move(item), out);
         }
     }
@@ -145,6 +148,7 @@ Status Engine::launch_ended(const std::string& token, Effects& out) {
         std::deque<Waiting> waiting;
         waiting.swap(ps.waiting);
         for (auto& item : waiting) {
+            unhold(item);
             const bool queue_flag = has(item.view.header.disposition, Disposition::QUEUE);
             const Scope scope = item.view.header.scope;
             if (queue_flag && scope != Scope::FILE && scope != Scope::BOTH) {
@@ -170,7 +174,9 @@ bool Engine::enqueue(const QueueKey& key, const std::string& ptype, Waiting item
         if (e->key == key && e->ptype == ptype && e->item.view->id == item.view->id) return false;
     }
     std::shared_ptr<Account> payer = account_of(item.view);
-    if (queue_.size() >= options_.limits.queued_total) {
+    const bool own_entry = item.promise_ptype.empty() && live_.count(item.view->id) != 0;
+    const std::size_t bytes = own_entry ? 0 : message_bytes(*item.view);  // a live message pays for itself
+    if (queue_.size() >= options_.limits.queued_total || !fits(*payer, bytes)) {
         // A request or offer fails and its sender (when there) hears why; a copy or a notice has
         // nobody to tell, so the host logs it.
         auto it = item.promise_ptype.empty() ? live_.find(item.view->id) : live_.end();
@@ -194,7 +200,7 @@ bool Engine::enqueue(const QueueKey& key, const std::string& ptype, Waiting item
         }
     }
     out.push_back(Queued{key, ptype, item.view, !item.promise_ptype.empty()});
-    queue_add(std::make_unique<QueueEntry>(QueueEntry{key, ptype, std::move(item), std::move(payer), 0}));
+    queue_add(std::make_unique<QueueEntry>(QueueEntry{key, ptype, std::move(item), std::move(payer), bytes, 0}));
     return true;
 }
 
@@ -243,6 +249,7 @@ Status Engine::queue_restore(const Queued& q) {
     MessageView view = q.message;
     view.header.state = State::QUEUED;
     std::shared_ptr<Account> payer = account_of(view);
+    std::size_t bytes = message_bytes(*view);
     if (!q.observer_copy && view->cls != Class::NOTICE) {
         if (live_.count(view->id) != 0) return Status::ERR_INVALID;
         auto live = std::make_unique<LiveMessage>();
@@ -251,9 +258,10 @@ Status Engine::queue_restore(const Queued& q) {
         live->queued = true;
         live->account = payer;
         keep_live(std::move(live));
+        bytes = 0;  // the live message pays
     }
-    queue_add(std::make_unique<QueueEntry>(
-        QueueEntry{q.queue, q.ptype, Waiting{view, q.observer_copy ? q.ptype : std::string(), false}, std::move(payer), 0}));
+    Waiting item{view, q.observer_copy ? q.ptype : std::string(), false, nullptr, 0, 0};
+    queue_add(std::make_unique<QueueEntry>(QueueEntry{q.queue, q.ptype, std::move(item), std::move(payer), bytes, 0}));
     return Status::OK;
 }
 

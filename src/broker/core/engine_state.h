@@ -23,6 +23,8 @@ struct Engine::Account {
     std::size_t live = 0;
     std::size_t queued = 0;
     std::size_t on_exit = 0;
+    std::size_t waiting = 0;
+    std::size_t bytes = 0;  // of its live, queued and waiting messages
     std::uint64_t gone = 0;  // when its last procid closed (0: it has procids, or never had)
     bool orphan() const { return procids == 0; }
 };
@@ -51,6 +53,7 @@ struct Engine::LiveMessage {
     std::vector<std::string> launched;  // ptypes started for it: each at most once
     bool queued = false;                // the sender has been told TT_QUEUED
     std::shared_ptr<Account> account;   // who pays for it
+    std::size_t bytes = 0;
     std::uint64_t seq = 0;
     MessageView view() const { return {body, header}; }
 };
@@ -67,6 +70,10 @@ struct Engine::Waiting {
     MessageView view;
     std::string promise_ptype;
     bool launched = false;  // promise copies: this copy already caused a start
+    // Behind a launch, a notice or copy is charged here (a live original is charged as live).
+    std::shared_ptr<Account> payer;
+    std::size_t bytes = 0;
+    std::uint64_t seq = 0;
 };
 
 // The start state of one ptype: at most one launch at a time; while its start message is
@@ -85,8 +92,19 @@ struct Engine::QueueEntry {
     std::string ptype;
     Waiting item;
     std::shared_ptr<Account> account;  // who pays for it
+    std::size_t bytes = 0;             // 0 for a live message's own entry: the live message pays
     std::uint64_t seq = 0;
 };
+
+// What a message costs the broker to keep: its strings and values, and the structures holding them.
+inline std::size_t message_bytes(const MessageBody& b) {
+    std::size_t n = sizeof(MessageBody) + sizeof(MessageHeader) + b.id.size() + b.op.size() + b.file.size() +
+                    b.object.size() + b.otype.size() + b.session.size() + b.sender.size() + b.sender_ptype.size();
+    auto value_bytes = [](const Value& v) { return is_bytes(v) ? std::get<std::string>(v).size() : 0; };
+    for (const auto& a : b.args) n += sizeof(Arg) + a.vtype.size() + value_bytes(a.value);
+    for (const auto& c : b.contexts) n += sizeof(Context) + c.slot.size() + value_bytes(c.value);
+    return n;
+}
 
 inline bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();

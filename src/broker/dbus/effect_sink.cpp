@@ -13,9 +13,15 @@ void log_dropped(const core::Dropped& d, const core::Limits& limits) {
     if (d.cause == core::DropCause::ORPHANED) {
         log::warning("dropped " + n + " unanswered messages of " + d.client + ", which has gone: the broker keeps " +
                      std::to_string(limits.orphaned) + " messages of gone clients (requests among them failed with TT_ERR_OVERFLOW)");
-    } else {
+    } else if (d.cause == core::DropCause::QUEUE_FULL) {
         log::warning("dropped " + n + " message of " + d.client + " that was to be queued: the queues hold " +
-                     std::to_string(limits.queued_total) + " messages");
+                     std::to_string(limits.queued_total) + " messages of " + std::to_string(limits.bytes_total) +
+                     " bytes in all, " + std::to_string(limits.bytes) + " bytes per client");
+    } else {
+        log::warning("dropped " + n + " message of " + d.client + " that was to wait for a ptype's start: " +
+                     std::to_string(limits.waiting) + " per client and " + std::to_string(limits.waiting_total) +
+                     " in all may wait, within " + std::to_string(limits.bytes) + " bytes per client and " +
+                     std::to_string(limits.bytes_total) + " in all");
     }
 }
 

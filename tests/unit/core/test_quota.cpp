@@ -19,6 +19,12 @@ EngineOptions small_limits() {
     o.limits.live_total = 8;
     o.limits.queued_total = 4;
     o.limits.orphaned = 4;
+    o.limits.waiting = 2;
+    o.limits.waiting_total = 4;
+    // Small messages cost a few hundred bytes: only the tests that send big args meet these.
+    o.limits.bytes = 64 * 1024;
+    o.limits.bytes_total = 160 * 1024;
+    o.limits.orphaned_bytes = 96 * 1024;
     return o;
 }
 
@@ -36,7 +42,15 @@ protected:
         pair.id = "Pair";
         pair.signatures.push_back(sig(Category::HANDLE, Scope::SESSION, "One"));
         pair.signatures.push_back(sig(Category::HANDLE, Scope::SESSION, "Two"));
-        load({mail, pair});
+        Ptype ed;  // started on demand: what is sent to it waits for the launch
+        ed.id = "Editor";
+        ed.start = "exec example-editor";
+        ed.signatures.push_back(sig(Category::HANDLE, Scope::SESSION, "Note", {}, Disposition::START));
+        Ptype audit;  // a started observer: a copy of each Save waits for it
+        audit.id = "Audit";
+        audit.start = "exec example-audit";
+        audit.signatures.push_back(sig(Category::OBSERVE, Scope::SESSION, "Save", {}, Disposition::START));
+        load({mail, pair, ed, audit});
         handler = open_with(make_pattern(Category::HANDLE, {Scope::SESSION}, {"Hold"}));
         watcher = open_with(make_pattern(Category::OBSERVE, {Scope::SESSION}, {"Hold"}));
     }
@@ -50,6 +64,18 @@ protected:
         return engine.send(procid, m, fx, id);
     }
     Message hold() { return make_message(Class::REQUEST, Scope::SESSION, "Hold"); }
+    Message note() { return make_message(Class::NOTICE, Scope::SESSION, "Note"); }
+    // A message of about 30 KB: two fit a client's 64 KiB, five the 160 KiB total.
+    static Message big(Message m) {
+        m.body.args.push_back({Mode::IN, "string", std::string(30000, 'x')});
+        return m;
+    }
+    Message big_hold() { return big(hold()); }  // its handler keeps it
+    std::string editor_token() const {
+        auto s = all<StartPtype>();
+        EXPECT_FALSE(s.empty());
+        return s.empty() ? std::string() : s.back().token;
+    }
     std::vector<Dropped> dropped() const { return all<Dropped>(); }
 
     std::string handler;  // takes every Hold request and answers none
@@ -250,6 +276,147 @@ TEST_F(Quota, ADroppedQueuedRequestLeavesTheQueue) {
     EXPECT_EQ(all<Dequeued>().size(), 1u);
     ASSERT_EQ(dropped().size(), 1u);
     EXPECT_EQ(dropped()[0].client, "x");
+}
+
+// Notices waiting for their ptype's launch are held in memory: charged to the sending client
+// until the launch takes them or fails, and refused at its bound like live messages.
+TEST_F(Quota, NoticesWaitingForALaunchPerClient) {
+    std::string a = open_as("a");
+    send(a, note());
+    send(a, note());
+    const std::string token = editor_token();
+    EXPECT_EQ(engine.waiting_count(), 2u);
+    fx.clear();
+    EXPECT_EQ(try_send(a, note()), Status::ERR_OVERFLOW) << "the sender is told: the send is refused";
+    EXPECT_TRUE(fx.empty()) << "a refusal changes nothing";
+    EXPECT_EQ(engine.waiting_count(), 2u);
+    std::string b = open_as("b");
+    EXPECT_EQ(try_send(b, note()), Status::OK) << "another client is not held to a's bound";
+    EXPECT_EQ(try_send(a, hold()), Status::OK) << "a request is charged as live, not as waiting";
+    fx.clear();
+    std::string editor = open("S1", token);
+    EXPECT_EQ(deliveries_to(editor).size(), 1u) << "the launch took the first notice as its start message";
+    EXPECT_EQ(engine.waiting_count(), 2u);
+    EXPECT_EQ(try_send(a, note()), Status::OK) << "a delivered notice frees its place";
+}
+
+TEST_F(Quota, NoticesWaitingForALaunchAreFreedWhenItFails) {
+    std::string a = open_as("a");
+    send(a, note());
+    send(a, note());
+    const std::string token = editor_token();
+    ASSERT_EQ(try_send(a, note()), Status::ERR_OVERFLOW);
+    ASSERT_EQ(engine.launch_ended(token, fx), Status::OK);
+    EXPECT_EQ(engine.waiting_count(), 0u);
+    EXPECT_EQ(try_send(a, note()), Status::OK);
+    EXPECT_EQ(engine.waiting_count(), 1u) << "a new launch, and the notice waits for it";
+}
+
+TEST_F(Quota, NoticesWaitingForALaunchInTotal) {
+    for (const char* client : {"a", "b"}) {
+        std::string p = open_as(client);
+        send(p, note());
+        send(p, note());
+    }
+    ASSERT_EQ(engine.waiting_count(), 4u);
+    std::string c = open_as("c");
+    EXPECT_EQ(try_send(c, note()), Status::ERR_OVERFLOW);
+    EXPECT_EQ(engine.waiting_count(), 4u);
+}
+
+// A request's observer copies are not refused at the send (the request is charged as live); a
+// copy past the bound does not wait, and the host is told so that it can log it.
+TEST_F(Quota, CopiesPastTheWaitingBoundAreDroppedWithACount) {
+    std::string a = open_as("a");
+    for (int i = 0; i < 2; ++i) send(a, make_message(Class::REQUEST, Scope::SESSION, "Save"));
+    ASSERT_EQ(engine.waiting_count(), 2u);
+    fx.clear();
+    send(a, make_message(Class::REQUEST, Scope::SESSION, "Save"));
+    EXPECT_EQ(engine.waiting_count(), 2u);
+    ASSERT_EQ(dropped().size(), 1u);
+    EXPECT_EQ(dropped()[0].client, "a");
+    EXPECT_EQ(dropped()[0].count, 1u);
+    EXPECT_EQ(dropped()[0].cause, DropCause::WAITING_FULL);
+}
+
+// Waiting notices of a gone client are orphans like its live messages: the largest orphaner pays.
+TEST_F(Quota, WaitingNoticesOfGoneClientsCountAsOrphans) {
+    std::string x = open_as("x");
+    send(x, hold());
+    send(x, note());
+    send(x, note());
+    ASSERT_EQ(engine.close(x, CloseReason::DIED, fx), Status::OK);
+    EXPECT_EQ(engine.orphaned_count(), 3u);
+    std::string y = open_as("y");
+    send(y, hold());
+    send(y, hold());
+    fx.clear();
+    ASSERT_EQ(engine.close(y, CloseReason::DIED, fx), Status::OK);
+    EXPECT_EQ(engine.orphaned_count(), 4u);
+    EXPECT_EQ(engine.waiting_count(), 1u) << "x left the most: its newest waiting notice went";
+    ASSERT_EQ(dropped().size(), 1u);
+    EXPECT_EQ(dropped()[0].client, "x");
+    EXPECT_EQ(dropped()[0].cause, DropCause::ORPHANED);
+}
+
+TEST_F(Quota, BytesPerClient) {
+    std::string a = open_as("a");
+    const std::string first = send(a, big_hold());
+    send(a, big_hold());
+    const std::size_t kept = engine.kept_bytes();
+    EXPECT_GT(kept, 60000u);
+    fx.clear();
+    EXPECT_EQ(try_send(a, big_hold()), Status::ERR_OVERFLOW) << "a third does not fit a's 64 KiB";
+    EXPECT_TRUE(fx.empty());
+    EXPECT_EQ(engine.kept_bytes(), kept);
+    std::string b = open_as("b");
+    EXPECT_EQ(try_send(b, big_hold()), Status::OK) << "another client is not held to a's bound";
+    ASSERT_EQ(engine.reply(handler, first, Answer{}, fx), Status::OK);
+    EXPECT_EQ(try_send(a, big_hold()), Status::OK) << "an answer frees its bytes";
+}
+
+TEST_F(Quota, BytesInTotal) {
+    for (const char* client : {"a", "b"}) {
+        std::string p = open_as(client);
+        send(p, big_hold());
+        send(p, big_hold());
+    }
+    std::string c = open_as("c");
+    send(c, big_hold());
+    EXPECT_EQ(try_send(c, big_hold()), Status::ERR_OVERFLOW) << "six do not fit the 160 KiB total";
+    EXPECT_EQ(engine.live_message_count(), 5u);
+    EXPECT_EQ(try_send(c, hold()), Status::OK) << "a small one still fits";
+}
+
+// A queued notice is kept, so its bytes are charged to its sender until it is dequeued.
+TEST_F(Quota, QueuedNoticesPayTheirBytes) {
+    std::string a = open_as("a");
+    send(a, big(make_message(Class::NOTICE, Scope::SESSION, "Memo")));
+    ASSERT_EQ(engine.queued_count(), 1u);
+    send(a, big_hold());
+    EXPECT_EQ(try_send(a, big_hold()), Status::ERR_OVERFLOW);
+    std::string mailer = open();
+    ASSERT_EQ(engine.ptype_declare(mailer, "Mailer", fx), Status::OK);
+    ASSERT_EQ(engine.session_join(mailer, "S1", fx), Status::OK);
+    ASSERT_EQ(engine.queued_count(), 0u);
+    EXPECT_EQ(try_send(a, big_hold()), Status::OK) << "dequeued: its bytes are freed";
+}
+
+// Counts alone would keep 4,096 messages of gone clients, up to 4 MiB each: their bytes have a
+// budget too, which the largest orphaner pays for.
+TEST_F(Quota, BytesOfGoneClientsStayWithinTheirBudget) {
+    for (const char* client : {"x", "y"}) {
+        std::string p = open_as(client);
+        send(p, big_hold());
+        send(p, big_hold());
+        fx.clear();
+        ASSERT_EQ(engine.close(p, CloseReason::DIED, fx), Status::OK);
+    }
+    ASSERT_EQ(dropped().size(), 1u) << "122 KB of orphans against 96 KiB: one goes";
+    EXPECT_EQ(dropped()[0].client, "y") << "equal counts: the one that went last pays";
+    EXPECT_EQ(dropped()[0].count, 1u);
+    EXPECT_EQ(engine.live_message_count(), 3u);
+    EXPECT_LE(engine.kept_bytes(), std::size_t{96 * 1024});
 }
 
 }  // namespace
