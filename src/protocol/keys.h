@@ -109,6 +109,85 @@ enum Index : std::uint8_t { session, op, procid, count };
 inline constexpr Key monitor_filter_keys[] = {{"session", "s"}, {"op", "s"}, {"procid", "s"}};
 static_assert(std::size(monitor_filter_keys) == monitor_filter_key::count);
 
+// ---------------------------------------------------------------------------------------------
+// The broker's listings and status (Broker1.ProcidInfo, Procids, Status, Patterns, Queue,
+// Launches, Otype) and the monitor's events (Monitor1.Event): written by the broker only, every
+// key always present; a reader skips keys it does not know.
+
+// A procid (Broker1.ProcidInfo, and each entry of Broker1.Procids).
+namespace procid_info_key {
+enum Index : std::uint8_t { procid, session, sessions, files, ptypes, patterns, default_ptype, uid, gid, owner, count };
+}  // namespace procid_info_key
+
+inline constexpr Key procid_info_keys[] = {
+    {"procid", "s"}, {"session", "s"}, {"sessions", "as"}, {"files", "as"}, {"ptypes", "as"}, {"patterns", "at"},
+    {"default_ptype", "s"}, {"uid", "u"}, {"gid", "u"},
+    {"owner", "s"},  // the unique bus name of the connection that owns it; empty when none does
+};
+static_assert(std::size(procid_info_keys) == procid_info_key::count);
+
+// Broker1.Status: the broker's version and counts.
+namespace status_key {
+enum Index : std::uint8_t {
+    version, procids, patterns, live_messages, queued, sessions, ptypes, otypes, default_session, launches, launcher,
+    count
+};
+}  // namespace status_key
+
+inline constexpr Key status_keys[] = {
+    {"version", "s"}, {"procids", "u"}, {"patterns", "u"}, {"live_messages", "u"}, {"queued", "u"},
+    {"sessions", "u"}, {"ptypes", "u"}, {"otypes", "u"}, {"default_session", "s"}, {"launches", "u"},
+    {"launcher", "s"},
+};
+static_assert(std::size(status_keys) == status_key::count);
+
+// What Broker1.Patterns adds to each pattern's keys (pattern_keys).
+namespace pattern_entry_key {
+enum Index : std::uint8_t { id, procid, ptype, count };
+}  // namespace pattern_entry_key
+
+inline constexpr Key pattern_entry_keys[] = {{"id", "t"}, {"procid", "s"}, {"ptype", "s"}};
+static_assert(std::size(pattern_entry_keys) == pattern_entry_key::count);
+
+// What Broker1.Queue adds to each queued message's keys (message_keys): the queue it waits in.
+namespace queue_key {
+enum Index : std::uint8_t { queue_scope, queue, queue_ptype, count };
+}  // namespace queue_key
+
+inline constexpr Key queue_keys[] = {{"queue_scope", "i"}, {"queue", "s"}, {"queue_ptype", "s"}};
+static_assert(std::size(queue_keys) == queue_key::count);
+
+// A started handler (each entry of Broker1.Launches).
+namespace launch_key {
+enum Index : std::uint8_t { token, ptype, unit, state, pid, count };
+}  // namespace launch_key
+
+inline constexpr Key launch_keys[] = {{"token", "s"}, {"ptype", "s"}, {"unit", "s"}, {"state", "s"}, {"pid", "u"}};
+static_assert(std::size(launch_keys) == launch_key::count);
+
+// Broker1.Otype: an otype's ancestors (nearest first), parents, derived otypes, and its handle and
+// observe signatures, each (op, [(mode, vtype)]).
+namespace otype_key {
+enum Index : std::uint8_t { ancestors, parents, derived, handle, observe, count };
+}  // namespace otype_key
+
+inline constexpr const char* otype_signatures_signature = "a(sa(is))";
+inline constexpr Key otype_keys[] = {
+    {"ancestors", "as"}, {"parents", "as"}, {"derived", "as"},
+    {"handle", otype_signatures_signature}, {"observe", otype_signatures_signature},
+};
+static_assert(std::size(otype_keys) == otype_key::count);
+
+// What a Monitor1.Event adds to the message's keys (message_keys) when there is one: the procid the
+// event concerns, and the ptype and start token (started, queued, dequeued). A delivered event
+// says how under the message key delivery; a dequeued one names the message under the key id.
+namespace monitor_event_key {
+enum Index : std::uint8_t { procid, ptype, token, count };
+}  // namespace monitor_event_key
+
+inline constexpr Key monitor_event_keys[] = {{"procid", "s"}, {"ptype", "s"}, {"token", "s"}};
+static_assert(std::size(monitor_event_keys) == monitor_event_key::count);
+
 // The signatures of the values inside those keys.
 inline constexpr const char* value_signature = "(uiay)";      // kind u (0 unset, 1 int, 2 bytes), int i, bytes ay
 inline constexpr const char* dictionary_signature = "a{sv}";

@@ -350,6 +350,19 @@ void read_string_options(sd_bus_message* m, std::span<const Key> keys, std::stri
     read_dict(m, keys.data(), keys.size(), Party::client, [&](std::size_t key) { values[key] = read_string(m); });
 }
 
+void read_entries(sd_bus_message* m, std::span<const Key> keys, const std::function<bool(std::size_t)>& each) {
+    read_dict(m, keys.data(), keys.size(), Party::broker, [&](std::size_t i) {
+        if (each(i)) return;
+        int r = sd_bus_message_skip(m, keys[i].signature);
+        if (r < 0) malformed(r, keys[i].signature);
+    });
+}
+
+std::vector<std::string> read_string_array(sd_bus_message* m) {
+    std::size_t bytes = 0;
+    return read_strings(m, bytes);
+}
+
 std::vector<SpecProperty> read_spec_props(sd_bus_message* m) {
     std::vector<SpecProperty> out;
     enter(m, 'a', "(saay)");

@@ -19,10 +19,12 @@
 #include <systemd/sd-bus.h>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ttbus::protocol {
@@ -62,6 +64,11 @@ std::vector<SpecProperty> read_spec_props(sd_bus_message* m);
 // An a{sv} of string options: every key must be one of `keys` (a table of keys.h) and hold a
 // string; the value of keys[i] goes to values[i] (left as it is when the key is absent).
 void read_string_options(sd_bus_message* m, std::span<const Key> keys, std::string* values);
+// An a{sv} the broker wrote whose keys are `keys` (a table of keys.h): each(i) reads the value of
+// keys[i], entered with its signature, and returns true, or returns false to have it skipped.
+// Unknown keys are skipped (a newer broker); a repeated or mistyped key is TT_ERR_INVALID.
+void read_entries(sd_bus_message* m, std::span<const Key> keys, const std::function<bool(std::size_t)>& each);
+std::vector<std::string> read_string_array(sd_bus_message* m);  // as
 
 // ---------------------------------------------------------------------------------------------
 // Writing. A Writer appends to a message; a failed append throws Failure (TT_ERR_INTERNAL).
@@ -96,6 +103,17 @@ public:
     void entry(const char* key, const std::vector<std::string>& v);
     void entry(const char* key, const std::vector<std::int32_t>& v);
     void entry(const char* key, const std::vector<std::uint64_t>& v);
+    // An entry of a table's key (keys.h). A value of another type than the key's signature is
+    // TT_ERR_INTERNAL: the broker cannot write a key otherwise than its table says.
+    template <typename T>
+    void entry(const Key& key, const T& v) {
+        expect_signature(key, signature_of(v));
+        entry(key.name.data(), v);  // the tables' names are literals, so NUL-terminated
+    }
+    template <typename F>
+    void entry_with(const Key& key, F&& write) {
+        entry_with(key.name.data(), key.signature, std::forward<F>(write));
+    }
     // An entry of type `signature` whose value `write` appends.
     template <typename F>
     void entry_with(const char* key, const char* signature, F&& write) {
@@ -108,6 +126,17 @@ public:
     }
 
 private:
+    static constexpr const char* signature_of(const char*) { return "s"; }
+    static constexpr const char* signature_of(const std::string&) { return "s"; }
+    static constexpr const char* signature_of(std::int32_t) { return "i"; }
+    static constexpr const char* signature_of(std::uint32_t) { return "u"; }
+    static constexpr const char* signature_of(std::uint64_t) { return "t"; }
+    static constexpr const char* signature_of(bool) { return "b"; }
+    static constexpr const char* signature_of(const std::vector<std::string>&) { return "as"; }
+    static constexpr const char* signature_of(const std::vector<std::int32_t>&) { return "ai"; }
+    static constexpr const char* signature_of(const std::vector<std::uint64_t>&) { return "at"; }
+    static void expect_signature(const Key& key, const char* signature);
+
     sd_bus_message* m_;
     std::size_t size_ = 0;
 };

@@ -50,6 +50,13 @@ void Writer::strings(const std::vector<std::string>& v) {
     close();
 }
 
+void Writer::expect_signature(const Key& key, const char* signature) {
+    if (std::strcmp(key.signature, signature) != 0) {
+        throw Failure(Status::ERR_INTERNAL, "key '" + std::string(key.name) + "' has type " + key.signature +
+                                                ", not " + signature);
+    }
+}
+
 void Writer::entry(const char* key, const char* v) {
     entry_with(key, "s", [&] { string(v); });
 }

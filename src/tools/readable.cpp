@@ -57,7 +57,7 @@ const std::map<std::string, Namer, std::less<>>& enum_keys() {
         t.emplace(pattern_keys[pattern_key::category].name, enum_namer<Category>());
         t.emplace(message_keys[message_key::status].name, status_name);
         t.emplace(message_keys[message_key::delivery].name, delivery_name);
-        t.emplace("queue_scope", enum_namer<Scope>());
+        t.emplace(queue_keys[queue_key::queue_scope].name, enum_namer<Scope>());
         t.emplace("mode", enum_namer<Mode>());
         return t;
     }();

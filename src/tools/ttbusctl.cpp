@@ -205,12 +205,13 @@ Dict parse_message(const CommandLine& line) {
 
 void print(const json& j) { std::cout << j.dump(2) << '\n'; }
 
-// Lists of dictionaries: a header line naming each entry, then its other keys.
-void print_entries(const json& entries, const std::string& label, const std::string& key, bool as_json) {
+// Lists of dictionaries: a header line naming each entry by `name_key`, then its other keys.
+void print_entries(const json& entries, const std::string& label, const protocol::Key& name_key, bool as_json) {
     if (as_json) {
         print(entries);
         return;
     }
+    const std::string key(name_key.name);
     for (const auto& entry : entries) {
         json rest = entry;
         std::string name = entry.contains(key) ? (entry[key].is_string() ? entry[key].get<std::string>() : entry[key].dump()) : "?";
@@ -242,23 +243,23 @@ int cmd_sessions(BrokerProxy& broker, const CommandLine&, bool as_json) {
 }
 
 int cmd_procids(BrokerProxy& broker, const CommandLine&, bool as_json) {
-    print_entries(to_json(broker.Procids()), "procid", "procid", as_json);
+    print_entries(to_json(broker.Procids()), "procid", protocol::procid_info_keys[protocol::procid_info_key::procid], as_json);
     return 0;
 }
 
 int cmd_patterns(BrokerProxy& broker, const CommandLine&, bool as_json) {
-    print_entries(to_json(broker.Patterns()), "pattern", "id", as_json);
+    print_entries(to_json(broker.Patterns()), "pattern", protocol::pattern_entry_keys[protocol::pattern_entry_key::id], as_json);
     return 0;
 }
 
 int cmd_queue(BrokerProxy& broker, const CommandLine&, bool as_json) {
-    print_entries(to_json(broker.Queue()), "message", "id", as_json);
+    print_entries(to_json(broker.Queue()), "message", protocol::message_keys[protocol::message_key::id], as_json);
     return 0;
 }
 
 // Ptype instances being started or running, with their systemd unit and its state.
 int cmd_launches(BrokerProxy& broker, const CommandLine&, bool as_json) {
-    print_entries(to_json(broker.Launches()), "launch", "token", as_json);
+    print_entries(to_json(broker.Launches()), "launch", protocol::launch_keys[protocol::launch_key::token], as_json);
     return 0;
 }
 
@@ -307,8 +308,8 @@ int cmd_request(BrokerProxy& broker, const CommandLine& line, bool as_json) {
         print(reply);
         return 0;
     }
-    if (reply.contains("args")) {
-        for (const auto& a : reply["args"]) std::cout << readable_arg(a) << '\n';
+    if (const std::string args(protocol::message_keys[protocol::message_key::args].name); reply.contains(args)) {
+        for (const auto& a : reply[args]) std::cout << readable_arg(a) << '\n';
     }
     return 0;
 }

@@ -6,6 +6,8 @@
 #include "dbus_values.h"
 #include "readable.h"
 
+#include "protocol/keys.h"
+
 #include <ctime>
 #include <iostream>
 
@@ -15,10 +17,13 @@ using namespace client;
 
 namespace {
 
+const std::string op_key(protocol::message_keys[protocol::message_key::op].name);
+const std::string id_key(protocol::message_keys[protocol::message_key::id].name);
+
 std::string header(const std::string& kind, const nlohmann::json& details) {
     std::string line = kind;
-    if (details.contains("op") && details["op"].is_string()) line += " " + details["op"].get<std::string>();
-    if (details.contains("id") && details["id"].is_string()) line += " [" + details["id"].get<std::string>() + "]";
+    if (details.contains(op_key) && details[op_key].is_string()) line += " " + details[op_key].get<std::string>();
+    if (details.contains(id_key) && details[id_key].is_string()) line += " [" + details[id_key].get<std::string>() + "]";
     return line;
 }
 
@@ -56,17 +61,20 @@ int monitor(sdbus::IConnection& connection, const MonitorOptions& options) {
             std::cout << nlohmann::json{{"kind", kind}, {"details", d}}.dump() << std::endl;
         } else if (options.oneline) {
             nlohmann::json rest = d;
-            rest.erase("op");
-            rest.erase("id");
+            rest.erase(op_key);
+            rest.erase(id_key);
             std::cout << timestamp() << ' ' << header(kind, d) << ' ' << readable_line(rest) << std::endl;
         } else {
             std::cout << header(kind, d) << '\n' << readable_block(d, "  ") << std::endl;
         }
     });
     Dict filter;
-    if (options.session) filter["session"] = *options.session;
-    if (options.op) filter["op"] = *options.op;
-    if (options.procid) filter["procid"] = *options.procid;
+    auto filter_key = [](protocol::monitor_filter_key::Index k) {
+        return std::string(protocol::monitor_filter_keys[k].name);
+    };
+    if (options.session) filter[filter_key(protocol::monitor_filter_key::session)] = *options.session;
+    if (options.op) filter[filter_key(protocol::monitor_filter_key::op)] = *options.op;
+    if (options.procid) filter[filter_key(protocol::monitor_filter_key::procid)] = *options.procid;
     // A new broker knows nothing of the old one's subscriptions: subscribe again when it comes.
     bool resubscribe = false;
     auto owner_watch = connection.addMatch(owner_change_rule(), [&](sdbus::Message& m) {

@@ -114,11 +114,11 @@ int Service::Otype(const MethodCall& call, const std::string& otype) {
     };
     return reply(call.message, [&](Writer& w) {
         w.open('a', "{sv}");
-        w.entry("ancestors", types.ancestors(otype));
-        w.entry("parents", o->parents);
-        w.entry("derived", derived);
-        w.entry_with("handle", "a(sa(is))", [&] { signatures(w, false); });
-        w.entry_with("observe", "a(sa(is))", [&] { signatures(w, true); });
+        w.entry(otype_keys[otype_key::ancestors], types.ancestors(otype));
+        w.entry(otype_keys[otype_key::parents], o->parents);
+        w.entry(otype_keys[otype_key::derived], derived);
+        w.entry_with(otype_keys[otype_key::handle], [&] { signatures(w, false); });
+        w.entry_with(otype_keys[otype_key::observe], [&] { signatures(w, true); });
         w.close();
     });
 }
@@ -126,17 +126,19 @@ int Service::Otype(const MethodCall& call, const std::string& otype) {
 namespace {
 
 void write_procid_info(Writer& w, const core::ProcidInfo& info, const Connection* owner) {
+    using namespace procid_info_key;
+    const auto& keys = procid_info_keys;
     w.open('a', "{sv}");
-    w.entry("procid", info.id);
-    w.entry("session", info.session);
-    w.entry("sessions", info.sessions);
-    w.entry("files", info.files);
-    w.entry("ptypes", info.ptypes);
-    w.entry("patterns", info.patterns);
-    w.entry("default_ptype", info.default_ptype);
-    w.entry("uid", info.uid);
-    w.entry("gid", info.gid);
-    w.entry("owner", owner ? owner->name : std::string());
+    w.entry(keys[procid], info.id);
+    w.entry(keys[session], info.session);
+    w.entry(keys[sessions], info.sessions);
+    w.entry(keys[files], info.files);
+    w.entry(keys[ptypes], info.ptypes);
+    w.entry(keys[patterns], info.patterns);
+    w.entry(keys[default_ptype], info.default_ptype);
+    w.entry(keys[uid], info.uid);
+    w.entry(keys[gid], info.gid);
+    w.entry(keys[procid_info_key::owner], owner ? owner->name : std::string());
     w.close();
 }
 
@@ -153,18 +155,19 @@ int Service::Status(const MethodCall& call) {
     for (const auto& id : engine_.procids()) patterns += engine_.procid_info(id)->patterns.size();
     auto count = [](std::size_t n) { return static_cast<std::uint32_t>(n); };
     return reply(call.message, [&](Writer& w) {
+        const auto& keys = status_keys;
         w.open('a', "{sv}");
-        w.entry("version", options_.version);
-        w.entry("procids", count(engine_.procids().size()));
-        w.entry("patterns", count(patterns));
-        w.entry("live_messages", count(engine_.live_message_count()));
-        w.entry("queued", count(engine_.queued_count()));
-        w.entry("sessions", count(engine_.sessions().size()));
-        w.entry("ptypes", count(engine_.types().ptypes().size()));
-        w.entry("otypes", count(engine_.types().otypes().size()));
-        w.entry("default_session", default_session_);
-        w.entry("launches", count(launcher_->launches().size()));
-        w.entry("launcher", launcher_->kind());
+        w.entry(keys[status_key::version], options_.version);
+        w.entry(keys[status_key::procids], count(engine_.procids().size()));
+        w.entry(keys[status_key::patterns], count(patterns));
+        w.entry(keys[status_key::live_messages], count(engine_.live_message_count()));
+        w.entry(keys[status_key::queued], count(engine_.queued_count()));
+        w.entry(keys[status_key::sessions], count(engine_.sessions().size()));
+        w.entry(keys[status_key::ptypes], count(engine_.types().ptypes().size()));
+        w.entry(keys[status_key::otypes], count(engine_.types().otypes().size()));
+        w.entry(keys[status_key::default_session], default_session_);
+        w.entry(keys[status_key::launches], count(launcher_->launches().size()));
+        w.entry(keys[status_key::launcher], launcher_->kind());
         w.close();
     });
 }
@@ -185,9 +188,9 @@ int Service::Patterns(const MethodCall& call) {
             for (core::PatternId id : info->patterns) {
                 w.open('a', "{sv}");
                 write_pattern_entries(w, *engine_.pattern(id));
-                w.entry("id", id);
-                w.entry("procid", procid);
-                w.entry("ptype", engine_.pattern_ptype(id));
+                w.entry(pattern_entry_keys[pattern_entry_key::id], id);
+                w.entry(pattern_entry_keys[pattern_entry_key::procid], procid);
+                w.entry(pattern_entry_keys[pattern_entry_key::ptype], engine_.pattern_ptype(id));
                 w.close();
             }
         }
@@ -201,9 +204,9 @@ int Service::Queue(const MethodCall& call) {
         for (const auto& q : engine_.queued()) {
             w.open('a', "{sv}");
             write_message_entries(w, q.message);
-            w.entry("queue_scope", static_cast<std::int32_t>(q.queue.scope));
-            w.entry("queue", q.queue.name);
-            w.entry("queue_ptype", q.ptype);
+            w.entry(queue_keys[queue_key::queue_scope], static_cast<std::int32_t>(q.queue.scope));
+            w.entry(queue_keys[queue_key::queue], q.queue.name);
+            w.entry(queue_keys[queue_key::queue_ptype], q.ptype);
             w.close();
         }
         w.close();
@@ -215,11 +218,12 @@ int Service::Launches(const MethodCall& call) {
         w.open('a', "a{sv}");
         for (const auto& l : launcher_->launches()) {
             w.open('a', "{sv}");
-            w.entry("token", l.token);
-            w.entry("ptype", l.ptype);
-            w.entry("unit", l.unit);
-            w.entry("state", l.state);
-            w.entry("pid", static_cast<std::uint32_t>(l.pid));
+            using namespace launch_key;
+            w.entry(launch_keys[token], l.token);
+            w.entry(launch_keys[ptype], l.ptype);
+            w.entry(launch_keys[unit], l.unit);
+            w.entry(launch_keys[state], l.state);
+            w.entry(launch_keys[pid], static_cast<std::uint32_t>(l.pid));
             w.close();
         }
         w.close();

@@ -37,7 +37,7 @@ void Service::apply(core::Effects& fx) {
             Connection* c = connections_.owner(d->procid);
             if (c == nullptr) continue;
             monitor_event("delivered", &d->message, d->procid,
-                          [&](Writer& w) { w.entry("delivery", static_cast<std::uint32_t>(d->kind)); });
+                          [&](Writer& w) { w.entry(message_keys[message_key::delivery], static_cast<std::uint32_t>(d->kind)); });
             if (d->procid == c->call_procid) continue;  // the one-call procid handles nothing
             const DeliveryKeys keys{d->pattern, static_cast<std::uint32_t>(d->kind), d->start_message};
             emit(*c, procid_interface, "Delivered", [&](Writer& w) {
@@ -72,8 +72,8 @@ void Service::apply(core::Effects& fx) {
             });
         } else if (auto* s = std::get_if<core::StartPtype>(&effect)) {
             monitor_event("started", nullptr, {}, [&](Writer& w) {
-                w.entry("ptype", s->ptype);
-                w.entry("token", s->token);
+                w.entry(monitor_event_keys[monitor_event_key::ptype], s->ptype);
+                w.entry(monitor_event_keys[monitor_event_key::token], s->token);
             });
             // The started process may reach the broker straight through its socket; only the
             // broker says where that is (a message's $TTBUS_PEER_ADDRESS context does not).
@@ -85,12 +85,12 @@ void Service::apply(core::Effects& fx) {
             launcher_->start(*s);
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
             if (std::string error; store_ && !store_->put(*q, &error)) log::error("cannot keep a queued message: " + error, {.message = q->message->id, .ptype = q->ptype});
-            monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry("ptype", q->ptype); });
+            monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry(monitor_event_keys[monitor_event_key::ptype], q->ptype); });
         } else if (auto* dq = std::get_if<core::Dequeued>(&effect)) {
             if (std::string error; store_ && !store_->remove(*dq, &error)) log::error("cannot forget a queued message: " + error, {.message = dq->message_id, .ptype = dq->ptype});
             monitor_event("dequeued", nullptr, {}, [&](Writer& w) {
-                w.entry("id", dq->message_id);
-                w.entry("ptype", dq->ptype);
+                w.entry(message_keys[message_key::id], dq->message_id);
+                w.entry(monitor_event_keys[monitor_event_key::ptype], dq->ptype);
             });
         } else if (auto* dr = std::get_if<core::Dropped>(&effect)) {
             log_dropped(*dr, engine_.limits());

@@ -112,7 +112,7 @@ void Service::monitor_event(const char* kind, const core::MessageView* message, 
             w.open('a', "{sv}");
             if (message != nullptr) write_message_entries(w, *message);
             extra(w);
-            if (!procid.empty()) w.entry("procid", procid);
+            if (!procid.empty()) w.entry(monitor_event_keys[monitor_event_key::procid], procid);
             w.close();
         });
     }

@@ -2,6 +2,7 @@
 #include "client.h"
 #include "status.h"
 #include "storage.h"
+#include "wire.h"
 
 #include <algorithm>
 
@@ -146,22 +147,12 @@ char* tt_procid_session(const char* procid) {
         [&](sd_bus_message* m) { return sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, procid); }, &reply);
     if (s != TT_OK) return report_ptr("tt_procid_session", s);
     std::string session;
-    if (sd_bus_message_enter_container(reply.m, SD_BUS_TYPE_ARRAY, "{sv}") < 0) {
+    if (ttc::read_entries(reply.m, protocol::procid_info_keys, [&](std::size_t key) {
+            if (key != protocol::procid_info_key::session) return false;
+            session = protocol::read_string(reply.m);
+            return true;
+        }) < 0) {
         return report_ptr("tt_procid_session", TT_ERR_INTERNAL);
-    }
-    while (sd_bus_message_enter_container(reply.m, SD_BUS_TYPE_DICT_ENTRY, "sv") > 0) {
-        const char* key = nullptr;
-        const char* sig = nullptr;
-        if (sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_STRING, &key) < 0) break;
-        if (sd_bus_message_peek_type(reply.m, nullptr, &sig) < 0) break;
-        const char* value = nullptr;
-        if (std::string_view(key) == "session" && std::string_view(sig) == "s") {
-            if (sd_bus_message_read(reply.m, "v", "s", &value) < 0) break;
-            session = value;
-        } else if (sd_bus_message_skip(reply.m, "v") < 0) {
-            break;
-        }
-        sd_bus_message_exit_container(reply.m);
     }
     if (session.empty()) return report_ptr("tt_procid_session", TT_ERR_PROCID);
     return stack_string(session);

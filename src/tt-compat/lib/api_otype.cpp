@@ -2,9 +2,9 @@
 #include "client.h"
 #include "status.h"
 #include "storage.h"
+#include "wire.h"
 
 #include <algorithm>
-#include <string_view>
 
 using namespace ttc;
 
@@ -22,9 +22,9 @@ struct OtypeInfo {
     std::vector<Signature> observe;
 };
 
+// The value of the key handle or observe: a(sa(is)).
 int read_signatures(sd_bus_message* m, std::vector<Signature>& out) {
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, "a(sa(is))");
-    if (r >= 0) r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "(sa(is))");
+    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "(sa(is))");
     while (r >= 0 && (r = sd_bus_message_enter_container(m, SD_BUS_TYPE_STRUCT, "sa(is)")) > 0) {
         Signature sig;
         const char* op = nullptr;
@@ -43,7 +43,6 @@ int read_signatures(sd_bus_message* m, std::vector<Signature>& out) {
         out.push_back(std::move(sig));
     }
     if (r >= 0) r = sd_bus_message_exit_container(m);
-    if (r >= 0) r = sd_bus_message_exit_container(m);
     return r;
 }
 
@@ -56,30 +55,17 @@ Tt_status fetch(const char* otype, OtypeInfo& info) {
         &reply);
     if (s != TT_OK) return s;
     sd_bus_message* m = reply.m;
-    int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "{sv}");
-    while (r >= 0 && (r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv")) > 0) {
-        const char* key = nullptr;
-        r = sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &key);
-        if (r < 0) break;
-        std::string_view k = key;
-        if (k == "ancestors" || k == "derived") {
-            auto& list = k == "ancestors" ? info.ancestors : info.derived;
-            r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, "as");
-            if (r >= 0) {
-                const char* name = nullptr;
-                if ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "s")) >= 0) {
-                    while ((r = sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &name)) > 0) list.emplace_back(name);
-                    if (r >= 0) r = sd_bus_message_exit_container(m);
-                }
-                if (r >= 0) r = sd_bus_message_exit_container(m);
-            }
-        } else if (k == "handle" || k == "observe") {
-            r = read_signatures(m, k == "handle" ? info.handle : info.observe);
-        } else {
-            r = sd_bus_message_skip(m, "v");
+    int r = ttc::read_entries(m, protocol::otype_keys, [&](std::size_t key) {
+        using namespace protocol::otype_key;
+        switch (key) {
+        case ancestors: info.ancestors = protocol::read_string_array(m); break;
+        case derived: info.derived = protocol::read_string_array(m); break;
+        case handle: protocol::check_bus(read_signatures(m, info.handle), "Broker1.Otype handle"); break;
+        case observe: protocol::check_bus(read_signatures(m, info.observe), "Broker1.Otype observe"); break;
+        default: return false;
         }
-        if (r >= 0) r = sd_bus_message_exit_container(m);
-    }
+        return true;
+    });
     return r < 0 ? TT_ERR_INTERNAL : TT_OK;
 }
 

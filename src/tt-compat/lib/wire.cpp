@@ -55,14 +55,18 @@ int append_open_options(sd_bus_message* m, const std::string& session, const cha
     return guarded([&] {
         protocol::Writer w(m);
         w.open('a', "{sv}");
-        w.entry(protocol::open_keys[protocol::open_key::session].name.data(), session);
-        if (token != nullptr) w.entry(protocol::open_keys[protocol::open_key::token].name.data(), token);
+        w.entry(protocol::open_keys[protocol::open_key::session], session);
+        if (token != nullptr) w.entry(protocol::open_keys[protocol::open_key::token], token);
         w.close();
     });
 }
 
 int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery) {
     return guarded([&] { protocol::read_message(m, out, protocol::Party::broker, &delivery); });
+}
+
+int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each) {
+    return guarded([&] { protocol::read_entries(m, keys, each); });
 }
 
 }  // namespace ttc

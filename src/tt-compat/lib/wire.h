@@ -7,6 +7,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include <functional>
+#include <span>
 #include <string>
 
 namespace ttc {
@@ -22,5 +24,8 @@ int append_open_options(sd_bus_message* m, const std::string& session, const cha
 
 // Reads an a{sv} message from the broker; unknown keys are skipped, absent keys keep their defaults.
 int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
+// Reads another a{sv} the broker wrote, whose keys are `keys` (protocol/keys.h), through
+// protocol::read_entries: each(i) reads keys[i]'s value and returns true, or returns false to skip it.
+int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each);
 
 }  // namespace ttc

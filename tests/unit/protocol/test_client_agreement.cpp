@@ -176,5 +176,33 @@ TEST(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
     EXPECT_TRUE(got_delivery.start_message);
 }
 
+TEST(ClientAgreement, WhatTheBrokerListsLibttReads) {
+    // Broker1.ProcidInfo as the broker writes it (Writer::entry with the table's keys), read the
+    // way tt_procid_session reads it; a mistyped key makes the read fail (TT_ERR_INTERNAL there).
+    Built b([](sd_bus_message* m) {
+        Writer w(m);
+        w.open('a', "{sv}");
+        w.entry(procid_info_keys[procid_info_key::procid], "p1");
+        w.entry(procid_info_keys[procid_info_key::session], "s1");
+        w.entry(procid_info_keys[procid_info_key::patterns], std::vector<std::uint64_t>{4});
+        w.close();
+    });
+    std::string session;
+    EXPECT_EQ(ttc::read_entries(b.get(), procid_info_keys, [&](std::size_t key) {
+                  if (key != procid_info_key::session) return false;
+                  session = read_string(b.get());
+                  return true;
+              }),
+              0);
+    EXPECT_EQ(session, "s1");
+    Built mistyped([](sd_bus_message* m) {
+        Writer w(m);
+        w.open('a', "{sv}");
+        w.entry("session", std::uint32_t{1});
+        w.close();
+    });
+    EXPECT_LT(ttc::read_entries(mistyped.get(), procid_info_keys, [](std::size_t) { return false; }), 0);
+}
+
 }  // namespace
 }  // namespace ttbus::protocol
