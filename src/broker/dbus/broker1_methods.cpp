@@ -9,22 +9,13 @@ namespace ttbus::dbus {
 // org.ttbus.Broker1
 
 void Service::Open(const MethodCall& c, OpenOptions& options) {
-    MessageRef call(c.message);
-    with_credentials(c.who, [this, call, session = options.session.value_or(default_session_),
-                             token = std::move(options.token)](Connection* conn, const sd_bus_error* error) {
-        if (error != nullptr) {
-            sd_bus_reply_method_error(call.get(), error);
-            return;
-        }
-        try {
-            std::string procid = open_procid(*conn, session, token);
-            reply(call.get(), [&](Writer& w) {
-                w.string(procid);
-                w.string(session);
-            });
-        } catch (const Failure& f) {
-            reply_failure(call.get(), f);
-        }
+    as_known_caller(c, [this, session = options.session.value_or(default_session_),
+                        token = std::move(options.token)](Connection& conn, const MessageRef& call) {
+        std::string procid = open_procid(conn, session, token);
+        reply(call.get(), [&](Writer& w) {
+            w.string(procid);
+            w.string(session);
+        });
     });
 }
 
@@ -244,35 +235,15 @@ std::string Service::one_call(Connection& conn, core::Message& m, core::Class cl
 }
 
 void Service::Call(const MethodCall& c, CallMessage& message) {
-    MessageRef call(c.message);
-    with_credentials(c.who, [this, call, msg = core::Message(std::move(message))](
-                                Connection* conn, const sd_bus_error* error) mutable {
-        if (error != nullptr) {
-            sd_bus_reply_method_error(call.get(), error);
-            return;
-        }
-        try {
-            one_call(*conn, msg, core::Class::REQUEST, [&](const std::string& id) { conn->calls.emplace(id, call); });
-        } catch (const Failure& f) {
-            reply_failure(call.get(), f);
-        }
+    as_known_caller(c, [this, msg = core::Message(std::move(message))](Connection& conn, const MessageRef& call) mutable {
+        one_call(conn, msg, core::Class::REQUEST, [&](const std::string& id) { conn.calls.emplace(id, call); });
     });
 }
 
 void Service::Notify(const MethodCall& c, NotifyMessage& message) {
-    MessageRef call(c.message);
-    with_credentials(c.who, [this, call, msg = core::Message(std::move(message))](
-                                Connection* conn, const sd_bus_error* error) mutable {
-        if (error != nullptr) {
-            sd_bus_reply_method_error(call.get(), error);
-            return;
-        }
-        try {
-            std::string id = one_call(*conn, msg, core::Class::NOTICE, {});
-            reply(call.get(), [&](Writer& w) { w.string(id); });
-        } catch (const Failure& f) {
-            reply_failure(call.get(), f);
-        }
+    as_known_caller(c, [this, msg = core::Message(std::move(message))](Connection& conn, const MessageRef& call) mutable {
+        std::string id = one_call(conn, msg, core::Class::NOTICE, {});
+        reply(call.get(), [&](Writer& w) { w.string(id); });
     });
 }
 

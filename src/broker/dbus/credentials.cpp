@@ -80,6 +80,21 @@ void Service::with_credentials(const Caller& who, CredentialsReady then) {
     pending.release();
 }
 
+void Service::as_known_caller(const MethodCall& c, std::function<void(Connection&, const MessageRef&)> act) {
+    MessageRef call(c.message);
+    with_credentials(c.who, [this, call, act = std::move(act)](Connection* conn, const sd_bus_error* error) {
+        if (error != nullptr) {
+            sd_bus_reply_method_error(call.get(), error);
+            return;
+        }
+        try {
+            act(*conn, call);
+        } catch (const Failure& f) {
+            reply_failure(call.get(), f);
+        }
+    });
+}
+
 int Service::on_credentials(sd_bus_message* reply, void* userdata, sd_bus_error*) {
     auto* p = static_cast<PendingCredentials*>(userdata);
     try {

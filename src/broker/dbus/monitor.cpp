@@ -9,17 +9,11 @@ namespace ttbus::dbus {
 
 // The monitor sees every message: only connections of the broker's own user may have one.
 void Service::Subscribe(const MethodCall& c, MonitorFilter& filter) {
-    MessageRef call(c.message);
-    with_credentials(c.who, [this, call, f = std::move(filter)](Connection* conn, const sd_bus_error* error) {
-        if (error != nullptr) {
-            sd_bus_reply_method_error(call.get(), error);
-            return;
+    as_known_caller(c, [this, f = std::move(filter)](Connection& conn, const MessageRef& call) {
+        if (conn.uid != options_.broker_uid) {
+            throw Failure(core::Status::ERR_ACCESS, "the monitor is for the broker's user only");
         }
-        if (conn->uid != options_.broker_uid) {
-            return reply_failure(call.get(),
-                                 Failure(core::Status::ERR_ACCESS, "the monitor is for the broker's user only"));
-        }
-        connections_.set_monitor(*conn, f);
+        connections_.set_monitor(conn, f);
         reply_empty(call.get());
     });
 }

@@ -133,6 +133,9 @@ private:
     // Runs `then` once the caller's credentials are known (asked of the bus once per connection;
     // a peer's come with its socket).
     void with_credentials(const Caller& who, CredentialsReady then);
+    // An asynchronous method's body once the caller's credentials are known: failing to learn
+    // them, or a Failure `act` throws, is the call's error reply; `act` replies otherwise.
+    void as_known_caller(const MethodCall& c, std::function<void(Connection& who, const MessageRef& call)> act);
     static int on_credentials(sd_bus_message* reply, void* userdata, sd_bus_error* error);
     void credentials_arrived(const std::string& name, sd_bus_message* reply);
     std::string open_procid(Connection& conn, const std::string& session, const std::string& token);
@@ -164,7 +167,8 @@ private:
     void connection_gone(std::string_view name);
     // Object specs (spec_methods.cpp): runs `act` once the caller's credentials are known, with the
     // open spec store; a Failure it throws is the call's error.
-    void with_specs(const MethodCall& call, std::function<void(const Connection& who, store::SpecStore& specs)> act);
+    void with_specs(const MethodCall& c,
+                    std::function<void(const Connection& who, store::SpecStore& specs, const MessageRef& call)> act);
     void launch_ended(const launch::LaunchInfo& launch, const std::string& reason);
 
     // The bus and the peers.

@@ -36,19 +36,11 @@ store::Spec existing(const store::SpecStore& specs, const std::string& objid) {
 
 }  // namespace
 
-void Service::with_specs(const MethodCall& c, std::function<void(const Connection&, store::SpecStore&)> act) {
-    MessageRef reply_to(c.message);
-    with_credentials(c.who, [this, reply_to, act = std::move(act)](Connection* conn, const sd_bus_error* error) {
-        if (error != nullptr) {
-            sd_bus_reply_method_error(reply_to.get(), error);
-            return;
-        }
-        try {
-            if (!specs_) throw Failure(core::Status::ERR_DBEXIST, "the broker has no spec database");
-            act(*conn, *specs_);
-        } catch (const Failure& f) {
-            reply_failure(reply_to.get(), f);
-        }
+void Service::with_specs(const MethodCall& c,
+                         std::function<void(const Connection&, store::SpecStore&, const MessageRef&)> act) {
+    as_known_caller(c, [this, act = std::move(act)](Connection& who, const MessageRef& call) {
+        if (!specs_) throw Failure(core::Status::ERR_DBEXIST, "the broker has no spec database");
+        act(who, *specs_, call);
     });
 }
 
@@ -61,8 +53,9 @@ void Service::SpecCreate(const MethodCall& call, const std::string& objid_arg, c
     if (!is_objid(objid)) {
         throw Failure(core::Status::ERR_OBJID, "'" + objid + "' is not an objid of the form ttbus:<32 hex digits>");
     }
-    with_specs(call, [this, reply_to = MessageRef(call.message), spec = store::Spec{objid, file, otype, std::move(props)}](
-                      const Connection& who, store::SpecStore& specs) {
+    store::Spec spec{objid, file, otype, std::move(props)};
+    with_specs(call, [this, spec = std::move(spec)](const Connection& who, store::SpecStore& specs,
+                                                    const MessageRef& reply_to) {
         allow(who, spec.file, FileAccess::WRITE);
         std::string error;
         done(specs.create(spec, &error), error, "spec " + spec.objid);
@@ -71,8 +64,8 @@ void Service::SpecCreate(const MethodCall& call, const std::string& objid_arg, c
 }
 
 void Service::SpecWrite(const MethodCall& call, const std::string& objid, const std::string& otype, SpecProps& props) {
-    with_specs(call, [this, reply_to = MessageRef(call.message), objid, otype, props = std::move(props)](const Connection& who,
-                                                                                        store::SpecStore& specs) {
+    with_specs(call, [this, objid, otype, props = std::move(props)](const Connection& who, store::SpecStore& specs,
+                                                                    const MessageRef& reply_to) {
         allow(who, existing(specs, objid).file, FileAccess::WRITE);
         std::string error;
         done(specs.write(objid, otype, props, &error), error, "spec " + objid);
@@ -81,7 +74,8 @@ void Service::SpecWrite(const MethodCall& call, const std::string& objid, const 
 }
 
 void Service::SpecDestroy(const MethodCall& call, const std::string& objid) {
-    with_specs(call, [this, reply_to = MessageRef(call.message), objid](const Connection& who, store::SpecStore& specs) {
+    with_specs(call, [this, objid](const Connection& who, store::SpecStore& specs,
+                                   const MessageRef& reply_to) {
         allow(who, existing(specs, objid).file, FileAccess::WRITE);
         std::string error;
         done(specs.destroy(objid, &error), error, "spec " + objid);
@@ -90,7 +84,8 @@ void Service::SpecDestroy(const MethodCall& call, const std::string& objid) {
 }
 
 void Service::Spec(const MethodCall& call, const std::string& objid) {
-    with_specs(call, [this, reply_to = MessageRef(call.message), objid](const Connection& who, store::SpecStore& specs) {
+    with_specs(call, [this, objid](const Connection& who, store::SpecStore& specs,
+                                   const MessageRef& reply_to) {
         const store::Spec spec = existing(specs, objid);
         allow(who, spec.file, FileAccess::READ);
         reply(reply_to.get(), [&](Writer& w) {
@@ -103,7 +98,8 @@ void Service::Spec(const MethodCall& call, const std::string& objid) {
 
 void Service::SpecMove(const MethodCall& call, const std::string& objid, const std::string& file_path) {
     const std::string file = file_arg(file_path.c_str());
-    with_specs(call, [this, reply_to = MessageRef(call.message), objid, file](const Connection& who, store::SpecStore& specs) {
+    with_specs(call, [this, objid, file](const Connection& who, store::SpecStore& specs,
+                                         const MessageRef& reply_to) {
         allow(who, existing(specs, objid).file, FileAccess::WRITE);
         allow(who, file, FileAccess::WRITE);
         std::string error;
@@ -114,7 +110,8 @@ void Service::SpecMove(const MethodCall& call, const std::string& objid, const s
 
 void Service::FileObjects(const MethodCall& call, const std::string& file_path) {
     const std::string file = file_arg(file_path.c_str());
-    with_specs(call, [this, reply_to = MessageRef(call.message), file](const Connection& who, store::SpecStore& specs) {
+    with_specs(call, [this, file](const Connection& who, store::SpecStore& specs,
+                                  const MessageRef& reply_to) {
         allow(who, file, FileAccess::READ);
         std::vector<std::string> objids;
         std::string error;
@@ -126,7 +123,8 @@ void Service::FileObjects(const MethodCall& call, const std::string& file_path) 
 void Service::FileCopy(const MethodCall& call, const std::string& from_path, const std::string& to_path) {
     const std::string from = file_arg(from_path.c_str());
     const std::string to = file_arg(to_path.c_str());
-    with_specs(call, [this, reply_to = MessageRef(call.message), from, to](const Connection& who, store::SpecStore& specs) {
+    with_specs(call, [this, from, to](const Connection& who, store::SpecStore& specs,
+                                      const MessageRef& reply_to) {
         allow(who, from, FileAccess::READ);
         allow(who, to, FileAccess::WRITE);
         std::string error;
@@ -138,7 +136,8 @@ void Service::FileCopy(const MethodCall& call, const std::string& from_path, con
 void Service::FileMove(const MethodCall& call, const std::string& from_path, const std::string& to_path) {
     const std::string from = file_arg(from_path.c_str());
     const std::string to = file_arg(to_path.c_str());
-    with_specs(call, [this, reply_to = MessageRef(call.message), from, to](const Connection& who, store::SpecStore& specs) {
+    with_specs(call, [this, from, to](const Connection& who, store::SpecStore& specs,
+                                      const MessageRef& reply_to) {
         allow(who, from, FileAccess::WRITE);
         allow(who, to, FileAccess::WRITE);
         std::string error;
@@ -149,7 +148,8 @@ void Service::FileMove(const MethodCall& call, const std::string& from_path, con
 
 void Service::FileDestroy(const MethodCall& call, const std::string& file_path) {
     const std::string file = file_arg(file_path.c_str());
-    with_specs(call, [this, reply_to = MessageRef(call.message), file](const Connection& who, store::SpecStore& specs) {
+    with_specs(call, [this, file](const Connection& who, store::SpecStore& specs,
+                                  const MessageRef& reply_to) {
         allow(who, file, FileAccess::WRITE);
         std::string error;
         done(specs.destroy_file(file, &error), error, "the specs of " + file);
