@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
         {"version", no_argument, nullptr, 'V'},
         {nullptr, 0, nullptr, 0},
     };
-    ttbus::cli::start("ttbusd", argv, 2);
+    ttbus::cli::start("ttbusd", argv, 2, ttbus::cli::Locale::messages);
     for (int c; (c = ttbus::cli::next_option(argc, argv, "hV", long_options)) != -1;) {
         if (c == 'h') {
             return ttbus::cli::print_help(

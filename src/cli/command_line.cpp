@@ -26,12 +26,14 @@ const char* locale_dir() {
     return dir && *dir ? dir : TTBUS_LOCALEDIR;
 }
 
-void start(const char* program, char** argv, int usage_status) {
+void start(const char* program, char** argv, int usage_status, Locale locale) {
     program_name = program;
     usage_exit_status = usage_status;
     argv[0] = const_cast<char*>(program);
-    std::setlocale(LC_ALL, "");
+    std::setlocale(locale == Locale::whole ? LC_ALL : LC_MESSAGES, "");
     bindtextdomain(text_domain, locale_dir());
+    // Without the locale's character set, the catalogues' own (UTF-8) is what is written.
+    if (locale == Locale::messages) bind_textdomain_codeset(text_domain, "UTF-8");
     textdomain(text_domain);
 }
 

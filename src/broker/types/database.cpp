@@ -1,5 +1,6 @@
 #include "database.h"
 
+#include "file_contents.h"
 #include "text.h"
 #include "json_types.h"
 #include "parser.h"
@@ -13,7 +14,6 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <iterator>
 #include <thread>
 #include <unistd.h>
@@ -26,15 +26,12 @@ namespace {
 
 bool ends_with(const std::string& s, std::string_view suffix) { return s.ends_with(suffix); }
 
-// nullopt: the file does not exist.
+// nullopt: the file does not exist, or cannot be read (`error` says why).
 std::optional<std::string> slurp(const std::string& path, std::string& error) {
-    if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (errno != ENOENT) error = text::format(N_("cannot read %s: %s"), path, std::strerror(errno));
-        return std::nullopt;
-    }
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    int errno_value = 0;
+    auto data = file_contents(path, &errno_value);
+    if (!data && errno_value != ENOENT) error = text::format(N_("cannot read %s: %s"), path, std::strerror(errno_value));
+    return data;
 }
 
 void append(Diagnostics& to, const Diagnostics& from) { to.insert(to.end(), from.begin(), from.end()); }

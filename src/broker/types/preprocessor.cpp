@@ -1,11 +1,10 @@
 #include "preprocessor.h"
 
+#include "file_contents.h"
 #include "text.h"
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <iterator>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -14,17 +13,6 @@
 extern char** environ;
 
 namespace ttbus::types {
-
-namespace {
-
-std::optional<std::string> read_raw(const std::string& path) {
-    if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-}  // namespace
 
 Preprocessed preprocess(const std::string& path, const CppOptions& options) {
     Preprocessed out;
@@ -53,7 +41,7 @@ Preprocessed preprocess(const std::string& path, const CppOptions& options) {
         close(pipefd[0]);
         // Classic behaviour: without cpp, warn and parse the raw file.
         out.cpp_missing = true;
-        auto raw = read_raw(path);
+        auto raw = file_contents(path);
         if (raw) {
             out.text = std::move(*raw);
         } else {
