@@ -2,6 +2,7 @@
 """ttbus against the raw D-Bus floor, in one run (bench/run builds and calls this).
 
     bench.py --build DIR [--bus dbus-daemon|dbus-broker] [--rounds N] [--smoke] [--json FILE]
+    bench.py --build DIR --start-only [--rounds N]     the start row alone
 
 Three parts, each in its own environment, all children of this process:
   - on a private bus with ttbusd (tests/integration/busenv.py): raw Echo vs libtt request/reply,
@@ -142,15 +143,16 @@ def broker_pid():
     return int(out.split()[-1])
 
 
-def install_start_types(prog, count):
+def install_start_types(prog, count, first_under=()):
     """Ptypes BenchStart_0.. each started as `tt_bench start-handler BenchStart_<i>` for its own op,
-    so that every start of a round finds no instance running, written to the user types and loaded."""
+    so that every start of a round finds no instance running, written to the user types and loaded.
+    first_under: words run before the first one's (a profiler)."""
     types = os.path.join(os.environ["XDG_DATA_HOME"], "ttbus", "types")
     os.makedirs(types, exist_ok=True)
     with open(os.path.join(types, "bench-start.types"), "w") as f:
         for i in range(count):
-            f.write(f'ptype BenchStart_{i} {{ start "{prog["tt"]} start-handler BenchStart_{i}"; '
-                    f'handle: session BenchStart_{i}(out string r) => start; }};\n')
+            start = " ".join((list(first_under) if i == 0 else []) + [prog["tt"], "start-handler", f"BenchStart_{i}"])
+            f.write(f'ptype BenchStart_{i} {{ start "{start}"; handle: session BenchStart_{i}(out string r) => start; }};\n')
     subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.ttbus.Broker1", "/org/ttbus/Broker1",
                     "org.ttbus.Broker1.ReloadTypes"], check=True, capture_output=True, timeout=60)
 
@@ -302,6 +304,7 @@ def main():
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--json")
     ap.add_argument("--no-systemd", action="store_true", help="skip the part that needs systemd --user (and root)")
+    ap.add_argument("--start-only", action="store_true", help="only the part under systemd --user: the start row")
     ap.add_argument("--inner", choices=["bus", "systemd"], help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -317,6 +320,12 @@ def main():
         return 0
 
     started = time.time()
+    if args.start_only:
+        r = in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "system", "sysenv.py"), "--ttbusd",
+                          prog["ttbusd"]], "systemd")
+        print(f"start via systemd (median of {args.rounds}): ttbus {r['start_systemd_ms']:.3f} ms, raw "
+              f"StartTransientUnit {r['raw_transient_ms']:.3f} ms, ratio {r['start_systemd_ms'] / r['raw_transient_ms']:.2f}")
+        return 0
     r = {}
     r.update(in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus",
                            args.bus, "--ttbusd", prog["ttbusd"]], "bus"))
