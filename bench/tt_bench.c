@@ -12,6 +12,13 @@
  *                                    stuck elsewhere), until it is killed; prints "ready"
  *   tt_bench latency COUNT           COUNT BenchEcho requests of 16 bytes, one at a time; prints
  *                                    "median_usec <m> p99_usec <p>" of their round trips
+ *   tt_bench starter COUNT           COUNT BenchStart_<i> requests, one at a time, each handled by
+ *                                    a freshly started instance of ptype BenchStart_<i> (bench.py
+ *                                    installs the types); prints "median_ms <m> min_ms <n>" of
+ *                                    tt_message_send -> the reply
+ *   tt_bench start-handler PTYPE     what those ptypes start: a started handler as a legacy one is
+ *                                    written (tt_open, tt_ptype_declare, tt_fd), which replies to
+ *                                    its start message and exits
  *
  * Times are CLOCK_MONOTONIC microseconds, comparable across the processes of one machine. */
 #include <Tt/tt_c.h>
@@ -181,6 +188,12 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 static int latency(long count)
 {
 	char *s = payload(16);
@@ -201,6 +214,56 @@ static int latency(long count)
 	return 0;
 }
 
+static int start_handler(const char *ptype)
+{
+	need(tt_ptr_error(tt_open()), "tt_open");
+	need(tt_ptype_declare(ptype), "tt_ptype_declare");
+	for (;;) {
+		Tt_message m = next();
+		if (tt_message_status(m) != TT_WRN_START_MESSAGE) {
+			tt_message_reject(m);
+			continue;
+		}
+		need(tt_message_arg_val_set(m, 0, "ok"), "arg");
+		need(tt_message_reply(m), "reply");
+		tt_message_destroy(m);
+		tt_close();
+		return 0;
+	}
+}
+
+static int starter(long count)
+{
+	double *ms = calloc((size_t)count, sizeof *ms);
+	long i;
+	if (ms == NULL || count <= 0)
+		return 1;
+	need(tt_ptr_error(tt_open()), "tt_open");
+	for (i = 0; i < count; i++) {
+		char op[64];
+		snprintf(op, sizeof op, "BenchStart_%ld", i);
+		Tt_message m = create(TT_REQUEST, op);
+		need(tt_message_arg_add(m, TT_OUT, "string", NULL), "arg");
+		long long t0 = now_usec();
+		need(tt_message_send(m), "send");
+		for (;;) {
+			Tt_message r = next();
+			if (r != m)
+				continue;
+			if (tt_message_state(m) == TT_HANDLED)
+				break;
+			if (tt_message_state(m) == TT_FAILED)
+				need(TT_ERR_PTYPE_START, "start");
+		}
+		ms[i] = (double)(now_usec() - t0) / 1000.0;
+		tt_message_destroy(m);
+	}
+	qsort(ms, (size_t)count, sizeof *ms, by_double);
+	printf("median_ms %.3f min_ms %.3f\n", (ms[(count - 1) / 2] + ms[count / 2]) / 2, ms[0]);
+	free(ms);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "handler") == 0)
@@ -215,6 +278,11 @@ int main(int argc, char **argv)
 		stalled_observer();
 	if (argc == 3 && strcmp(argv[1], "latency") == 0)
 		return latency(atol(argv[2]));
-	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|stalled-observer|latency COUNT\n");
+	if (argc == 3 && strcmp(argv[1], "starter") == 0)
+		return starter(atol(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "start-handler") == 0)
+		return start_handler(argv[2]);
+	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|stalled-observer|latency COUNT"
+			"|starter COUNT|start-handler PTYPE\n");
 	return 2;
 }

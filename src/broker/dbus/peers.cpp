@@ -31,6 +31,26 @@ std::size_t Service::authenticated_peers() const {
         std::count_if(peers_.begin(), peers_.end(), [](const auto& p) { return p.second->authenticated && !p.second->gone; }));
 }
 
+std::unique_ptr<Service::Peer> Service::new_peer() {
+    auto peer = std::make_unique<Peer>();
+    peer->service = this;
+    sd_bus* raw = nullptr;
+    int r = sd_bus_new(&raw);
+    if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
+    peer->bus.reset(raw);
+    register_objects(raw, peer->slots);
+    return peer;
+}
+
+void Service::prepare_spare_peer() {
+    if (!listener_ || spare_peer_) return;
+    try {
+        spare_peer_ = new_peer();
+    } catch (const Failure& f) {
+        log::warning(std::string("cannot prepare a peer connection: ") + f.what());
+    }
+}
+
 void Service::peer_accepted(int fd, const ucred& cred) {
     Peer* oldest_pending = nullptr;
     std::size_t pending = 0;
@@ -51,19 +71,20 @@ void Service::peer_accepted(int fd, const ucred& cred) {
         close_peer(*oldest_pending, std::to_string(max_pending_peers) + " peer connections are authenticating; closed " +
                                         oldest_pending->name + ", the oldest of them");
     }
-    auto peer = std::make_unique<Peer>();
-    peer->service = this;
+    std::unique_ptr<Peer> peer = std::move(spare_peer_);
+    if (!peer) {
+        try {
+            peer = new_peer();
+        } catch (const Failure& f) {
+            close(fd);
+            log::error(std::string("cannot serve a peer connection: ") + f.what());
+            return;
+        }
+    }
     peer->number = next_peer_++;
     peer->name = "peer:" + std::to_string(peer->number);
-    sd_bus* raw = nullptr;
-    int r = sd_bus_new(&raw);
-    if (r < 0) {
-        close(fd);
-        log::error(std::string("cannot serve a peer connection: ") + std::strerror(-r));
-        return;
-    }
-    peer->bus.reset(raw);  // owns the socket from here on
-    r = sd_bus_set_fd(raw, fd, fd);
+    sd_bus* raw = peer->bus.get();  // owns the socket from here on
+    int r = sd_bus_set_fd(raw, fd, fd);
     if (r < 0) close(fd);
     if (r >= 0) r = sd_bus_set_description(raw, peer->name.c_str());
     if (r >= 0) r = sd_bus_set_server(raw, 1, server_id_);
@@ -87,12 +108,6 @@ void Service::peer_accepted(int fd, const ucred& cred) {
         return;
     }
     peer->handshake.reset(timer);
-    try {
-        register_objects(raw, peer->slots);
-    } catch (const Failure& f) {
-        log::error(std::string("cannot serve a peer connection: ") + f.what());
-        return;
-    }
     Connection& c = connections_.get(peer->name);
     c.peer = raw;
     c.uid = cred.uid;

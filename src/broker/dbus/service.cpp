@@ -109,6 +109,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
 Service::~Service() {
     // Peers first: their connections refer to the objects and the loop.
     peers_.clear();
+    spare_peer_.reset();
     listener_.reset();
     connections_.for_each([](Connection& c) { c.calls.clear(); });
 }

@@ -174,6 +174,12 @@ private:
     // The bus and the peers.
     static int on_name_owner_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     void peer_accepted(int fd, const ucred& cred);
+    // A peer's connection before its socket: a new sd-bus with the objects registered (most of
+    // the cost of accepting a peer). Throws Failure.
+    std::unique_ptr<Peer> new_peer();
+    // Readies the connection for the next peer ahead of time: called when a ptype is started, so
+    // that its handler's connection is accepted without the registration in its way.
+    void prepare_spare_peer();
     std::size_t authenticated_peers() const;
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
@@ -197,6 +203,7 @@ private:
     std::vector<SlotPtr> bus_slots_;  // the objects on the bus and the NameOwnerChanged match
     std::unique_ptr<PeerListener> listener_;
     std::unordered_map<sd_bus*, std::unique_ptr<Peer>> peers_;
+    std::unique_ptr<Peer> spare_peer_;  // see prepare_spare_peer
     SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
     SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
     std::size_t backlog_total_ = 0;  // the bytes of every peer's backlog

@@ -87,13 +87,6 @@ SystemdLauncher::SystemdLauncher(sd_bus* bus, Ended ended) : bus_(bus), ended_(s
                                   match_installed, this);
     if (r >= 0) matches_.push_back(slot);
     else log::warning(std::string("cannot follow systemd's jobs: ") + std::strerror(-r));
-    const std::string rule = std::string("type='signal',sender='") + systemd +
-                             "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
-                             "arg0='org.freedesktop.systemd1.Unit'";
-    slot = nullptr;
-    r = sd_bus_add_match_async(bus_, &slot, rule.c_str(), on_properties_changed, match_installed, this);
-    if (r >= 0) matches_.push_back(slot);
-    else log::warning(std::string("cannot follow systemd's units: ") + std::strerror(-r));
 }
 
 SystemdLauncher::~SystemdLauncher() {
@@ -162,9 +155,19 @@ void SystemdLauncher::start(const core::StartPtype& s) {
     const std::string unit = transient ? "app-ttbus-" + escape_unit_name(s.ptype) + "@" +
                                              escape_unit_name(s.token) + ".service"
                                        : s.unit;
-    units_[unit] = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, false};
+    Unit& u = units_[unit];
+    u = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, unit_object_path(unit), nullptr, false};
+    // Asked for before the start itself, on the same connection: the bus has the match in place
+    // before systemd hears of the unit, so none of its changes is missed.
+    const std::string rule = std::string("type='signal',sender='") + systemd + "',path='" + u.path +
+                             "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
+                             "arg0='org.freedesktop.systemd1.Unit'";
+    sd_bus_slot* slot = nullptr;
+    int r = sd_bus_add_match_async(bus_, &slot, rule.c_str(), on_properties_changed, match_installed, this);
+    if (r < 0) return end(unit, std::string("cannot follow the unit: ") + std::strerror(-r));
+    u.match.reset(slot);
     sd_bus_message* m = nullptr;
-    int r = sd_bus_message_new_method_call(bus_, &m, systemd, manager_path, manager_iface,
+    r = sd_bus_message_new_method_call(bus_, &m, systemd, manager_path, manager_iface,
                                            transient ? "StartTransientUnit" : "StartUnit");
     if (r < 0) return end(unit, std::string("cannot ask systemd: ") + std::strerror(-r));
     Appender a{m};
@@ -224,7 +227,7 @@ void SystemdLauncher::job_removed(const std::string& unit, const std::string& re
 
 void SystemdLauncher::active_state(const std::string& path, const std::string& s) {
     for (auto& [unit, u] : units_) {
-        if (unit_object_path(unit) != path) continue;
+        if (u.path != path) continue;
         u.info.state = s;
         if (s == "activating" || s == "active" || s == "reloading") u.seen_active = true;
         if ((s == "inactive" || s == "failed") && u.seen_active) end(unit, unit + " is " + s);

@@ -1,8 +1,10 @@
 // Starting ptype instances as systemd user units, by systemd's desktop naming convention:
 // a start string runs in a transient `app-ttbus-<ptype>@<token>.service` (Type=exec, app.slice,
 // exec'd from its words or through /bin/sh -c as start_command.h says, the message's
-// environment); a ptype that names a unit has that unit started. Jobs and units are followed through the manager's signals, all asynchronously: a job
-// that fails, or a unit that stops, ends the launch.
+// environment); a ptype that names a unit has that unit started. Jobs and units are followed
+// through the manager's signals, all asynchronously: a job that fails, or a unit that stops, ends
+// the launch. The broker hears the state changes of its own units only (a match per launch, added
+// before the unit is asked for), not those of every unit and slice of the user's manager.
 #pragma once
 
 #include "launcher.h"
@@ -32,8 +34,13 @@ public:
     const char* kind() const override { return "systemd"; }
 
 private:
+    struct SlotUnref {
+        void operator()(sd_bus_slot* s) const { sd_bus_slot_unref(s); }
+    };
     struct Unit {
         LaunchInfo info;
+        std::string path;  // its D-Bus object path, where its PropertiesChanged come from
+        std::unique_ptr<sd_bus_slot, SlotUnref> match;  // those signals, for as long as the launch lasts
         bool seen_active = false;  // a new unit reports "inactive" before "activating": ignore that one
     };
     // A StartUnit or StartTransientUnit call in flight: its reply only matters when it is an error.

@@ -1,6 +1,7 @@
 #include "values.h"
 
 #include "storage.h"
+#include "tirpc.h"
 
 #include <string>
 #include <vector>
@@ -22,11 +23,13 @@ Value int_value(int i) {
 
 Tt_status xdr_value(xdrproc_t proc, void* value, Value& out) {
     if (proc == nullptr || value == nullptr) return TT_ERR_POINTER;
-    unsigned long size = xdr_sizeof(proc, value);
+    const tirpc::Functions* xdr = tirpc::functions();
+    if (xdr == nullptr) return TT_ERR_XDR;
+    unsigned long size = xdr->sizeof_(proc, value);
     if (size == 0) return TT_ERR_XDR;
     std::vector<char> buf(size);
     XDR x;
-    xdrmem_create(&x, buf.data(), static_cast<u_int>(size), XDR_ENCODE);
+    xdr->mem_create(&x, buf.data(), static_cast<u_int>(size), XDR_ENCODE);
     bool ok = proc(&x, value) != 0;
     u_int used = xdr_getpos(&x);
     xdr_destroy(&x);
@@ -70,10 +73,11 @@ Tt_status read_int(const Value& v, int* out) {
 Tt_status read_xdr(const Value& v, xdrproc_t proc, void* out) {
     if (proc == nullptr || out == nullptr) return TT_ERR_POINTER;
     const auto* bytes = std::get_if<std::string>(&v);
-    if (bytes == nullptr || bytes->empty()) return TT_ERR_XDR;
+    const tirpc::Functions* xdr = tirpc::functions();
+    if (bytes == nullptr || bytes->empty() || xdr == nullptr) return TT_ERR_XDR;
     std::vector<char> buf(bytes->begin(), bytes->end());
     XDR x;
-    xdrmem_create(&x, buf.data(), static_cast<u_int>(buf.size()), XDR_DECODE);
+    xdr->mem_create(&x, buf.data(), static_cast<u_int>(buf.size()), XDR_DECODE);
     bool ok = proc(&x, out) != 0;
     xdr_destroy(&x);
     return ok ? TT_OK : TT_ERR_XDR;
