@@ -169,8 +169,11 @@ Connection& Service::own(std::string_view procid, const Caller& who) {
     return *c;
 }
 
-void Service::check(core::Status s, const std::string& what) {
-    if (s != core::Status::OK && core::is_error(s)) throw Failure(s, what);
+void Service::check(core::Status s, std::string_view what, std::string_view subject) {
+    if (s == core::Status::OK || !core::is_error(s)) return;
+    std::string text(what);
+    if (!subject.empty()) text.append(" ").append(subject);
+    throw Failure(s, text);
 }
 
 int Service::reply_empty(sd_bus_message* call) {

@@ -122,7 +122,8 @@ private:
     Caller caller(sd_bus_message* m) const;
     // The procid must exist and belong to the caller; returns its connection.
     Connection& own(std::string_view procid, const Caller& who);
-    static void check(core::Status s, const std::string& what);
+    // Throws the Failure of an error status, its text "<what> <subject>" (made only then).
+    static void check(core::Status s, std::string_view what, std::string_view subject = {});
     // A method's return: `write` appends the out arguments.
     template <typename F>
     int reply(sd_bus_message* call, F&& write);
