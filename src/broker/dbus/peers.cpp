@@ -6,6 +6,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <utility>
+
 namespace ttbus::dbus {
 
 // ---------------------------------------------------------------------------------------------
@@ -68,7 +70,9 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     if (r >= 0) r = sd_bus_set_description(raw, peer->name.c_str());
     if (r >= 0) r = sd_bus_set_server(raw, 1, server_id_);
     if (r >= 0) r = sd_bus_start(raw);
-    if (r >= 0) r = sd_bus_attach_event(raw, event_, SD_EVENT_PRIORITY_NORMAL);
+    sd_event_source* io = nullptr;
+    if (r >= 0) r = sd_event_add_io(event_, &io, fd, 0, on_peer_io, peer.get());
+    if (r >= 0) peer->io.reset(io);
     sd_bus_slot* slot = nullptr;
     if (r >= 0) {
         r = sd_bus_match_signal(raw, &slot, nullptr, "/org/freedesktop/DBus/Local", "org.freedesktop.DBus.Local",
@@ -99,6 +103,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     c.gid = cred.gid;
     c.groups = process_groups(static_cast<std::uint32_t>(cred.pid));
     c.credentials_known = true;
+    watch(*peer);
     peers_.emplace(raw, std::move(peer));
     sd_event_source_set_enabled(starting_peers_.get(), SD_EVENT_ON);
 }
@@ -137,7 +142,62 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
     for (sd_bus* bus : ready) {
         while (sd_bus_process(bus, nullptr) > 0) {
         }
+        if (auto it = self->peers_.find(bus); it != self->peers_.end()) self->watch(*it->second);
     }
+    return 0;
+}
+
+// sd-bus reads one message at a time: a readable socket holding more stays readable, so the loop
+// comes back to it after turning to the others, as with sd-bus's own event source.
+int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
+    auto* peer = static_cast<Peer*>(userdata);
+    sd_bus* bus = peer->bus.get();
+    int r = sd_bus_process(bus, nullptr);
+    // A connection sd-bus found ended is processed on until it has said so (Disconnected): its
+    // socket no longer wakes the loop.
+    while (r > 0 && sd_bus_is_open(bus) <= 0) r = sd_bus_process(bus, nullptr);
+    if (r < 0 && sd_bus_is_open(bus) > 0) {
+        peer->service->close_peer(*peer, peer->name + ": " + std::strerror(-r) + "; closed");
+        return 0;
+    }
+    peer->service->watch(*peer);
+    return 0;
+}
+
+void Service::watch(Peer& peer) {
+    if (!peer.io) return;
+    const int events = sd_bus_get_events(peer.bus.get());
+    if (events >= 0) sd_event_source_set_io_events(peer.io.get(), static_cast<std::uint32_t>(events));
+}
+
+void Service::sending(sd_bus* bus) {
+    auto it = peers_.find(bus);
+    if (it == peers_.end() || it->second->sent) return;
+    it->second->sent = true;
+    sent_.push_back(bus);
+    sd_event_source_set_enabled(peers_sent_.get(), SD_EVENT_ON);
+}
+
+// After a turn of the loop that sent to peers: a socket that could not take all of it is watched
+// for writing, and a connection the sending found ended is processed until it has said so.
+int Service::on_peers_sent(sd_event_source* source, void* userdata) {
+    auto* self = static_cast<Service*>(userdata);
+    while (!self->sent_.empty()) {
+        const std::vector<sd_bus*> sent = std::exchange(self->sent_, {});
+        for (sd_bus* bus : sent) {
+            auto it = self->peers_.find(bus);
+            if (it == self->peers_.end()) continue;
+            Peer& peer = *it->second;
+            peer.sent = false;
+            if (peer.gone) continue;
+            if (sd_bus_is_open(bus) <= 0) {
+                while (sd_bus_process(bus, nullptr) > 0) {
+                }
+            }
+            self->watch(peer);
+        }
+    }
+    sd_event_source_set_enabled(source, SD_EVENT_OFF);
     return 0;
 }
 
@@ -154,6 +214,7 @@ int Service::on_handshake_timeout(sd_event_source*, std::uint64_t, void* userdat
 void Service::close_peer(Peer& peer, std::string why) {
     if (peer.gone) return;
     peer.gone = true;
+    peer.io.reset();  // nothing more is read from it or written to it
     peer.closed_because = std::move(why);
     if (Connection* c = connections_.find(peer.name)) c->closing = true;
     backlog_total_ -= peer.backlog.bytes();
@@ -213,7 +274,10 @@ void Service::sent_to(sd_bus* bus, std::size_t bytes) {
 int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* self = static_cast<Service*>(userdata);
     auto it = self->peers_.find(sd_bus_message_get_bus(m));
-    if (it == self->peers_.end() || it->second->gone) return 0;
+    if (it == self->peers_.end()) return 0;
+    // sd-bus has closed the socket already: its number may come back with the next connection.
+    it->second->io.reset();
+    if (it->second->gone) return 0;
     Peer& peer = *it->second;
     peer.gone = true;
     try {

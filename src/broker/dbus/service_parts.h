@@ -60,6 +60,7 @@ int Service::reply(sd_bus_message* call, F&& write) {
     MessagePtr out(raw);
     Writer w(raw);
     write(w);
+    sending(sd_bus_message_get_bus(call));
     int r = sd_bus_send(nullptr, raw, nullptr);
     if (r < 0) return r;
     sent_to(sd_bus_message_get_bus(call), w.size());
@@ -85,6 +86,7 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
         log::error(std::string("cannot write a ") + member + " signal for " + c.name + ": " + f.what());
         return;
     }
+    sending(target);
     r = sd_bus_send(target, raw, nullptr);
     if (r >= 0) {
         sent_to(target, w.size());
