@@ -6,8 +6,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <utility>
-
 namespace ttbus::dbus {
 
 // ---------------------------------------------------------------------------------------------
@@ -170,37 +168,6 @@ void Service::watch(Peer& peer) {
     if (events >= 0) sd_event_source_set_io_events(peer.io.get(), static_cast<std::uint32_t>(events));
 }
 
-void Service::sending(sd_bus* bus) {
-    auto it = peers_.find(bus);
-    if (it == peers_.end() || it->second->sent) return;
-    it->second->sent = true;
-    sent_.push_back(bus);
-    sd_event_source_set_enabled(peers_sent_.get(), SD_EVENT_ON);
-}
-
-// After a turn of the loop that sent to peers: a socket that could not take all of it is watched
-// for writing, and a connection the sending found ended is processed until it has said so.
-int Service::on_peers_sent(sd_event_source* source, void* userdata) {
-    auto* self = static_cast<Service*>(userdata);
-    while (!self->sent_.empty()) {
-        const std::vector<sd_bus*> sent = std::exchange(self->sent_, {});
-        for (sd_bus* bus : sent) {
-            auto it = self->peers_.find(bus);
-            if (it == self->peers_.end()) continue;
-            Peer& peer = *it->second;
-            peer.sent = false;
-            if (peer.gone) continue;
-            if (sd_bus_is_open(bus) <= 0) {
-                while (sd_bus_process(bus, nullptr) > 0) {
-                }
-            }
-            self->watch(peer);
-        }
-    }
-    sd_event_source_set_enabled(source, SD_EVENT_OFF);
-    return 0;
-}
-
 // Authenticating takes a local client a millisecond; one that has not done it in time never will.
 int Service::on_handshake_timeout(sd_event_source*, std::uint64_t, void* userdata) {
     auto* peer = static_cast<Peer*>(userdata);
@@ -227,9 +194,16 @@ void Service::close_peer(Peer& peer, std::string why) {
 // One that reads, only slower than a sender sends, may fall further behind, until all peers
 // together are over their bound: then the one with the most unwritten (the one that reads least)
 // is closed.
-void Service::sent_to(sd_bus* bus, std::size_t bytes) {
+void Service::sent_to(sd_bus* bus, int r, std::size_t bytes) {
     auto it = peers_.find(bus);
     if (it == peers_.end() || it->second->gone) return;
+    if (r < 0) {
+        // The connection is ending (sd-bus says so once processed, outside this dispatch): its
+        // socket may give no sign of it, when the peer shut only its reading side.
+        if (sd_bus_is_open(bus) <= 0) sd_event_source_set_enabled(reap_peers_.get(), SD_EVENT_ONESHOT);
+        return;
+    }
+    watch(*it->second);
     auto unwritten = [](sd_bus* b) {
         std::uint64_t n = 0;
         return sd_bus_get_n_queued_write(b, &n) < 0 ? 0 : n;
@@ -292,6 +266,13 @@ int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_erro
 
 int Service::on_reap_peers(sd_event_source*, void* userdata) {
     auto* self = static_cast<Service*>(userdata);
+    // Connections sending found ended die as if they had hung up (Disconnected). Processing may end
+    // a peer, never add one.
+    for (auto& [bus, peer] : self->peers_) {
+        if (peer->gone || sd_bus_is_open(bus) > 0) continue;
+        while (sd_bus_process(bus, nullptr) > 0) {
+        }
+    }
     // Those the broker closed die as if they had hung up; their connections close without a flush.
     std::vector<std::string> closed;
     for (auto it = self->peers_.begin(); it != self->peers_.end();) {

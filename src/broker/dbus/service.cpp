@@ -89,11 +89,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("post source: ") + std::strerror(-r));
     starting_peers_.reset(source);
     sd_event_source_set_enabled(source, SD_EVENT_OFF);
-    source = nullptr;
-    r = sd_event_add_post(event_, &source, on_peers_sent, this);
-    if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("post source: ") + std::strerror(-r));
-    peers_sent_.reset(source);
-    sd_event_source_set_enabled(source, SD_EVENT_OFF);
+
     refusals_ = std::make_unique<RefusalLog>(event_, refusal_log_interval_usec);
     if (options_.peer_directory.empty()) {
         log::notice("XDG_RUNTIME_DIR is not set: no peer-to-peer transport, clients use the bus");
@@ -193,8 +189,7 @@ void Service::reply_failure(sd_bus_message* call, const Failure& f) {
     }
     sd_bus_error e{};
     set_error(&e, f);
-    sending(sd_bus_message_get_bus(call));
-    if (sd_bus_reply_method_error(call, &e) >= 0) sent_to(sd_bus_message_get_bus(call), std::strlen(f.what()));
+    sent_to(sd_bus_message_get_bus(call), sd_bus_reply_method_error(call, &e), std::strlen(f.what()));
     sd_bus_error_free(&e);
 }
 

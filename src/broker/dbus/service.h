@@ -92,7 +92,6 @@ private:
         // connection what to wait for at each turn of the loop, this one is told when that changes
         // (peers.cpp). Released before `bus` closes the socket.
         SourcePtr io;
-        bool sent = false;  // something was sent to it in this turn of the loop
         std::string name;  // "peer:<n>"
         std::uint64_t number = 0;  // the n of its name: the order of arrival
         std::vector<SlotPtr> slots;
@@ -183,13 +182,8 @@ private:
     void peer_accepted(int fd, const ucred& cred);
     std::size_t authenticated_peers() const;
     static int on_peer_io(sd_event_source* source, int fd, std::uint32_t revents, void* userdata);
-    static int on_peers_sent(sd_event_source* source, void* userdata);
     // Waits on the peer's socket for what sd-bus needs now (reading; writing while output waits).
     void watch(Peer& peer);
-    // A message is about to be sent on `bus`: if it is a peer's, the socket is watched again
-    // after this turn of the loop (for writing while the message waits, or the end of a connection
-    // the sending failed on).
-    void sending(sd_bus* bus);
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
     static int on_peers_starting(sd_event_source* source, void* userdata);
@@ -197,9 +191,10 @@ private:
     // The broker ends a peer connection: no more is sent to it, and it dies as if it had hung up at
     // the next reap, outside any dispatch.
     void close_peer(Peer& peer, std::string why);
-    // A message of about `bytes` was sent on `bus`: a peer's backlog grows, and a peer over a
-    // bound of the backlog is closed.
-    void sent_to(sd_bus* bus, std::size_t bytes);
+    // A message of about `bytes` was sent on `bus` (`r`: what sending it returned): a peer's
+    // backlog grows, and a peer over a bound of the backlog is closed; a peer's socket is watched
+    // for writing while the message waits; a peer whose connection the sending found ended dies.
+    void sent_to(sd_bus* bus, int r, std::size_t bytes);
 
     sd_bus* bus_;
     sd_event* event_;
@@ -214,8 +209,7 @@ private:
     std::unordered_map<sd_bus*, std::unique_ptr<Peer>> peers_;
     SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
     SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
-    SourcePtr peers_sent_;  // watches the sockets of the peers sent to in a turn (on while there are any)
-    std::vector<sd_bus*> sent_;
+
     std::size_t backlog_total_ = 0;  // the bytes of every peer's backlog
     std::unique_ptr<RefusalLog> refusals_;
     sd_id128_t server_id_{};

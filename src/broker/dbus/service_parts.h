@@ -60,11 +60,9 @@ int Service::reply(sd_bus_message* call, F&& write) {
     MessagePtr out(raw);
     Writer w(raw);
     write(w);
-    sending(sd_bus_message_get_bus(call));
     int r = sd_bus_send(nullptr, raw, nullptr);
-    if (r < 0) return r;
-    sent_to(sd_bus_message_get_bus(call), w.size());
-    return 1;
+    sent_to(sd_bus_message_get_bus(call), r, w.size());
+    return r < 0 ? r : 1;
 }
 
 template <typename F>
@@ -86,11 +84,9 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
         log::error(std::string("cannot write a ") + member + " signal for " + c.name + ": " + f.what());
         return;
     }
-    sending(target);
     r = sd_bus_send(target, raw, nullptr);
-    if (r >= 0) {
-        sent_to(target, w.size());
-    } else if (r != -ENOTCONN && r != -ECONNRESET) {
+    sent_to(target, r, w.size());
+    if (r < 0 && r != -ENOTCONN && r != -ECONNRESET) {
         log::warning(std::string("cannot send a ") + member + " signal to " + c.name + ": " + std::strerror(-r));
     }
 }
