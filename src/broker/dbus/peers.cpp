@@ -3,6 +3,7 @@
 #include "service_parts.h"
 
 #include <linux/sockios.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -68,9 +69,19 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     if (r >= 0) r = sd_bus_set_description(raw, peer->name.c_str());
     if (r >= 0) r = sd_bus_set_server(raw, 1, server_id_);
     if (r >= 0) r = sd_bus_start(raw);
+    // The watch holds a descriptor of its own: sd-bus closes its one before it tells that the
+    // connection ended, and epoll must be told while the socket is open (a child forked meanwhile
+    // may hold it open, and a closed descriptor cannot be taken out of epoll).
+    const int watched = r >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
+    if (r >= 0 && watched < 0) r = -errno;
     sd_event_source* io = nullptr;
-    if (r >= 0) r = sd_event_add_io(event_, &io, fd, 0, on_peer_io, peer.get());
-    if (r >= 0) peer->io.reset(io);
+    if (r >= 0) r = sd_event_add_io(event_, &io, watched, 0, on_peer_io, peer.get());
+    if (r >= 0) {
+        peer->io.reset(io);
+        sd_event_source_set_io_fd_own(io, 1);
+    } else if (watched >= 0) {
+        close(watched);
+    }
     sd_bus_slot* slot = nullptr;
     if (r >= 0) {
         r = sd_bus_match_signal(raw, &slot, nullptr, "/org/freedesktop/DBus/Local", "org.freedesktop.DBus.Local",
@@ -249,7 +260,7 @@ int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_erro
     auto* self = static_cast<Service*>(userdata);
     auto it = self->peers_.find(sd_bus_message_get_bus(m));
     if (it == self->peers_.end()) return 0;
-    // sd-bus has closed the socket already: its number may come back with the next connection.
+    // sd-bus has closed its descriptor already; the watch's goes now, and with it the socket.
     it->second->io.reset();
     if (it->second->gone) return 0;
     Peer& peer = *it->second;

@@ -90,7 +90,7 @@ private:
         BusPtr bus;
         // Its socket, watched by the broker rather than by sd-bus's event source: sd-bus's asks every
         // connection what to wait for at each turn of the loop, this one is told when that changes
-        // (peers.cpp). Released before `bus` closes the socket.
+        // (peers.cpp). It owns a descriptor of the socket of its own.
         SourcePtr io;
         std::string name;  // "peer:<n>"
         std::uint64_t number = 0;  // the n of its name: the order of arrival
