@@ -160,6 +160,8 @@ public:
     void hang_up() {
         if (bus_ != nullptr) bus_ = sd_bus_flush_close_unref(bus_);
     }
+    // Shuts the reading side of the socket only: the connection stays, what the broker sends fails.
+    void stop_reading() { need(shutdown(sd_bus_get_fd(bus_), SHUT_RD), "shutdown"); }
 
     // A call that expects its reply: "" or the D-Bus error name; the reply (if wanted) in *reply.
     template <typename Build>
@@ -463,6 +465,22 @@ TEST(Peer, HangingUpClosesItsProcids) {
     std::vector<std::string> sessions;
     sender.proxy().callMethod("Sessions").onInterface(broker_iface).storeResultsTo(sessions);
     EXPECT_EQ(std::count(sessions.begin(), sessions.end(), session), 0) << "its session ended";
+}
+
+// A peer that stops reading without hanging up (its socket shut for reading) gives no sign the
+// broker waits on: the broker finds out when it sends to it, and the peer dies as if it had hung up.
+TEST(Peer, APeerThatCannotBeWrittenToDies) {
+    Client sender;
+    const std::string s = sender.open();
+    Peer handler(peer_address(sender));
+    const std::string h = handler.join_with(HANDLE, "Shut");
+    handler.stop_reading();
+    sender.send(s, message(REQUEST, "Shut"));
+    Signal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(get<std::int32_t>(u.message, "state"), FAILED);
+    EXPECT_EQ(get<std::int32_t>(u.message, "status"), 1042) << "TT_ERR_PROCID, as for a handler that died";
+    EXPECT_EQ(error_of([&] { sender.proxy().callMethod("ProcidInfo").onInterface(broker_iface).withArguments(h); }),
+              "org.ttbus.Error.Procid");
 }
 
 // A one-way Send that fails comes back as an Updated in state TT_FAILED with the error's status

@@ -79,7 +79,7 @@ void Engine::keep_live(std::unique_ptr<LiveMessage> live) {
     live->seq = next_seq_++;
     live->bytes = message_bytes(*live->body);
     charge(*live->account, &Account::live, true, live->bytes);
-    const std::string id = live->body->id;
+    const std::string& id = live->body->id;  // in the message, which the map keeps
     live_.emplace(id, std::move(live));
 }
 

@@ -101,7 +101,7 @@ Status Engine::send_checked(const ProcidState& sender, Message m, Effects& out, 
     LiveMessage* live = nullptr;
     if (m.body.cls != Class::NOTICE) {
         auto lm = std::make_unique<LiveMessage>();
-        lm->body = std::make_shared<const MessageBody>(std::move(m.body));
+        lm->body = std::make_shared<MessageBody>(std::move(m.body));
         lm->header = std::move(m.header);
         lm->account = sender.account;
         live = lm.get();
@@ -454,13 +454,12 @@ Status Engine::conclude(const std::string& procid, const std::string& message_id
     const bool start_message = holds_start_message(procid, message_id);
     if (!answer.args.empty()) {
         if (answer.args.size() != live.body->args.size()) return Status::ERR_NUM;
-        auto body = std::make_shared<MessageBody>(*live.body);  // copy on write: earlier copies keep theirs
-        for (std::size_t i = 0; i < body->args.size(); ++i) {
-            if (body->args[i].mode == Mode::OUT || body->args[i].mode == Mode::INOUT) {
-                body->args[i].value = answer.args[i];
-            }
+        // Copy on write: views handed out earlier (queued, waiting, not yet carried out) keep theirs.
+        if (live.body.use_count() != 1) live.body = std::make_shared<MessageBody>(*live.body);
+        auto& args = live.body->args;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            if (args[i].mode == Mode::OUT || args[i].mode == Mode::INOUT) args[i].value = answer.args[i];
         }
-        live.body = std::move(body);
     }
     // The start-message mark is cleared by the answer; a handler that left it in place meant TT_OK.
     const bool unchanged_mark = answer.status == static_cast<std::int32_t>(Status::WRN_START_MESSAGE);

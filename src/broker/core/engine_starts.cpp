@@ -253,7 +253,8 @@ Status Engine::queue_restore(const Queued& q) {
     if (!q.observer_copy && view->cls != Class::NOTICE) {
         if (live_.count(view->id) != 0) return Status::ERR_INVALID;
         auto live = std::make_unique<LiveMessage>();
-        live->body = view.body;
+        live->body = std::make_shared<MessageBody>(*view.body);  // its own, which an answer may fill
+        view.body = live->body;
         live->header = view.header;
         live->queued = true;
         live->account = payer;

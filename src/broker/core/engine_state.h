@@ -46,7 +46,8 @@ struct Engine::ProcidState {
 
 // A request or offer between send and its final state.
 struct Engine::LiveMessage {
-    std::shared_ptr<const MessageBody> body;
+    // Shared with the views handed out; filled in place by an answer when no view holds it any more.
+    std::shared_ptr<MessageBody> body;
     MessageHeader header;
     std::vector<std::string> tried;     // procids that rejected it: never offered it again
     std::vector<std::string> voters;    // offers: one entry per copy awaiting a vote

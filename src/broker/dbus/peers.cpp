@@ -3,6 +3,7 @@
 #include "service_parts.h"
 
 #include <linux/sockios.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -89,7 +90,19 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     if (r >= 0) r = sd_bus_set_description(raw, peer->name.c_str());
     if (r >= 0) r = sd_bus_set_server(raw, 1, server_id_);
     if (r >= 0) r = sd_bus_start(raw);
-    if (r >= 0) r = sd_bus_attach_event(raw, event_, SD_EVENT_PRIORITY_NORMAL);
+    // The watch holds a descriptor of its own: sd-bus closes its one before it tells that the
+    // connection ended, and epoll must be told while the socket is open (a child forked meanwhile
+    // may hold it open, and a closed descriptor cannot be taken out of epoll).
+    const int watched = r >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
+    if (r >= 0 && watched < 0) r = -errno;
+    sd_event_source* io = nullptr;
+    if (r >= 0) r = sd_event_add_io(event_, &io, watched, 0, on_peer_io, peer.get());
+    if (r >= 0) {
+        peer->io.reset(io);
+        sd_event_source_set_io_fd_own(io, 1);
+    } else if (watched >= 0) {
+        close(watched);
+    }
     sd_bus_slot* slot = nullptr;
     if (r >= 0) {
         r = sd_bus_match_signal(raw, &slot, nullptr, "/org/freedesktop/DBus/Local", "org.freedesktop.DBus.Local",
@@ -114,6 +127,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     c.gid = cred.gid;
     c.groups = process_groups(static_cast<std::uint32_t>(cred.pid));
     c.credentials_known = true;
+    watch(*peer);
     peers_.emplace(raw, std::move(peer));
     sd_event_source_set_enabled(starting_peers_.get(), SD_EVENT_ON);
 }
@@ -152,8 +166,32 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
     for (sd_bus* bus : ready) {
         while (sd_bus_process(bus, nullptr) > 0) {
         }
+        if (auto it = self->peers_.find(bus); it != self->peers_.end()) self->watch(*it->second);
     }
     return 0;
+}
+
+// sd-bus reads one message at a time: a readable socket holding more stays readable, so the loop
+// comes back to it after turning to the others, as with sd-bus's own event source.
+int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
+    auto* peer = static_cast<Peer*>(userdata);
+    sd_bus* bus = peer->bus.get();
+    int r = sd_bus_process(bus, nullptr);
+    // A connection sd-bus found ended is processed on until it has said so (Disconnected): its
+    // socket no longer wakes the loop.
+    while (r > 0 && sd_bus_is_open(bus) <= 0) r = sd_bus_process(bus, nullptr);
+    if (r < 0 && sd_bus_is_open(bus) > 0) {
+        peer->service->close_peer(*peer, peer->name + ": " + std::strerror(-r) + "; closed");
+        return 0;
+    }
+    peer->service->watch(*peer);
+    return 0;
+}
+
+void Service::watch(Peer& peer) {
+    if (!peer.io) return;
+    const int events = sd_bus_get_events(peer.bus.get());
+    if (events >= 0) sd_event_source_set_io_events(peer.io.get(), static_cast<std::uint32_t>(events));
 }
 
 // Authenticating takes a local client a millisecond; one that has not done it in time never will.
@@ -169,6 +207,7 @@ int Service::on_handshake_timeout(sd_event_source*, std::uint64_t, void* userdat
 void Service::close_peer(Peer& peer, std::string why) {
     if (peer.gone) return;
     peer.gone = true;
+    peer.io.reset();  // nothing more is read from it or written to it
     peer.closed_because = std::move(why);
     if (Connection* c = connections_.find(peer.name)) c->closing = true;
     backlog_total_ -= peer.backlog.bytes();
@@ -181,9 +220,16 @@ void Service::close_peer(Peer& peer, std::string why) {
 // One that reads, only slower than a sender sends, may fall further behind, until all peers
 // together are over their bound: then the one with the most unwritten (the one that reads least)
 // is closed.
-void Service::sent_to(sd_bus* bus, std::size_t bytes) {
+void Service::sent_to(sd_bus* bus, int r, std::size_t bytes) {
     auto it = peers_.find(bus);
     if (it == peers_.end() || it->second->gone) return;
+    if (r < 0) {
+        // The connection is ending (sd-bus says so once processed, outside this dispatch): its
+        // socket may give no sign of it, when the peer shut only its reading side.
+        if (sd_bus_is_open(bus) <= 0) sd_event_source_set_enabled(reap_peers_.get(), SD_EVENT_ONESHOT);
+        return;
+    }
+    watch(*it->second);
     auto unwritten = [](sd_bus* b) {
         std::uint64_t n = 0;
         return sd_bus_get_n_queued_write(b, &n) < 0 ? 0 : n;
@@ -228,7 +274,10 @@ void Service::sent_to(sd_bus* bus, std::size_t bytes) {
 int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* self = static_cast<Service*>(userdata);
     auto it = self->peers_.find(sd_bus_message_get_bus(m));
-    if (it == self->peers_.end() || it->second->gone) return 0;
+    if (it == self->peers_.end()) return 0;
+    // sd-bus has closed its descriptor already; the watch's goes now, and with it the socket.
+    it->second->io.reset();
+    if (it->second->gone) return 0;
     Peer& peer = *it->second;
     peer.gone = true;
     try {
@@ -243,6 +292,13 @@ int Service::on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_erro
 
 int Service::on_reap_peers(sd_event_source*, void* userdata) {
     auto* self = static_cast<Service*>(userdata);
+    // Connections sending found ended die as if they had hung up (Disconnected). Processing may end
+    // a peer, never add one.
+    for (auto& [bus, peer] : self->peers_) {
+        if (peer->gone || sd_bus_is_open(bus) > 0) continue;
+        while (sd_bus_process(bus, nullptr) > 0) {
+        }
+    }
     // Those the broker closed die as if they had hung up; their connections close without a flush.
     std::vector<std::string> closed;
     for (auto it = self->peers_.begin(); it != self->peers_.end();) {

@@ -127,7 +127,7 @@ void Service::answer(const std::string& procid, const std::string& id, const cor
                                                          core::Effects&),
                      const char* what) {
     core::Effects fx;
-    check((engine_.*event)(procid, id, a, fx), std::string(what) + " " + id);
+    check((engine_.*event)(procid, id, a, fx), what, id);
     apply(fx);
 }
 
@@ -143,7 +143,7 @@ void Service::conclude(const std::string& procid, const std::string& id,
                        core::Status (core::Engine::*event)(const std::string&, const std::string&, core::Effects&),
                        const char* what) {
     core::Effects fx;
-    check((engine_.*event)(procid, id, fx), std::string(what) + " " + id);
+    check((engine_.*event)(procid, id, fx), what, id);
     apply(fx);
 }
 

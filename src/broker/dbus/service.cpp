@@ -89,6 +89,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("post source: ") + std::strerror(-r));
     starting_peers_.reset(source);
     sd_event_source_set_enabled(source, SD_EVENT_OFF);
+
     refusals_ = std::make_unique<RefusalLog>(event_, refusal_log_interval_usec);
     if (options_.peer_directory.empty()) {
         log::notice("XDG_RUNTIME_DIR is not set: no peer-to-peer transport, clients use the bus");
@@ -170,8 +171,11 @@ Connection& Service::own(std::string_view procid, const Caller& who) {
     return *c;
 }
 
-void Service::check(core::Status s, const std::string& what) {
-    if (s != core::Status::OK && core::is_error(s)) throw Failure(s, what);
+void Service::check(core::Status s, std::string_view what, std::string_view subject) {
+    if (s == core::Status::OK || !core::is_error(s)) return;
+    std::string text(what);
+    if (!subject.empty()) text.append(" ").append(subject);
+    throw Failure(s, text);
 }
 
 int Service::reply_empty(sd_bus_message* call) {
@@ -186,7 +190,7 @@ void Service::reply_failure(sd_bus_message* call, const Failure& f) {
     }
     sd_bus_error e{};
     set_error(&e, f);
-    if (sd_bus_reply_method_error(call, &e) >= 0) sent_to(sd_bus_message_get_bus(call), std::strlen(f.what()));
+    sent_to(sd_bus_message_get_bus(call), sd_bus_reply_method_error(call, &e), std::strlen(f.what()));
     sd_bus_error_free(&e);
 }
 

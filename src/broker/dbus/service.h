@@ -32,6 +32,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 namespace ttbus::dbus {
 
@@ -87,6 +88,10 @@ private:
     struct Peer {
         Service* service = nullptr;
         BusPtr bus;
+        // Its socket, watched by the broker rather than by sd-bus's event source: sd-bus's asks every
+        // connection what to wait for at each turn of the loop, this one is told when that changes
+        // (peers.cpp). It owns a descriptor of the socket of its own.
+        SourcePtr io;
         std::string name;  // "peer:<n>"
         std::uint64_t number = 0;  // the n of its name: the order of arrival
         std::vector<SlotPtr> slots;
@@ -122,7 +127,8 @@ private:
     Caller caller(sd_bus_message* m) const;
     // The procid must exist and belong to the caller; returns its connection.
     Connection& own(std::string_view procid, const Caller& who);
-    static void check(core::Status s, const std::string& what);
+    // Throws the Failure of an error status, its text "<what> <subject>" (made only then).
+    static void check(core::Status s, std::string_view what, std::string_view subject = {});
     // A method's return: `write` appends the out arguments.
     template <typename F>
     int reply(sd_bus_message* call, F&& write);
@@ -181,6 +187,9 @@ private:
     // that its handler's connection is accepted without the registration in its way.
     void prepare_spare_peer();
     std::size_t authenticated_peers() const;
+    static int on_peer_io(sd_event_source* source, int fd, std::uint32_t revents, void* userdata);
+    // Waits on the peer's socket for what sd-bus needs now (reading; writing while output waits).
+    void watch(Peer& peer);
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
     static int on_peers_starting(sd_event_source* source, void* userdata);
@@ -188,9 +197,10 @@ private:
     // The broker ends a peer connection: no more is sent to it, and it dies as if it had hung up at
     // the next reap, outside any dispatch.
     void close_peer(Peer& peer, std::string why);
-    // A message of about `bytes` was sent on `bus`: a peer's backlog grows, and a peer over a
-    // bound of the backlog is closed.
-    void sent_to(sd_bus* bus, std::size_t bytes);
+    // A message of about `bytes` was sent on `bus` (`r`: what sending it returned): a peer's
+    // backlog grows, and a peer over a bound of the backlog is closed; a peer's socket is watched
+    // for writing while the message waits; a peer whose connection the sending found ended dies.
+    void sent_to(sd_bus* bus, int r, std::size_t bytes);
 
     sd_bus* bus_;
     sd_event* event_;
@@ -206,6 +216,7 @@ private:
     std::unique_ptr<Peer> spare_peer_;  // see prepare_spare_peer
     SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
     SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
+
     std::size_t backlog_total_ = 0;  // the bytes of every peer's backlog
     std::unique_ptr<RefusalLog> refusals_;
     sd_id128_t server_id_{};

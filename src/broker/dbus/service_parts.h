@@ -61,9 +61,8 @@ int Service::reply(sd_bus_message* call, F&& write) {
     Writer w(raw);
     write(w);
     int r = sd_bus_send(nullptr, raw, nullptr);
-    if (r < 0) return r;
-    sent_to(sd_bus_message_get_bus(call), w.size());
-    return 1;
+    sent_to(sd_bus_message_get_bus(call), r, w.size());
+    return r < 0 ? r : 1;
 }
 
 template <typename F>
@@ -86,9 +85,8 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
         return;
     }
     r = sd_bus_send(target, raw, nullptr);
-    if (r >= 0) {
-        sent_to(target, w.size());
-    } else if (r != -ENOTCONN && r != -ECONNRESET) {
+    sent_to(target, r, w.size());
+    if (r < 0 && r != -ENOTCONN && r != -ECONNRESET) {
         log::warning(std::string("cannot send a ") + member + " signal to " + c.name + ": " + std::strerror(-r));
     }
 }
