@@ -215,7 +215,10 @@ Tt_message tt_message_receive(void) {
     if (Message* offer = c->messages.find(c->unvoted_offer)) abstain_if_unvoted(*offer);
     c->unvoted_offer = nullptr;
     Procid* p = c->current;
-    if (!p->bus->pump() && p->queue.empty()) return report_handle<Tt_message>("tt_message_receive", TT_ERR_NOMP);
+    // Reads only while nothing waits: what arrived after it keeps fd() readable.
+    if (!p->bus->pump([p] { return p->queue.empty(); }) && p->queue.empty()) {
+        return report_handle<Tt_message>("tt_message_receive", TT_ERR_NOMP);
+    }
     if (p->queue.empty()) return nullptr;
     Pending next = std::move(p->queue.front());
     p->queue.pop_front();
