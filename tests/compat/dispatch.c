@@ -282,8 +282,9 @@ static void send_on_exit(void)
 	CHECK(m != NULL);
 	CHECK_STR(tt_message_op(m), "Goodbye");
 	CHECK(tt_message_pattern(m) == p);
-	tt_message_destroy(m);
 	tt_pattern_destroy(p);
+	CHECK(tt_message_pattern(m) == NULL); /* the pattern is gone, the message stays */
+	tt_message_destroy(m);
 }
 
 static void destroyed_before_reply(void)

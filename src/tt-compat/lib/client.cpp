@@ -131,12 +131,8 @@ void Client::remove_message(Tt_message h) {
 }
 
 Tt_pattern Client::pattern_by_id(std::uint64_t id) const {
-    Tt_pattern found = nullptr;
-    if (id == 0) return found;
-    patterns.for_each([&](Tt_pattern h, const Pattern& p) {
-        if (p.id == id) found = h;
-    });
-    return found;
+    auto it = id != 0 ? registered.find(id) : registered.end();
+    return it == registered.end() ? nullptr : it->second;
 }
 
 Tt_status open_procid() {
