@@ -4,8 +4,10 @@
  *
  *     compat_autostart handle DIR    handles one Autostart_Ping request, then exits
  *     compat_autostart request DIR   sends Autostart_Ping once the handler is ready
+ *     compat_autostart outlive DIR   waits for its broker to end: tt_fd wakes it and
+ *                                    tt_message_receive says TT_ERR_NOMP
  *
- * DIR/handler.ready appears once the handler has joined. */
+ * DIR/handler.ready appears once the handler has joined, DIR/outlive.ready once outlive waits. */
 #include "check.h"
 
 #include <sys/stat.h>
@@ -46,12 +48,30 @@ static void request(const char *ready)
 	CHECK(value == 42);
 }
 
+static void outlive(const char *ready)
+{
+	struct pollfd p;
+	FILE *f;
+	int i;
+	p.fd = tt_fd();
+	p.events = POLLIN;
+	CHECK((f = fopen(ready, "w")) != NULL);
+	fclose(f);
+	for (i = 0;; i++) {
+		CHECK(i < 100);
+		CHECK(poll(&p, 1, 20000) == 1);
+		if (tt_ptr_error(tt_message_receive()) == TT_ERR_NOMP)
+			return;
+	}
+}
+
 int main(int argc, char **argv)
 {
-	char ready[4096];
+	char ready[4096], outlive_ready[4096];
 	char *procid;
 	CHECK(argc == 3);
 	snprintf(ready, sizeof ready, "%s/handler.ready", argv[2]);
+	snprintf(outlive_ready, sizeof outlive_ready, "%s/outlive.ready", argv[2]);
 	procid = tt_open();
 	if (tt_ptr_error(procid) != TT_OK) {
 		fprintf(stderr, "tt_open: %s\n", tt_status_message(tt_ptr_error(procid)));
@@ -61,6 +81,8 @@ int main(int argc, char **argv)
 		handle(ready);
 	else if (strcmp(argv[1], "request") == 0)
 		request(ready);
+	else if (strcmp(argv[1], "outlive") == 0)
+		outlive(outlive_ready);
 	else
 		return 2;
 	CHECK_STATUS(tt_close(), TT_OK);

@@ -107,6 +107,20 @@ def main():
         run_pair(args.program, directory, env)
         if brokers(args.ttbusd) != started:
             raise RuntimeError(f"brokers {brokers(args.ttbusd)} after the second pair, not {started}")
+        # A program that outlives its broker learns it from tt_fd and tt_message_receive.
+        holder = subprocess.Popen([args.program, "outlive", directory], env=env)
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.exists(os.path.join(directory, "outlive.ready")):
+            if holder.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"outlive exited {holder.returncode} before it waited")
+            time.sleep(0.05)
+        for pid in started:
+            os.kill(pid, signal.SIGTERM)
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            if code != 0:
+                raise RuntimeError(f"broker {pid} exited {code}")
+        if holder.wait(timeout=TIMEOUT) != 0:
+            raise RuntimeError(f"outlive exited {holder.returncode} once its broker was gone")
         status = 0
     finally:
         running = brokers(args.ttbusd)

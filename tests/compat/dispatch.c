@@ -282,8 +282,9 @@ static void send_on_exit(void)
 	CHECK(m != NULL);
 	CHECK_STR(tt_message_op(m), "Goodbye");
 	CHECK(tt_message_pattern(m) == p);
-	tt_message_destroy(m);
 	tt_pattern_destroy(p);
+	CHECK(tt_message_pattern(m) == NULL); /* the pattern is gone, the message stays */
+	tt_message_destroy(m);
 }
 
 static void destroyed_before_reply(void)
@@ -331,6 +332,55 @@ static void fd_readiness(void)
 	tt_pattern_destroy(p);
 }
 
+/* Sends "Pong" notices, then a call: the broker has taken them when it answers it. */
+static void send_pongs(void *count)
+{
+	int i;
+	CHECK(tt_ptr_error(tt_open()) == TT_OK);
+	for (i = 0; i < *(int *)count; i++) {
+		Tt_message m = tt_pnotice_create(TT_SESSION, "Pong");
+		CHECK_STATUS(tt_message_send(m), TT_OK);
+		tt_message_destroy(m);
+	}
+	CHECK_STATUS(tt_ptype_exists("NoSuchPtype"), TT_ERR_PTYPE);
+	peer_ready();
+	tt_close();
+}
+
+/* A descriptor the program keeps (as XtAppAddInput keeps it): what the library read while a call
+ * waited for its reply makes it readable at once; what is still in transit is received one after
+ * another, without waiting on it; drained, it is quiet. */
+static void fd_kept(void)
+{
+	Tt_pattern p = session_pattern(TT_OBSERVE, "Pong");
+	struct pollfd pfd;
+	pid_t sender;
+	int i, three = 3;
+	CHECK_STATUS(tt_session_join(tt_default_session()), TT_OK);
+	pfd.fd = tt_fd();
+	pfd.events = POLLIN;
+	for (i = 0; i < 2; i++) {
+		Tt_message m = tt_pnotice_create(TT_SESSION, "Pong");
+		CHECK_STATUS(tt_message_send(m), TT_OK);
+		tt_message_destroy(m);
+	}
+	/* The broker takes our sends before this call, so both copies come ahead of its reply. */
+	CHECK_STATUS(tt_ptype_exists("NoSuchPtype"), TT_ERR_PTYPE);
+	CHECK(poll(&pfd, 1, 0) == 1);
+	CHECK(tt_message_receive() != NULL);
+	CHECK(tt_message_receive() != NULL);
+	CHECK(poll(&pfd, 1, 0) == 0);
+	CHECK(tt_message_receive() == NULL);
+	/* Three from another process, all sent to us once it is ready: each receive returns one. */
+	sender = spawn_peer(send_pongs, &three);
+	for (i = 0; i < three; i++)
+		CHECK(tt_message_receive() != NULL);
+	CHECK(tt_message_receive() == NULL);
+	CHECK(poll(&pfd, 1, 0) == 0);
+	reap_peer(sender);
+	tt_pattern_destroy(p);
+}
+
 int main(void)
 {
 	CHECK(tt_ptr_error(tt_open()) == TT_OK);
@@ -344,6 +394,7 @@ int main(void)
 	send_on_exit();
 	destroyed_before_reply();
 	fd_readiness();
+	fd_kept();
 	CHECK_STATUS(tt_close(), TT_OK);
 	return 0;
 }

@@ -215,31 +215,32 @@ Tt_message tt_message_receive(void) {
     if (Message* offer = c->messages.find(c->unvoted_offer)) abstain_if_unvoted(*offer);
     c->unvoted_offer = nullptr;
     Procid* p = c->current;
-    if (!p->bus->pump() && p->queue.empty()) return report_handle<Tt_message>("tt_message_receive", TT_ERR_NOMP);
+    // Reads only while nothing waits: what arrived after it keeps fd() readable.
+    if (!p->bus->pump([p] { return p->queue.empty(); }) && p->queue.empty()) {
+        return report_handle<Tt_message>("tt_message_receive", TT_ERR_NOMP);
+    }
     if (p->queue.empty()) return nullptr;
-    Pending next = std::move(p->queue.front());
+    // Moved straight from the queue into its handle.
+    Pending& next = p->queue.front();
+    const bool update = next.update;
+    Tt_message h = next.target;
+    Message* m = h != nullptr ? c->messages.find(h) : nullptr;
+    // A copy of a message the program destroyed, delivered to this process: a message of its own.
+    if (m != nullptr && !update && m->destroyed) m = nullptr;
+    if (m == nullptr) {
+        auto fresh = std::make_unique<Message>();
+        m = fresh.get();
+        h = c->add_message(std::move(fresh));
+    }
+    m->w = std::move(next.data);
+    m->delivery = next.delivery;
+    if (!update) m->recipient = p->id;
     p->queue.pop_front();
     p->sync_fd();
 
-    Tt_message h = next.target;
-    // A copy of a message the program destroyed, delivered to this process: a message of its own.
-    if (h != nullptr && !next.update && c->messages.find(h)->destroyed) h = nullptr;
-    if (h != nullptr) {
-        Message* m = c->messages.find(h);
-        m->w = std::move(next.data);
-        m->delivery = next.delivery;
-        if (!next.update) m->recipient = p->id;
-    } else {
-        auto m = std::make_unique<Message>();
-        m->w = std::move(next.data);
-        m->delivery = next.delivery;
-        m->recipient = p->id;
-        h = c->add_message(std::move(m));
-    }
-    Message* m = c->messages.find(h);
-    if (!next.update && for_vote(*m)) c->unvoted_offer = h;
+    if (!update && for_vote(*m)) c->unvoted_offer = h;
     trace_message("tt_message_receive", m->w);
-    const bool taken = callbacks_took(h, next.update);
+    const bool taken = callbacks_took(h, update);
     // A destroyed message had only its callbacks left; after its final state it is gone.
     c = client();
     m = c != nullptr ? c->messages.find(h) : nullptr;

@@ -66,6 +66,7 @@ Tt_status unregister(Pattern& p) {
             return sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT64, &p.id);
         });
     }
+    client()->registered.erase(p.id);
     p.id = 0;
     p.procid.clear();
     return s;
@@ -106,6 +107,7 @@ Tt_status tt_pattern_register(Tt_pattern h) {
     if (s == TT_OK) {
         p->id = id;
         p->procid = owner->id;
+        client()->registered[id] = h;
     }
     return report("tt_pattern_register", s);
 }

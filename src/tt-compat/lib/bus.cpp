@@ -4,6 +4,7 @@
 
 #include "protocol/errors.h"
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -163,6 +164,7 @@ Tt_status Connection::call(const char* iface, const char* member, const Build& b
         sd_bus_message_unref(answer);
     }
     pump();
+    if (settle_) settle_();
     return status;
 }
 
@@ -178,8 +180,13 @@ Tt_status Connection::post(const char* iface, const char* member, const Build& b
     return r < 0 ? failed(r) : TT_OK;
 }
 
-bool Connection::pump() {
-    while (!broken_) {
+bool Connection::holds() const {
+    const int events = sd_bus_get_events(bus_);
+    return events >= 0 && (events & POLLIN) == 0;
+}
+
+bool Connection::pump(const std::function<bool()>& wanted) {
+    while (!broken_ && (holds() || (wanted && wanted()))) {
         int r = sd_bus_process(bus_, nullptr);
         if (r < 0) broken_ = true;
         if (r <= 0) break;

@@ -7,8 +7,10 @@
 // fd() is an epoll descriptor over the bus socket and an eventfd. The eventfd is kept readable
 // exactly while the procid has deliveries waiting (set_ready); the socket makes fd() readable when
 // new data arrives, so the program calls tt_message_receive, which reads it. sd-bus may already
-// hold messages it read during a method call, so after every call the connection is processed
-// until idle (pump) before anyone decides whether something is waiting.
+// hold messages it read during a method call, so after every call those are dispatched (pump)
+// before anyone decides whether something is waiting. sd-bus reads no further than the message it
+// needs, so once it holds nothing, whatever else has arrived is still in the socket, readable:
+// nothing is read just to find out that nothing is there.
 #pragma once
 
 #include <Tt/tt_c.h>
@@ -61,13 +63,20 @@ public:
     // come back as state updates (see Procid1.Send in docs/dbus-api.md).
     Tt_status post(const char* iface, const char* member, const Build& build);
 
-    // Dispatches everything already received, without blocking. False when the connection is gone.
-    bool pump();
+    // Dispatches the messages sd-bus holds, without reading the socket; with `wanted`, also reads
+    // the socket, without blocking, for as long as wanted() holds and something has arrived.
+    // False when the connection is gone.
+    bool pump(const std::function<bool()>& wanted = {});
     bool broken() const { return broken_; }
 
     int fd() const { return epoll_fd_; }
     void set_ready(bool ready);
-    void on_signal(SignalHandler handler) { handler_ = std::move(handler); }
+    // handler takes each signal; settle runs after a call has dispatched the signals that came
+    // with its reply, so that the owner brings fd() up to date once, not once per signal.
+    void on_signal(SignalHandler handler, std::function<void()> settle) {
+        handler_ = std::move(handler);
+        settle_ = std::move(settle);
+    }
 
 private:
     Connection() = default;
@@ -75,6 +84,8 @@ private:
     int connect_peer(const char* address, int fd = -1);
     int new_call(sd_bus_message** m, const char* iface, const char* member, const Build& build);
     Tt_status failed(int r);
+    // sd-bus holds messages not yet dispatched (or is closing): it asks for no input meanwhile.
+    bool holds() const;
     static int filter(sd_bus_message* m, void* userdata, sd_bus_error* error);
 
     sd_bus* bus_ = nullptr;
@@ -86,6 +97,7 @@ private:
     bool peer_ = false;  // a peer-to-peer connection: the other end is the broker
     std::string broker_;  // the broker's unique name, learnt from its first reply
     SignalHandler handler_;
+    std::function<void()> settle_;
 };
 
 }  // namespace ttc

@@ -102,7 +102,6 @@ void Procid::on_signal(sd_bus_message* m) {
     // A message this process sent comes back on the sender's own handle (classic behaviour).
     if (it != sent.end()) p.target = it->second;
     queue.push_back(std::move(p));
-    sync_fd();
 }
 
 Procid* Client::find_procid(const std::string& id) const {
@@ -117,24 +116,23 @@ Tt_message Client::add_message(std::unique_ptr<Message> m) {
 }
 
 void Client::remove_message(Tt_message h) {
-    for (const auto& p : procids) {
-        for (auto it = p->sent.begin(); it != p->sent.end();) {
-            it = it->second == h ? p->sent.erase(it) : std::next(it);
+    // Only a message sent from here is known to a procid: registered by its id for the updates,
+    // and the target of what is queued for it.
+    const Message* m = messages.find(h);
+    if (m != nullptr && m->sent) {
+        for (const auto& p : procids) {
+            if (auto it = p->sent.find(m->w.body.id); it != p->sent.end() && it->second == h) p->sent.erase(it);
+            std::erase_if(p->queue, [h](const Pending& q) { return q.target == h; });
+            p->sync_fd();
         }
-        std::erase_if(p->queue, [h](const Pending& q) { return q.target == h; });
-        p->sync_fd();
     }
     if (unvoted_offer == h) unvoted_offer = nullptr;
     messages.remove(h);
 }
 
 Tt_pattern Client::pattern_by_id(std::uint64_t id) const {
-    Tt_pattern found = nullptr;
-    if (id == 0) return found;
-    patterns.for_each([&](Tt_pattern h, const Pattern& p) {
-        if (p.id == id) found = h;
-    });
-    return found;
+    auto it = id != 0 ? registered.find(id) : registered.end();
+    return it == registered.end() ? nullptr : it->second;
 }
 
 Tt_status open_procid() {
@@ -148,7 +146,7 @@ Tt_status open_procid() {
     const char* token = env_value("TT_TOKEN", "_SUN_TT_TOKEN");
     Procid* raw = p.get();
     // Installed before Open: a start message is delivered before Open returns.
-    if (s == TT_OK) p->bus->on_signal([raw](sd_bus_message* m) { raw->on_signal(m); });
+    if (s == TT_OK) p->bus->on_signal([raw](sd_bus_message* m) { raw->on_signal(m); }, [raw] { raw->sync_fd(); });
     Reply reply;
     if (s == TT_OK) {
         s = p->bus->call(

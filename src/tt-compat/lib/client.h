@@ -55,6 +55,7 @@ struct Client {
     std::string default_file;
     HandleTable<Message, Tt_message> messages;
     HandleTable<Pattern, Tt_pattern> patterns;
+    std::unordered_map<std::uint64_t, Tt_pattern> registered;  // broker pattern id -> its handle
     std::map<CallbackKey, std::vector<Tt_message_callback>> ptype_callbacks;
     std::map<CallbackKey, std::vector<Tt_message_callback>> otype_callbacks;
     Tt_message unvoted_offer = nullptr;  // an offer returned by the last receive, not yet voted on
