@@ -320,14 +320,11 @@ Update update_of(const MessageBody& b, const MessageHeader& h) {
     return u;
 }
 
-void apply(const Update& u, Message& m) {
+bool apply(const Update& u, Message& m) {
     auto& b = m.body;
     std::size_t changeables = 0;
     for (const auto& a : b.args) changeables += changeable(a.mode) ? 1 : 0;
-    if (changeables != u.values.size()) {
-        throw Failure(Status::ERR_NUM, "an update of " + std::to_string(u.values.size()) + " values for " +
-                                           std::to_string(changeables) + " OUT and INOUT args");
-    }
+    const bool fit = changeables == u.values.size();
     m.header = u.header;
     b.sender = u.sender;
     b.sender_ptype = u.sender_ptype;
@@ -338,9 +335,10 @@ void apply(const Update& u, Message& m) {
     b.gid = u.gid;
     auto value = u.values.begin();
     for (auto& a : b.args) {
-        if (changeable(a.mode)) a.value = *value++;
+        if (fit && changeable(a.mode)) a.value = *value++;
     }
     normalize_contexts(b.contexts);
+    return fit;
 }
 
 void append_message(std::string& out, const MessageBody& b, const MessageHeader& h, Party by) {

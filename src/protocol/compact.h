@@ -49,8 +49,9 @@ struct Update {
 Update update_of(const MessageBody& b, const MessageHeader& h);
 // Applies an update to the message its sender holds (the one it sent, or as last updated):
 // the header and stamped fields replaced, the OUT/INOUT values set in order, the contexts put in
-// the order the broker keeps them. An update whose values do not fit the args is TT_ERR_NUM.
-void apply(const Update& u, Message& m);
+// the order the broker keeps them. False when the values do not fit the args (the program changed
+// them since it sent the message): they are left as they are, the rest is applied.
+bool apply(const Update& u, Message& m);
 
 // ---------------------------------------------------------------------------------------------
 // Writing: each appends one part to `out`.
