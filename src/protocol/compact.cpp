@@ -343,8 +343,8 @@ bool apply(const Update& u, Message& m) {
 
 void append_message(std::string& out, const MessageBody& b, const MessageHeader& h, Party by) {
     put_u8(out, version);
-    put_header(out, h, by, b.cls);
     put_body(out, b, by);
+    put_header(out, h, by, b.cls);
 }
 
 void append_body(std::string& out, const MessageBody& b) {
@@ -382,8 +382,8 @@ void append_answer(std::string& out, const std::vector<Arg>& args, std::int32_t 
 
 void read_message(std::string_view part, Message& out, Party from) {
     Cursor c(part);
-    get_header(c, out.header, from);
     get_body(c, out.body, from);
+    get_header(c, out.header, from);
     c.finish();
 }
 

@@ -56,7 +56,9 @@ bool apply(const Update& u, Message& m);
 // ---------------------------------------------------------------------------------------------
 // Writing: each appends one part to `out`.
 
-// A message as a sender sends it (Peer1.SendCompact, SendOnExitCompact): header then body.
+// A message as a sender sends it (Peer1.SendCompact, SendOnExitCompact): body then header, so
+// that the id and class are known when a later field is refused (a one-way Send's failure is
+// told to its sender by the id).
 void append_message(std::string& out, const MessageBody& b, const MessageHeader& h, Party by);
 // A body alone (Peer1.DeliveredCompact's second part), as the broker writes it.
 void append_body(std::string& out, const MessageBody& b);

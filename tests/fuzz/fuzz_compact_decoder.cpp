@@ -3,10 +3,8 @@
 // an answer); the rest is the part. Every reader must read it or refuse it with a Failure. What
 // one accepts must write back to the same bytes' meaning (read again, the same object), and must
 // be writable as the a{sv} form: the broker writes what it read again to bus clients and monitors.
+#include "fuzz_bus.h"
 #include "protocol/compact.h"
-
-#include <systemd/sd-bus.h>
-#include <sys/socket.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -17,23 +15,10 @@ namespace {
 
 using namespace ttbus::protocol;
 
-sd_bus* bus() {
-    static sd_bus* b = [] {
-        sd_bus* made = nullptr;
-        int fds[2];
-        if (sd_bus_new(&made) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0 ||
-            sd_bus_set_fd(made, fds[0], fds[0]) < 0 || sd_bus_start(made) < 0) {
-            std::abort();
-        }
-        return made;
-    }();
-    return b;
-}
-
 // The a{sv} form of what was read: sd-bus must take every string of it.
 void writes_as_dictionary(const Message& m, Party by, const DeliveryKeys* delivery) {
     sd_bus_message* out = nullptr;
-    if (sd_bus_message_new_signal(bus(), &out, "/f", "f.F", "M") < 0) std::abort();
+    if (sd_bus_message_new_signal(fuzz_bus(), &out, "/f", "f.F", "M") < 0) std::abort();
     try {
         Writer w(out);
         write_message(w, m.body, m.header, by, delivery);

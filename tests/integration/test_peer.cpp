@@ -627,6 +627,12 @@ TEST(Peer, CompactPeerLink) {
     EXPECT_EQ(update.id, nowhere.body.id);
     EXPECT_EQ(update.header.state, protocol::State::FAILED);
     EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
+    nowhere.body.id = "k3 " + s;
+    nowhere.header.scope = static_cast<protocol::Scope>(99);
+    send_compact(nowhere);
+    compact::read_update(sender.wait_for("UpdatedCompact", s).parts.at(0), update);
+    EXPECT_EQ(update.id, nowhere.body.id) << "refused while read, after the id";
+    EXPECT_EQ(update.header.status, static_cast<std::int32_t>(protocol::Status::ERR_SCOPE));
     EXPECT_EQ(sender.call(peer_iface, "SendCompact", [&](sd_bus_message* m) {
                   need(sd_bus_message_append(m, "s", s.c_str()), "procid");
                   need(sd_bus_message_append_array(m, 'y', "\x01\x02", 2), "part");
