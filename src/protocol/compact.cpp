@@ -272,11 +272,23 @@ void get_body(Cursor& c, MessageBody& b, Party from) {
 
 bool changeable(Mode m) { return m == Mode::OUT || m == Mode::INOUT; }
 
+// What a part usually takes, reserved at once rather than grown into a field at a time.
+constexpr std::size_t part_reserve = 256;
+
 }  // namespace
 
 bool is_bus_string(std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
+    // Eight bytes at a time while they are ASCII without NUL (names, ids: nearly every string).
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    constexpr std::uint64_t highs = 0x8080808080808080u;
+    while (end - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, sizeof w);
+        if ((w & highs) != 0 || ((w - ones) & ~w & highs) != 0) break;
+        p += 8;
+    }
     while (p < end) {
         const unsigned char c = *p;
         if (c < 0x80) {
@@ -312,14 +324,6 @@ bool is_bus_string(std::string_view s) {
     return true;
 }
 
-Update update_of(const MessageBody& b, const MessageHeader& h) {
-    Update u{b.id, h, b.sender, b.sender_ptype, b.session, b.otype, b.file, b.uid, b.gid, {}};
-    for (const auto& a : b.args) {
-        if (changeable(a.mode)) u.values.push_back(a.value);
-    }
-    return u;
-}
-
 bool apply(const Update& u, Message& m) {
     auto& b = m.body;
     std::size_t changeables = 0;
@@ -342,17 +346,20 @@ bool apply(const Update& u, Message& m) {
 }
 
 void append_message(std::string& out, const MessageBody& b, const MessageHeader& h, Party by) {
+    out.reserve(out.size() + part_reserve);
     put_u8(out, version);
     put_body(out, b, by);
     put_header(out, h, by, b.cls);
 }
 
 void append_body(std::string& out, const MessageBody& b) {
+    out.reserve(out.size() + part_reserve);
     put_u8(out, version);
     put_body(out, b, Party::broker);
 }
 
 void append_delivery(std::string& out, const DeliveryKeys& d, const MessageHeader& h, Class cls) {
+    out.reserve(out.size() + part_reserve);
     put_u8(out, version);
     put(out, d.pattern);
     put(out, d.delivery);
@@ -360,15 +367,20 @@ void append_delivery(std::string& out, const DeliveryKeys& d, const MessageHeade
     put_header(out, h, Party::broker, cls);
 }
 
-void append_update(std::string& out, const Update& u, Class cls) {
+void append_update(std::string& out, const MessageBody& b, const MessageHeader& h) {
+    out.reserve(out.size() + part_reserve);
     put_u8(out, version);
-    put_string(out, u.id);
-    put_header(out, u.header, Party::broker, cls);
-    for (const auto* s : {&u.sender, &u.sender_ptype, &u.session, &u.otype, &u.file}) put_string(out, *s);
-    put(out, u.uid);
-    put(out, u.gid);
-    put(out, static_cast<std::uint32_t>(u.values.size()));
-    for (const auto& v : u.values) put_value(out, v);
+    put_string(out, b.id);
+    put_header(out, h, Party::broker, b.cls);
+    for (const auto* s : {&b.sender, &b.sender_ptype, &b.session, &b.otype, &b.file}) put_string(out, *s);
+    put(out, b.uid);
+    put(out, b.gid);
+    std::uint32_t n = 0;
+    for (const auto& a : b.args) n += changeable(a.mode) ? 1 : 0;
+    put(out, n);
+    for (const auto& a : b.args) {
+        if (changeable(a.mode)) put_value(out, a.value);
+    }
 }
 
 void append_answer(std::string& out, const std::vector<Arg>& args, std::int32_t status,

@@ -45,8 +45,6 @@ struct Update {
     bool operator==(const Update&) const = default;
 };
 
-// The update of a message as the broker holds it.
-Update update_of(const MessageBody& b, const MessageHeader& h);
 // Applies an update to the message its sender holds (the one it sent, or as last updated):
 // the header and stamped fields replaced, the OUT/INOUT values set in order, the contexts put in
 // the order the broker keeps them. False when the values do not fit the args (the program changed
@@ -65,8 +63,8 @@ void append_body(std::string& out, const MessageBody& b);
 // How a message is delivered, and its header (Peer1.DeliveredCompact's first part). `cls` is the
 // message's class: the votes travel only with an offer, as in the a{sv} form.
 void append_delivery(std::string& out, const DeliveryKeys& d, const MessageHeader& h, Class cls);
-// Peer1.UpdatedCompact's part.
-void append_update(std::string& out, const Update& u, Class cls);
+// Peer1.UpdatedCompact's part: the update of a message as the broker holds it.
+void append_update(std::string& out, const MessageBody& b, const MessageHeader& h);
 // A handler's answer (Peer1.ReplyCompact, FailCompact): the values of the args, status and its string.
 void append_answer(std::string& out, const std::vector<Arg>& args, std::int32_t status,
                    const std::string& status_string);

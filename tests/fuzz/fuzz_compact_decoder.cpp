@@ -86,13 +86,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 4: {
         compact::Update u;
         if (!reads([&] { compact::read_update(part, u); })) return 0;
-        compact::append_update(again, u, Class::OFFER);
-        compact::Update reread;
-        check(reads([&] { compact::read_update(again, reread); }) && reread == u);
         Message m;
+        m.body.id = u.id;
+        m.body.cls = Class::OFFER;
         m.body.args.resize(u.values.size(), Arg{Mode::OUT, "v", {}});
         check(compact::apply(u, m));
         writes_as_dictionary(m, Party::broker, nullptr);
+        compact::append_update(again, m.body, m.header);
+        compact::Update reread;
+        check(reads([&] { compact::read_update(again, reread); }) && reread == u);
         break;
     }
     default: {

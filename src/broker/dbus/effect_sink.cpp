@@ -39,7 +39,7 @@ void Service::emit_update(const Connection& c, const std::string& procid, const 
         return;
     }
     std::string part;
-    compact::append_update(part, compact::update_of(*m, m.header), m->cls);
+    compact::append_update(part, *m, m.header);
     emit(c, peer_interface, "UpdatedCompact", [&](Writer& w) {
         w.string(procid);
         w.bytes(part);

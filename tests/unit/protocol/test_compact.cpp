@@ -182,10 +182,11 @@ TEST(Compact, AnUpdateAppliedGivesTheWholeMessage) {
     held.header = {State::HANDLED, Scope::SESSION, Disposition::QUEUE, 4, "h", "Hp", 1602, "fine", {}, {}, {}};
 
     std::string part;
-    compact::append_update(part, compact::update_of(held.body, held.header), held.body.cls);
+    compact::append_update(part, held.body, held.header);
     compact::Update u;
     ASSERT_EQ(failure_of([&] { compact::read_update(part, u); }), 0);
-    EXPECT_EQ(u, compact::update_of(held.body, held.header));
+    EXPECT_EQ(u.id, "3 p");
+    EXPECT_EQ(u.values, (std::vector<Value>{std::string("out"), std::int32_t{3}})) << "the OUT and INOUT values only";
     Message applied = sent;
     EXPECT_TRUE(compact::apply(u, applied));
     EXPECT_EQ(applied, through_dictionary(held, {}, Party::broker).message);
@@ -289,10 +290,11 @@ TEST(Compact, AnswersAndUpdatesAreBounded) {
     compact::append_answer(part, std::vector<Arg>(max_args + 1), 0, "");
     Answer a;
     EXPECT_EQ(failure_of([&] { compact::read_answer(part, a); }), status_of(Status::ERR_OVERFLOW));
-    compact::Update u;
-    u.values.resize(max_args + 1);
+    MessageBody many;
+    many.args.resize(max_args + 1, Arg{Mode::OUT, "", {}});
     part.clear();
-    compact::append_update(part, u, Class::REQUEST);
+    compact::append_update(part, many, {});
+    compact::Update u;
     EXPECT_EQ(failure_of([&] { compact::read_update(part, u); }), status_of(Status::ERR_OVERFLOW));
     part.clear();
     compact::append_answer(part, {}, 0, "ok");
