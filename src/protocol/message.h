@@ -46,6 +46,7 @@ struct MessageBody {
     std::uint32_t uid = 0;  // from the sender's credentials, never from the client
     std::uint32_t gid = 0;
     bool super = false;  // tt_message_create_super: address the parent otype's implementation
+    bool operator==(const MessageBody&) const = default;
 };
 
 struct MessageHeader {
@@ -61,12 +62,14 @@ struct MessageHeader {
     std::vector<std::string> accepters;
     std::vector<std::string> rejecters;
     std::vector<std::string> abstainers;
+    bool operator==(const MessageHeader&) const = default;
 };
 
 // What a client hands to send(): every field, before the engine owns it.
 struct Message {
     MessageBody body;
     MessageHeader header;
+    bool operator==(const Message&) const = default;
 };
 
 // A message as delivered or updated: a shared body and a header of its own.
@@ -83,6 +86,7 @@ struct Answer {
     std::vector<Value> args;  // empty: leave the args as they are
     std::int32_t status = 0;
     std::string status_string;
+    bool operator==(const Answer&) const = default;
 };
 
 // Puts contexts in slot order, keeping the last value given for a slot.

@@ -9,5 +9,6 @@ inline constexpr const char* broker_object_path = "/org/ttbus/Broker1";
 inline constexpr const char* broker_interface = "org.ttbus.Broker1";
 inline constexpr const char* procid_interface = "org.ttbus.Procid1";
 inline constexpr const char* monitor_interface = "org.ttbus.Monitor1";
+inline constexpr const char* peer_interface = "org.ttbus.Peer1";  // peer connections only
 
 }  // namespace ttbus::protocol

@@ -44,6 +44,7 @@ struct DeliveryKeys {
     PatternId pattern = 0;
     std::uint32_t delivery = 0;  // a Delivery
     bool start_message = false;
+    bool operator==(const DeliveryKeys&) const = default;
 };
 
 // ---------------------------------------------------------------------------------------------

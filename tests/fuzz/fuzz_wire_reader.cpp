@@ -3,10 +3,8 @@
 // hold the expected signature or another one, with values of any size and content. Every reader
 // must either read it or refuse it with a Failure; what a reader accepts must write back to a
 // message that reads the same.
+#include "fuzz_bus.h"
 #include "protocol/wire.h"
-
-#include <systemd/sd-bus.h>
-#include <sys/socket.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -115,24 +113,11 @@ bool append_dictionary(sd_bus_message* m, const Key* keys, std::size_t n, Input&
     return sd_bus_message_close_container(m) >= 0;
 }
 
-sd_bus* bus() {
-    static sd_bus* b = [] {
-        sd_bus* made = nullptr;
-        int fds[2];
-        if (sd_bus_new(&made) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0 ||
-            sd_bus_set_fd(made, fds[0], fds[0]) < 0 || sd_bus_start(made) < 0) {
-            std::abort();
-        }
-        return made;
-    }();
-    return b;
-}
-
 // A sealed signal holding what `write` appended, ready to read; nullptr when it could not be built.
 template <typename F>
 sd_bus_message* build(F&& write) {
     sd_bus_message* m = nullptr;
-    if (sd_bus_message_new_signal(bus(), &m, "/f", "f.F", "M") < 0) std::abort();
+    if (sd_bus_message_new_signal(fuzz_bus(), &m, "/f", "f.F", "M") < 0) std::abort();
     if (!write(m) || sd_bus_message_seal(m, 1, 0) < 0 || sd_bus_message_rewind(m, 1) < 0) {
         sd_bus_message_unref(m);
         return nullptr;

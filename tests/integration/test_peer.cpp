@@ -3,6 +3,8 @@
 // private bus and broker (busenv.py), on dbus-daemon and dbus-broker.
 #include "client.h"
 
+#include "protocol/compact.h"
+
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
@@ -50,7 +52,10 @@ struct PeerSignal {
     std::string member;
     std::string first;
     Fields message;
+    std::vector<std::string> parts;  // a compact signal's parts (Peer1.DeliveredCompact, UpdatedCompact)
 };
+
+constexpr const char* peer_iface = "org.ttbus.Peer1";
 
 void need(int r, const char* what) {
     if (r < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(-r));
@@ -272,7 +277,13 @@ private:
         const char* first = nullptr;
         if (sd_bus_message_read(m, "s", &first) < 0) return 0;  // not ours (Disconnected)
         s.first = first;
-        s.message = read_fields(m);
+        if (std::strcmp(sd_bus_message_get_interface(m), peer_iface) == 0) {
+            const void* p = nullptr;
+            std::size_t n = 0;
+            while (sd_bus_message_read_array(m, 'y', &p, &n) > 0) s.parts.emplace_back(static_cast<const char*>(p), n);
+        } else {
+            s.message = read_fields(m);
+        }
         self->signals_.push_back(std::move(s));
         return 0;
     }
@@ -543,6 +554,111 @@ TEST(Peer, OneWaySendFailuresComeBackAsUpdates) {
     send_one_way(c, s, message(REQUEST, "Spoof", "f5 " + s));
     EXPECT_TRUE(p.quiet("Updated"));
     EXPECT_EQ(p.string_call(broker_iface, "DefaultSession"), default_session(c)) << "the broker still serves";
+}
+
+// The compact form of the peer link (docs/dbus-api.md "Peer link encoding"): asked for by
+// Peer1.Compact, on peer connections only; a connection that does not ask keeps the a{sv} form.
+TEST(Peer, CompactPeerLink) {
+    namespace compact = protocol::compact;
+    Client bus;
+    const std::string address = peer_address(bus);
+    Peer handler(address), sender(address), first(address), second(address), plain(address);
+    for (Peer* p : {&handler, &sender, &first, &second}) {
+        sd_bus_message* r = nullptr;
+        ASSERT_EQ(p->call(peer_iface, "Compact", [](sd_bus_message* m) { need(sd_bus_message_append(m, "u", 7u), "v"); }, &r), "");
+        std::uint32_t used = 0;
+        need(sd_bus_message_read(r, "u", &used), "used");
+        sd_bus_message_unref(r);
+        EXPECT_EQ(used, compact::version) << "the broker's version, below the client's";
+    }
+    const std::string h = handler.join_with(HANDLE, "Echo");
+    const std::string o1 = first.join_with(OBSERVE, "Note"), o2 = second.join_with(OBSERVE, "Note");
+    const std::string o3 = plain.join_with(OBSERVE, "Note");
+    const std::string s = sender.open();
+    auto send_compact = [&](const protocol::Message& w) {
+        sender.one_way(peer_iface, "SendCompact", [&](sd_bus_message* m) {
+            std::string part;
+            compact::append_message(part, w.body, w.header, protocol::Party::client);
+            need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+            need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
+        });
+    };
+    protocol::Message note;
+    note.body.cls = protocol::Class::NOTICE;
+    note.body.address = protocol::Address::PROCEDURE;
+    note.header.scope = protocol::Scope::SESSION;
+    note.body.op = "Note";
+    note.body.args = {{protocol::Mode::IN, "string", std::string("hello")}};
+    send_compact(note);
+    // Every compact observer gets the same body bytes; the one that did not ask, the a{sv} form.
+    PeerSignal d1 = first.wait_for("DeliveredCompact", o1), d2 = second.wait_for("DeliveredCompact", o2);
+    ASSERT_EQ(d1.parts.size(), 2u);
+    ASSERT_EQ(d2.parts.size(), 2u);
+    EXPECT_EQ(d1.parts[1], d2.parts[1]);
+    protocol::MessageBody body;
+    compact::read_body(d1.parts[1], body);
+    EXPECT_EQ(body.op, "Note");
+    EXPECT_EQ(body.sender, s);
+    EXPECT_EQ(body.args, note.body.args);
+    protocol::DeliveryKeys how;
+    protocol::MessageHeader header;
+    compact::read_delivery(d1.parts[0], how, header);
+    EXPECT_EQ(how.delivery, static_cast<std::uint32_t>(protocol::Delivery::observe));
+    EXPECT_EQ(header.state, protocol::State::SENT);
+    PeerSignal d3 = plain.wait_for("Delivered", o3);
+    EXPECT_EQ(d3.message.at("op"), "Note");
+    EXPECT_EQ(d3.message.args.at(0), "hello");
+
+    // A request and its reply, each way compact: the update carries the header and the INOUT value.
+    protocol::Message request = note;
+    request.body.cls = protocol::Class::REQUEST;
+    request.body.op = "Echo";
+    request.body.id = "k1 " + s;
+    request.body.args = {{protocol::Mode::INOUT, "string", std::string("ping")}};
+    send_compact(request);
+    PeerSignal d = handler.wait_for("DeliveredCompact", h);
+    ASSERT_EQ(d.parts.size(), 2u);
+    compact::read_body(d.parts[1], body);
+    EXPECT_EQ(body.id, request.body.id);
+    handler.one_way(peer_iface, "ReplyCompact", [&](sd_bus_message* m) {
+        std::string part;
+        compact::append_answer(part, {{protocol::Mode::INOUT, "string", std::string("pong")}}, 0, "");
+        need(sd_bus_message_append(m, "ss", h.c_str(), request.body.id.c_str()), "ids");
+        need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
+    });
+    PeerSignal u = sender.wait_for("UpdatedCompact", s);
+    ASSERT_EQ(u.parts.size(), 1u);
+    compact::Update update;
+    compact::read_update(u.parts[0], update);
+    EXPECT_EQ(update.id, request.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::HANDLED);
+    EXPECT_EQ(update.sender, s);
+    EXPECT_EQ(update.values, std::vector<protocol::Value>{std::string("pong")});
+
+    // A one-way compact Send the engine refuses comes back as a compact update; a malformed part
+    // is refused as the a{sv} form's errors are.
+    protocol::Message nowhere = request;
+    nowhere.body.id = "k2 " + s;
+    nowhere.header.scope = protocol::Scope::FILE;
+    send_compact(nowhere);
+    compact::read_update(sender.wait_for("UpdatedCompact", s).parts.at(0), update);
+    EXPECT_EQ(update.id, nowhere.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::FAILED);
+    EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
+    nowhere.body.id = "k3 " + s;
+    nowhere.header.scope = static_cast<protocol::Scope>(99);
+    send_compact(nowhere);
+    compact::read_update(sender.wait_for("UpdatedCompact", s).parts.at(0), update);
+    EXPECT_EQ(update.id, nowhere.body.id) << "refused while read, after the id";
+    EXPECT_EQ(update.header.status, static_cast<std::int32_t>(protocol::Status::ERR_SCOPE));
+    EXPECT_EQ(sender.call(peer_iface, "SendCompact", [&](sd_bus_message* m) {
+                  need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+                  need(sd_bus_message_append_array(m, 'y', "\x01\x02", 2), "part");
+              }),
+              "org.ttbus.Error.Invalid");
+    // Not on the bus: there the API is the a{sv} one only.
+    EXPECT_THROW(bus.proxy().callMethod("Compact").onInterface(peer_iface).withArguments(std::uint32_t{1}),
+                 sdbus::Error);
 }
 
 TEST(Peer, ClientChosenIds) {

@@ -6,6 +6,7 @@
 #include "connections.h"
 
 #include "core/wire_types.h"
+#include "protocol/compact.h"
 #include "protocol/spec.h"
 #include "protocol/wire.h"
 
@@ -20,6 +21,15 @@ namespace ttbus::dbus {
 inline void decode(sd_bus_message* m, core::Message& out) { protocol::read_message(m, out); }
 inline void decode(sd_bus_message* m, core::Pattern& out) { protocol::read_pattern(m, out); }
 inline void decode(sd_bus_message* m, core::Answer& out) { protocol::read_answer(m, out); }
+
+// The compact parts of Peer1.SendCompact, SendOnExitCompact (a message) and ReplyCompact,
+// FailCompact (an answer), read where they lie in the call.
+struct CompactMessage : core::Message {};
+struct CompactAnswer : core::Answer {};
+inline void decode(sd_bus_message* m, CompactMessage& out) {
+    protocol::compact::read_message(protocol::read_bytes(m), out, protocol::Party::client);
+}
+inline void decode(sd_bus_message* m, CompactAnswer& out) { protocol::compact::read_answer(protocol::read_bytes(m), out); }
 
 // A message of a one-call form (Broker1.Call, Notify), read over what a shell user leaves out:
 // the class C, address procedure, scope session. Read as a message (decode(m, core::Message&)).

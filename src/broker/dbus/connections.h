@@ -37,6 +37,7 @@ struct Connection {
     std::string name;       // unique bus name, or "peer:<n>"
     sd_bus* peer = nullptr;  // the peer connection; null for a client on the bus
     bool closing = false;    // the broker closes its peer connection: nothing more is sent to it
+    std::uint8_t compact = 0;  // the compact version it asked for (Peer1.Compact); 0: the a{sv} signals
     bool credentials_known = false;
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;

@@ -30,7 +30,28 @@ void log_dropped(const core::Dropped& d, const core::Limits& limits) {
 // ---------------------------------------------------------------------------------------------
 // Effects
 
+void Service::emit_update(const Connection& c, const std::string& procid, const core::MessageView& m) {
+    if (c.compact == 0) {
+        emit(c, procid_interface, "Updated", [&](Writer& w) {
+            w.string(procid);
+            write_message(w, m, nullptr, Defaults::omit);
+        });
+        return;
+    }
+    std::string part;
+    compact::append_update(part, *m, m.header);
+    emit(c, peer_interface, "UpdatedCompact", [&](Writer& w) {
+        w.string(procid);
+        w.bytes(part);
+    });
+}
+
 void Service::apply(core::Effects& fx) {
+    // The compact body of the last message delivered to a compact connection: the observers of a
+    // message come one after the other, and each gets the same bytes.
+    const core::MessageBody* encoded = nullptr;
+    std::string body_part;
+    std::string delivery_part;
     for (std::size_t i = 0; i < fx.size(); ++i) {
         core::Effect effect = std::move(fx[i]);
         if (auto* d = std::get_if<core::Delivery>(&effect)) {
@@ -40,9 +61,30 @@ void Service::apply(core::Effects& fx) {
                           [&](Writer& w) { w.entry(message_keys[message_key::delivery], static_cast<std::uint32_t>(d->kind)); });
             if (d->procid == c->call_procid) continue;  // the one-call procid handles nothing
             const DeliveryKeys keys{d->pattern, static_cast<std::uint32_t>(d->kind), d->start_message};
-            emit(*c, procid_interface, "Delivered", [&](Writer& w) {
+            if (c->compact == 0) {
+                emit(*c, procid_interface, "Delivered", [&](Writer& w) {
+                    w.string(d->procid);
+                    write_message(w, d->message, &keys, Defaults::omit);
+                });
+                continue;
+            }
+            try {
+                if (encoded != d->message.body.get()) {
+                    body_part.clear();
+                    encoded = nullptr;
+                    compact::append_body(body_part, *d->message);
+                    encoded = d->message.body.get();
+                }
+                delivery_part.clear();
+                compact::append_delivery(delivery_part, keys, d->message.header, d->message->cls);
+            } catch (const Failure& f) {
+                log::error("cannot write a DeliveredCompact signal for " + c->name + ": " + f.what());
+                continue;
+            }
+            emit(*c, peer_interface, "DeliveredCompact", [&](Writer& w) {
                 w.string(d->procid);
-                write_message(w, d->message, &keys, Defaults::omit);
+                w.bytes(delivery_part);
+                w.bytes(body_part);
             });
         } else if (auto* u = std::get_if<core::Update>(&effect)) {
             Connection* c = connections_.owner(u->procid);
@@ -66,10 +108,7 @@ void Service::apply(core::Effects& fx) {
                 c->calls.erase(call);
                 continue;
             }
-            emit(*c, procid_interface, "Updated", [&](Writer& w) {
-                w.string(u->procid);
-                write_message(w, u->message, nullptr, Defaults::omit);
-            });
+            emit_update(*c, u->procid, u->message);
         } else if (auto* s = std::get_if<core::StartPtype>(&effect)) {
             monitor_event("started", nullptr, {}, [&](Writer& w) {
                 w.entry(monitor_event_keys[monitor_event_key::ptype], s->ptype);

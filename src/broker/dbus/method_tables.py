@@ -9,7 +9,7 @@ decoding than the XML gives.
 
 VTABLES.inc: for each interface one sd_bus_vtable array whose methods call
 TTBUS_HANDLER(Member, tells_one_way_failure) (the includer binds it to Service::on_Member), and
-`interfaces`, the list of (interface name, vtable) pairs, in the XML's order.
+`interfaces`, the list of {interface name, vtable, served on peer connections only}, in the XML's order.
 HANDLERS.inc: inside class Service, the declaration of every method's entry
 `int on_Member(sd_bus_message*)` and of its handler, which receives typed arguments.
 ENTRIES.cpp: the entries. Each reads the arguments in the XML's order (src/protocol's readers),
@@ -32,6 +32,8 @@ Annotations read here (they change nothing on the bus):
       calling connection must own (Service::own), checked before the next argument is read; the
       handler gets the owner instead of the call.
   org.ttbus.Broker.CppType (on an argument): the C++ type a dictionary argument is decoded to.
+  org.ttbus.Broker.PeerOnly (on an interface, "true"): served on peer-to-peer connections only, not
+      on the bus.
   org.ttbus.Broker.OneWayFailure (on a method): the Service member told when a call of the method
       that expects no reply fails (instead of the trampoline's log line), with the call, the owner
       (null until ownership is known), the arguments as far as they were read, and the Failure.
@@ -45,6 +47,7 @@ ASYNC = "org.freedesktop.DBus.Method.Async"
 OWNER = "org.ttbus.Broker.Owner"
 CPP_TYPE = "org.ttbus.Broker.CppType"
 ONE_WAY_FAILURE = "org.ttbus.Broker.OneWayFailure"
+PEER_ONLY = "org.ttbus.Broker.PeerOnly"
 
 # In arguments: D-Bus type -> (variable type, parameter type, statement reading it into `{}`).
 IN_TYPES = {
@@ -214,8 +217,9 @@ def main():
         lines.append("    SD_BUS_VTABLE_END,")
         lines.append("};")
         lines.append("")
-        pairs.append(f'    {{"{name}", {c_name(name)}}},')
-    lines.append("static const std::pair<const char*, const sd_bus_vtable*> interfaces[] = {")
+        peer_only = "true" if annotation(interface, PEER_ONLY) == "true" else "false"
+        pairs.append(f'    {{"{name}", {c_name(name)}, {peer_only}}},')
+    lines.append("static const struct { const char* name; const sd_bus_vtable* vtable; bool peer_only; } interfaces[] = {")
     lines.extend(pairs)
     lines.append("};")
     definitions += ["", "}  // namespace ttbus::dbus"]

@@ -49,10 +49,7 @@ void Service::one_way_send_failed(const MethodCall& call, const Connection* owne
     failed.header.state = core::State::FAILED;
     failed.header.status = f.status;
     monitor_event("updated", &failed, procid, [](Writer&) {});
-    emit(*owner, procid_interface, "Updated", [&](Writer& w) {
-        w.string(procid);
-        write_message(w, failed, nullptr, Defaults::omit);
-    });
+    emit_update(*owner, procid, failed);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,6 +166,33 @@ std::vector<std::string> Service::Voting(Connection&, const std::string& procid)
     std::vector<std::string> ids;
     check(engine_.voting(procid, &ids), "procid " + procid);
     return ids;
+}
+
+// ---------------------------------------------------------------------------------------------
+// org.ttbus.Peer1: the compact form of the peer link (docs/dbus-api.md "Peer link encoding"). The
+// methods are Procid1's; only their arguments are read otherwise.
+
+std::uint32_t Service::Compact(const MethodCall& call, std::uint32_t version) {
+    Connection* c = connections_.find(call.who.name);
+    if (c == nullptr) throw Failure(core::Status::ERR_NOMP, "no connection " + std::string(call.who.name));
+    c->compact = static_cast<std::uint8_t>(std::min<std::uint32_t>(version, compact::version));
+    return c->compact;
+}
+
+std::string Service::SendCompact(Connection&, const std::string& procid, CompactMessage& message) {
+    return send_checked(procid, message, {});
+}
+
+void Service::SendOnExitCompact(Connection& owner, const std::string& procid, CompactMessage& message) {
+    SendOnExit(owner, procid, message);
+}
+
+void Service::ReplyCompact(Connection& owner, const std::string& procid, const std::string& id, CompactAnswer& a) {
+    Reply(owner, procid, id, a);
+}
+
+void Service::FailCompact(Connection& owner, const std::string& procid, const std::string& id, CompactAnswer& a) {
+    Fail(owner, procid, id, a);
 }
 
 }  // namespace ttbus::dbus

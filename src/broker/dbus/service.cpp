@@ -133,7 +133,7 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     }
 }
 
-// The same objects on the bus and on every peer connection. The vtables are generated from
+// The same objects on the bus and on every peer connection (a peer-only interface only there). The vtables are generated from
 // data/dbus-1/org.ttbus.Broker1.xml at build time (method_tables.py): each method calls the
 // entry of its name, with the XML's signatures and argument names.
 void Service::register_objects(sd_bus* bus, std::vector<SlotPtr>& slots) {
@@ -141,7 +141,8 @@ void Service::register_objects(sd_bus* bus, std::vector<SlotPtr>& slots) {
 #define TTBUS_HANDLER(member, tells_one_way_failure) (&method<&Service::on_##member, tells_one_way_failure>)
 #include "broker_vtables.inc"
 #undef TTBUS_HANDLER
-    for (const auto& [interface, vtable] : interfaces) {
+    for (const auto& [interface, vtable, peer_only] : interfaces) {
+        if (peer_only && bus == bus_) continue;
         sd_bus_slot* slot = nullptr;
         int r = sd_bus_add_object_vtable(bus, &slot, object_path, interface, vtable, this);
         if (r < 0) bus_failure(r, interface);

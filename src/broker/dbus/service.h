@@ -164,6 +164,8 @@ private:
                   const char* what);
 
     void apply(core::Effects& fx);
+    // Procid1.Updated, or Peer1.UpdatedCompact to a connection that asked for the compact form.
+    void emit_update(const Connection& c, const std::string& procid, const core::MessageView& m);
     // Emits a signal of /org/ttbus/Broker1 to the connection: unicast on the bus, or on its peer
     // connection. `write` appends the arguments. Failures are logged.
     template <typename F>

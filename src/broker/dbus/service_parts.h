@@ -23,6 +23,7 @@ using namespace ttbus::protocol;
 inline constexpr const char* object_path = "/org/ttbus/Broker1";
 inline constexpr const char* procid_interface = "org.ttbus.Procid1";
 inline constexpr const char* monitor_interface = "org.ttbus.Monitor1";
+inline constexpr const char* peer_interface = "org.ttbus.Peer1";
 inline constexpr const char* peer_address_variable = "TTBUS_PEER_ADDRESS";
 
 inline bool is_final(core::State s) {

@@ -43,7 +43,7 @@ Tt_status act(Message& m, const char* member, bool with_answer) {
     if (p == nullptr) return TT_ERR_PROCID;
     return p->call(member, [&](sd_bus_message* bm) {
         int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.body.id.c_str());
-        return (r >= 0 && with_answer) ? append_answer(bm, m.w) : r;
+        return (r >= 0 && with_answer) ? append_answer(bm, m.w, p->compact) : r;
     });
 }
 
@@ -188,7 +188,7 @@ Tt_status tt_message_send(Tt_message h) {
     if (s != TT_OK) return report("tt_message_send", s);
     // Registered before sending: the broker's updates and a copy for this process find the handle.
     p->sent[m->w.body.id] = h;
-    s = p->post("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w); });
+    s = p->post("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact); });
     if (s != TT_OK) {
         p->sent.erase(m->w.body.id);
         return report("tt_message_send", s);
@@ -205,7 +205,7 @@ Tt_status tt_message_send_on_exit(Tt_message h) {
     if (s == TT_OK && m->w.header.state != State::CREATED) s = TT_ERR_STATE;
     Procid* p = s == TT_OK ? client()->find_procid(m->w.body.sender) : nullptr;
     if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
-    if (s == TT_OK) s = p->call("SendOnExit", [&](sd_bus_message* bm) { return append_message(bm, m->w); });
+    if (s == TT_OK) s = p->call("SendOnExit", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact); });
     return report("tt_message_send_on_exit", s);
 }
 
@@ -232,7 +232,11 @@ Tt_message tt_message_receive(void) {
         m = fresh.get();
         h = c->add_message(std::move(fresh));
     }
-    m->w = std::move(next.data);
+    if (next.changes && h == next.target) {
+        protocol::compact::apply(*next.changes, m->w);  // a compact update: what changed
+    } else {
+        m->w = std::move(next.data);
+    }
     m->delivery = next.delivery;
     if (!update) m->recipient = p->id;
     p->queue.pop_front();

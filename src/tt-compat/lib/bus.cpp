@@ -210,7 +210,9 @@ int Connection::filter(sd_bus_message* m, void* userdata, sd_bus_error* /*error*
     if (sd_bus_message_get_type(m, &type) < 0 || type != SD_BUS_MESSAGE_SIGNAL) return 0;
     const char* iface = sd_bus_message_get_interface(m);
     const char* sender = sd_bus_message_get_sender(m);
-    if (iface == nullptr || std::strcmp(iface, PROCID_IFACE) != 0) return 0;
+    if (iface == nullptr || (std::strcmp(iface, PROCID_IFACE) != 0 && (!self->peer_ || std::strcmp(iface, PEER_IFACE) != 0))) {
+        return 0;
+    }
     if (!self->peer_ && (sender == nullptr || self->broker_ != sender)) return 0;
     if (self->handler_) self->handler_(m);
     return 1;

@@ -30,6 +30,7 @@ inline constexpr const char* BROKER_NAME = ttbus::protocol::broker_bus_name;
 inline constexpr const char* BROKER_PATH = ttbus::protocol::broker_object_path;
 inline constexpr const char* BROKER_IFACE = ttbus::protocol::broker_interface;
 inline constexpr const char* PROCID_IFACE = ttbus::protocol::procid_interface;
+inline constexpr const char* PEER_IFACE = ttbus::protocol::peer_interface;
 
 // A method reply, released when it goes out of scope.
 struct Reply {
@@ -68,6 +69,7 @@ public:
     // False when the connection is gone.
     bool pump(const std::function<bool()>& wanted = {});
     bool broken() const { return broken_; }
+    bool peer() const { return peer_; }
 
     int fd() const { return epoll_fd_; }
     void set_ready(bool ready);

@@ -3,8 +3,10 @@
 #include "status.h"
 #include "wire.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace ttc {
 
@@ -68,6 +70,39 @@ void preset_session(const std::string& session) {
 
 namespace {
 
+// Procid1's methods that have a compact form on Peer1.
+struct CompactForm {
+    const char* member;
+    const char* compact;
+};
+constexpr CompactForm compact_forms[] = {
+    {"Send", "SendCompact"}, {"SendOnExit", "SendOnExitCompact"}, {"Reply", "ReplyCompact"}, {"Fail", "FailCompact"}};
+
+// The interface and member that carry `member` for a procid.
+std::pair<const char*, const char*> method_of(const Procid& p, const char* member) {
+    if (p.compact) {
+        for (const auto& f : compact_forms) {
+            if (std::strcmp(f.member, member) == 0) return {PEER_IFACE, f.compact};
+        }
+    }
+    return {PROCID_IFACE, member};
+}
+
+// Asks the broker for the compact form on a peer connection, unless TTBUS_ENCODING=dict. A broker
+// without it (an older one) leaves the connection with the a{sv} form.
+bool ask_compact(Connection& bus) {
+    const char* encoding = std::getenv("TTBUS_ENCODING");
+    if (!bus.peer() || (encoding != nullptr && std::strcmp(encoding, "dict") == 0)) return false;
+    Reply reply;
+    const std::uint32_t version = protocol::compact::version;
+    std::uint32_t used = 0;
+    Tt_status s = bus.call(PEER_IFACE, "Compact", [&](sd_bus_message* m) {
+        return sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &version);
+    }, &reply);
+    return s == TT_OK && sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_UINT32, &used) > 0 &&
+           used == protocol::compact::version;
+}
+
 Connection::Build procid_first(const std::string& id, const Connection::Build& more) {
     return [&id, &more](sd_bus_message* m) {
         int r = sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, id.c_str());
@@ -78,11 +113,13 @@ Connection::Build procid_first(const std::string& id, const Connection::Build& m
 }  // namespace
 
 Tt_status Procid::call(const char* member, const Connection::Build& more, Reply* reply) {
-    return bus->call(PROCID_IFACE, member, procid_first(id, more), reply);
+    const auto [iface, name] = method_of(*this, member);
+    return bus->call(iface, name, procid_first(id, more), reply);
 }
 
 Tt_status Procid::post(const char* member, const Connection::Build& more) {
-    return bus->post(PROCID_IFACE, member, procid_first(id, more));
+    const auto [iface, name] = method_of(*this, member);
+    return bus->post(iface, name, procid_first(id, more));
 }
 
 void Procid::on_signal(sd_bus_message* m) {
@@ -90,15 +127,24 @@ void Procid::on_signal(sd_bus_message* m) {
     const char* procid = nullptr;
     Pending p;
     if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
-    if (read_message(m, p.data, p.delivery) < 0) return;
-    auto it = sent.find(p.data.body.id);
-    if (std::strcmp(member, "Updated") == 0) {
-        // An update for a handle the program destroyed has nowhere to go: it is dropped.
-        if (it == sent.end()) return;
+    // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked).
+    const bool delivered = std::strcmp(member, "Delivered") == 0;
+    p.update = std::strcmp(member, "Updated") == 0;
+    int r = -EINVAL;
+    const std::string* id = &p.data.body.id;
+    if (delivered || p.update) {
+        r = read_message(m, p.data, p.delivery);
+    } else if (std::strcmp(member, "DeliveredCompact") == 0) {
+        r = read_delivered(m, p.data, p.delivery);
+    } else if (std::strcmp(member, "UpdatedCompact") == 0) {
         p.update = true;
-    } else if (std::strcmp(member, "Delivered") != 0) {
-        return;
+        r = read_update(m, p.changes.emplace());
+        id = &p.changes->id;
     }
+    if (r < 0) return;
+    auto it = sent.find(*id);
+    // An update for a handle the program destroyed has nowhere to go: it is dropped.
+    if (p.update && it == sent.end()) return;
     // A message this process sent comes back on the sender's own handle (classic behaviour).
     if (it != sent.end()) p.target = it->second;
     queue.push_back(std::move(p));
@@ -143,6 +189,7 @@ Tt_status open_procid() {
     Tt_status s = Connection::open(p->bus);
     std::string session;
     if (s == TT_OK) s = discover_session(*p->bus, *c, session);
+    if (s == TT_OK) p->compact = ask_compact(*p->bus);
     const char* token = env_value("TT_TOKEN", "_SUN_TT_TOKEN");
     Procid* raw = p.get();
     // Installed before Open: a start message is delivered before Open returns.

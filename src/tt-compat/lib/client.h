@@ -7,11 +7,14 @@
 #include "handles.h"
 #include "model.h"
 
+#include "protocol/compact.h"
+
 #include <Tt/tt_c.h>
 
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -26,6 +29,7 @@ struct Pending {
     protocol::Message data;
     protocol::DeliveryKeys delivery;
     bool update = false;  // Updated (a state change of our request), not Delivered
+    std::optional<protocol::compact::Update> changes;  // a compact update: applied to the target, not `data`
 };
 
 struct Procid {
@@ -35,8 +39,10 @@ struct Procid {
     std::deque<Pending> queue;
     std::unordered_map<std::string, Tt_message> sent;  // message id -> handle, for updates
     std::string default_ptype;
+    bool compact = false;  // the connection speaks the compact form (Peer1.Compact)
 
-    // Calls the broker for this procid; the first argument (the procid) is added here.
+    // Calls the broker for this procid; the first argument (the procid) is added here. On a
+    // compact connection Send, SendOnExit, Reply and Fail are Peer1's compact forms.
     Tt_status call(const char* member, const Connection::Build& more = {}, Reply* reply = nullptr);
     // The same, one-way (Connection::post).
     Tt_status post(const char* member, const Connection::Build& more);

@@ -29,8 +29,23 @@ int append_value(sd_bus_message* m, const Value& v) {
     });
 }
 
+// A compact part, built then appended as one array.
+template <typename F>
+int append_part(sd_bus_message* m, F&& write) {
+    return guarded([&] {
+        std::string part;
+        write(part);
+        protocol::Writer(m).bytes(part);
+    });
+}
+
 // A client leaves out the keys that hold their defaults: every entry costs each reader a walk.
-int append_message(sd_bus_message* m, const protocol::Message& msg) {
+int append_message(sd_bus_message* m, const protocol::Message& msg, bool compact) {
+    if (compact) {
+        return append_part(m, [&](std::string& part) {
+            protocol::compact::append_message(part, msg.body, msg.header, protocol::Party::client);
+        });
+    }
     return guarded([&] {
         protocol::Writer w(m);
         protocol::write_message(w, msg.body, msg.header, protocol::Party::client, nullptr, protocol::Defaults::omit);
@@ -44,7 +59,12 @@ int append_pattern(sd_bus_message* m, const protocol::Pattern& p) {
     });
 }
 
-int append_answer(sd_bus_message* m, const protocol::Message& msg) {
+int append_answer(sd_bus_message* m, const protocol::Message& msg, bool compact) {
+    if (compact) {
+        return append_part(m, [&](std::string& part) {
+            protocol::compact::append_answer(part, msg.body.args, msg.header.status, msg.header.status_string);
+        });
+    }
     return guarded([&] {
         protocol::Writer w(m);
         protocol::write_answer(w, msg.body.args, msg.header.status, msg.header.status_string);
@@ -63,6 +83,17 @@ int append_open_options(sd_bus_message* m, const std::string& session, const cha
 
 int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery) {
     return guarded([&] { protocol::read_message(m, out, protocol::Party::broker, &delivery); });
+}
+
+int read_delivered(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery) {
+    return guarded([&] {
+        protocol::compact::read_delivery(protocol::read_bytes(m), delivery, out.header);
+        protocol::compact::read_body(protocol::read_bytes(m), out.body);
+    });
+}
+
+int read_update(sd_bus_message* m, protocol::compact::Update& out) {
+    return guarded([&] { protocol::compact::read_update(protocol::read_bytes(m), out); });
 }
 
 int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each) {

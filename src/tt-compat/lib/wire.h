@@ -5,6 +5,8 @@
 
 #include "model.h"
 
+#include "protocol/compact.h"
+
 #include <systemd/sd-bus.h>
 
 #include <functional>
@@ -14,16 +16,21 @@
 namespace ttc {
 
 int append_value(sd_bus_message* m, const Value& v);  // (uiay)
-int append_message(sd_bus_message* m, const protocol::Message& msg);  // a{sv}, the keys a sender sets
+// The message as a sender sends it: a{sv}, the keys a sender sets; or (compact) Peer1's one part.
+int append_message(sd_bus_message* m, const protocol::Message& msg, bool compact);
 int append_pattern(sd_bus_message* m, const protocol::Pattern& p);  // a{sv}
-// A handler's answer (Procid1.Reply/Fail): the args, status and status string of its view.
-int append_answer(sd_bus_message* m, const protocol::Message& msg);  // a{sv}
+// A handler's answer (Procid1.Reply/Fail, or compact Peer1.ReplyCompact/FailCompact): the args,
+// status and status string of its view.
+int append_answer(sd_bus_message* m, const protocol::Message& msg, bool compact);
 
 // Broker1.Open's options (a{sv}): the session, and the start token when there is one.
 int append_open_options(sd_bus_message* m, const std::string& session, const char* token);
 
 // Reads an a{sv} message from the broker; unknown keys are skipped, absent keys keep their defaults.
 int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
+// Reads Peer1.DeliveredCompact's two parts, or UpdatedCompact's one.
+int read_delivered(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
+int read_update(sd_bus_message* m, protocol::compact::Update& out);
 // Reads another a{sv} the broker wrote, whose keys are `keys` (protocol/keys.h), through
 // protocol::read_entries: each(i) reads keys[i]'s value and returns true, or returns false to skip it.
 int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each);

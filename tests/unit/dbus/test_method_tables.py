@@ -16,7 +16,7 @@ failures = []
 
 
 def generate(interfaces):
-    """Runs the generator on an XML of `interfaces`; returns (exit status, stderr, declarations, entries)."""
+    """Runs the generator on an XML of `interfaces`; returns (exit status, stderr, declarations, entries, vtables)."""
     with tempfile.TemporaryDirectory() as d:
         xml = os.path.join(d, "test.xml")
         with open(xml, "w") as f:
@@ -24,9 +24,9 @@ def generate(interfaces):
         outs = [os.path.join(d, n) for n in ("vtables.inc", "handlers.inc", "entries.cpp")]
         r = subprocess.run([sys.executable, GENERATOR, xml, *outs], capture_output=True, text=True)
         texts = []
-        for path in outs[1:]:
+        for path in outs:
             texts.append(open(path).read() if r.returncode == 0 else "")
-        return r.returncode, r.stderr, texts[0], texts[1]
+        return r.returncode, r.stderr, texts[1], texts[2], texts[0]
 
 
 def expect(what, condition, detail=""):
@@ -39,7 +39,7 @@ def expect_declared(declarations, line):
 
 
 def expect_refused(what, interfaces, message):
-    status, stderr, _, _ = generate(interfaces)
+    status, stderr, _, _, _ = generate(interfaces)
     expect(what, status != 0 and message in stderr, f"status {status}, stderr {stderr!r}")
 
 
@@ -63,7 +63,11 @@ OWNED = """
 </interface>
 """
 
-status, stderr, declarations, entries = generate(OWNED)
+status, stderr, declarations, entries, vtables = generate(OWNED + """
+<interface name="org.example.PeerSide"><annotation name="org.ttbus.Broker.PeerOnly" value="true"/>
+  <method name="Pack"><arg name="part" type="ay" direction="in">
+    <annotation name="org.ttbus.Broker.CppType" value="Packed"/></arg></method>
+</interface>""")
 expect("the example generates", status == 0, stderr)
 # Handler forms: the owner for an owned procid, else the call; typed in arguments; plain out
 # arguments returned; a dictionary out argument written by the handler; an asynchronous method
@@ -78,6 +82,10 @@ expect_declared(declarations, "void Later(const MethodCall& call);")
 expect_declared(declarations, "void Close(Connection& owner, const std::string& procid);")
 for member in ("Plain", "Dict", "Two", "Info", "Later", "Close"):
     expect_declared(declarations, f"int on_{member}(sd_bus_message* m);")
+# An ay with a C++ type is decoded as one; an interface is marked peer-only or not.
+expect_declared(declarations, "void Pack(const MethodCall& call, Packed& part);")
+expect("peer-only marked", '{"org.example.PeerSide", vtable_org_example_PeerSide, true},' in vtables, vtables)
+expect("others served on the bus", '{"org.example.Owned", vtable_org_example_Owned, false},' in vtables, vtables)
 # Ownership is checked as soon as the procid is read, before anything else is.
 dict_entry = entries[entries.index("int Service::on_Dict("):]
 dict_entry = dict_entry[:dict_entry.index("\n}\n")]

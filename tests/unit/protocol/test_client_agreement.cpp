@@ -1,9 +1,10 @@
 // libtt's side of the wire (src/tt-compat/lib/wire.cpp, compiled into this test) against the
 // broker's: libtt keeps the protocol's types and writes them as a client (its keys only, defaults
 // left out); the broker reads them field for field. What the broker writes in a Delivered signal,
-// libtt reads field for field.
+// libtt reads field for field. Both in the a{sv} form and in the compact form of the peer link.
 #include "built.h"
 
+#include "protocol/compact.h"
 #include "protocol/wire.h"
 #include "wire.h"  // libtt's
 
@@ -12,7 +13,23 @@
 namespace ttbus::protocol {
 namespace {
 
-TEST(ClientAgreement, WhatLibttSendsTheBrokerReads) {
+// The form under test: the a{sv} one (false) or the compact one (true).
+class ClientAgreement : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Forms, ClientAgreement, ::testing::Bool());
+
+// What the broker's entry reads from a Send libtt built.
+Message sent_as_read(const Message& w, bool compact) {
+    Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_message(m, w, compact), 0); });
+    Message got;
+    if (compact) {
+        compact::read_message(read_bytes(b.get()), got, Party::client);
+    } else {
+        read_message(b.get(), got, Party::client);
+    }
+    return got;
+}
+
+TEST_P(ClientAgreement, WhatLibttSendsTheBrokerReads) {
     Message w;
     w.body.id = "3 p";
     w.body.cls = Class::REQUEST;
@@ -38,9 +55,7 @@ TEST(ClientAgreement, WhatLibttSendsTheBrokerReads) {
     w.body.uid = 7;
     w.header.state = State::SENT;
     w.header.opnum = 3;
-    Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_message(m, w), 0); });
-    Message got;
-    read_message(b.get(), got, Party::client);
+    const Message got = sent_as_read(w, GetParam());
     EXPECT_EQ(got.body.id, "3 p");
     EXPECT_EQ(got.body.cls, Class::REQUEST);
     EXPECT_EQ(got.body.address, Address::OTYPE);
@@ -67,18 +82,15 @@ TEST(ClientAgreement, WhatLibttSendsTheBrokerReads) {
     EXPECT_EQ(got.header.opnum, -1);
 }
 
-TEST(ClientAgreement, AnUnsetAddressStaysUnset) {
+TEST_P(ClientAgreement, AnUnsetAddressStaysUnset) {
     // tt_message_create leaves the address unset; the broker must see it unset (TT_ERR_ADDRESS
     // from the engine's send checks), not some value.
     Message w;
     w.body.cls = Class::NOTICE;
-    Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_message(m, w), 0); });
-    Message got;
-    read_message(b.get(), got, Party::client);
-    EXPECT_EQ(got.body.address, Address::LAST);
+    EXPECT_EQ(sent_as_read(w, GetParam()).body.address, Address::LAST);
 }
 
-TEST(ClientAgreement, WhatLibttRegistersTheBrokerReads) {
+TEST(ClientAgreementDictionary, WhatLibttRegistersTheBrokerReads) {
     Pattern sent;
     sent.category = Category::HANDLE;
     sent.scopes = {Scope::SESSION, Scope::FILE_IN_SESSION};
@@ -96,20 +108,24 @@ TEST(ClientAgreement, WhatLibttRegistersTheBrokerReads) {
     EXPECT_EQ(got, sent);
 }
 
-TEST(ClientAgreement, WhatLibttAnswersTheBrokerReads) {
+TEST_P(ClientAgreement, WhatLibttAnswersTheBrokerReads) {
     Message w;
     w.body.args = {{Mode::IN, "int", std::int32_t{1}}, {Mode::OUT, "string", std::string("out")}};
     w.header.status = 1536;
     w.header.status_string = "mine";
-    Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_answer(m, w), 0); });
+    Built b([&](sd_bus_message* m) { ASSERT_GE(ttc::append_answer(m, w, GetParam()), 0); });
     Answer got;
-    read_answer(b.get(), got);
+    if (GetParam()) {
+        compact::read_answer(read_bytes(b.get()), got);
+    } else {
+        read_answer(b.get(), got);
+    }
     EXPECT_EQ(got.args, (std::vector<Value>{std::int32_t{1}, std::string("out")}));
     EXPECT_EQ(got.status, 1536);
     EXPECT_EQ(got.status_string, "mine");
 }
 
-TEST(ClientAgreement, WhatLibttOpensWithTheBrokerReads) {
+TEST(ClientAgreementDictionary, WhatLibttOpensWithTheBrokerReads) {
     const std::span<const Key> keys = open_keys;
     Built with_token([&](sd_bus_message* m) { ASSERT_GE(ttc::append_open_options(m, "s1", "t0k"), 0); });
     std::string values[2];
@@ -124,7 +140,7 @@ TEST(ClientAgreement, WhatLibttOpensWithTheBrokerReads) {
     EXPECT_EQ(again[1], "unchanged");
 }
 
-TEST(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
+TEST_P(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
     auto body = std::make_shared<MessageBody>();
     body->id = "9 q";
     body->cls = Class::OFFER;
@@ -147,12 +163,25 @@ TEST(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
     h.accepters = {"a"};
     const DeliveryKeys delivery{77, static_cast<std::uint32_t>(Delivery::vote), true};
     Built b([&](sd_bus_message* m) {
-        Writer w(m);
-        write_message(w, MessageView{body, h}, &delivery, Defaults::omit);
+        if (GetParam()) {  // as the broker's effect sink writes DeliveredCompact
+            std::string delivery_part;
+            std::string body_part;
+            compact::append_delivery(delivery_part, delivery, h, body->cls);
+            compact::append_body(body_part, *body);
+            Writer(m).bytes(delivery_part);
+            Writer(m).bytes(body_part);
+        } else {
+            Writer w(m);
+            write_message(w, MessageView{body, h}, &delivery, Defaults::omit);
+        }
     });
     Message got;
     DeliveryKeys got_delivery;
-    ASSERT_GE(ttc::read_message(b.get(), got, got_delivery), 0);
+    if (GetParam()) {
+        ASSERT_GE(ttc::read_delivered(b.get(), got, got_delivery), 0);
+    } else {
+        ASSERT_GE(ttc::read_message(b.get(), got, got_delivery), 0);
+    }
     EXPECT_EQ(got.body.id, "9 q");
     EXPECT_EQ(got.body.cls, Class::OFFER);
     EXPECT_EQ(got.body.address, Address::PROCEDURE);
@@ -176,7 +205,7 @@ TEST(ClientAgreement, WhatTheBrokerDeliversLibttReads) {
     EXPECT_TRUE(got_delivery.start_message);
 }
 
-TEST(ClientAgreement, WhatTheBrokerListsLibttReads) {
+TEST(ClientAgreementDictionary, WhatTheBrokerListsLibttReads) {
     // Broker1.ProcidInfo as the broker writes it (Writer::entry with the table's keys), read the
     // way tt_procid_session reads it; a mistyped key makes the read fail (TT_ERR_INTERNAL there).
     Built b([](sd_bus_message* m) {
