@@ -552,34 +552,49 @@ TEST(Peer, ClientChosenIds) {
 }
 
 // Only the broker's user may connect: another uid's connection is closed at once, and the broker
-// goes on serving.
+// goes on serving. The refusals are logged as the half-open connections' are: one line at once,
+// the rest of the interval counted in one line at its end.
 TEST(Peer, OtherUsersAreRefused) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root to connect as another user";
     Client c;
     const std::string address = peer_address(c);
     const std::string path = address.substr(std::strlen("unix:path="));
+    const std::string log_path = std::string(std::getenv("TTBUS_TEST_DIR")) + "/ttbusd.log";
+    auto log_lines = [&] {
+        std::ifstream log(log_path);
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(log, line);) {
+            if (line.find("from uid 65534") != std::string::npos) lines.push_back(line);
+        }
+        return lines;
+    };
     // Let uid 65534 reach the socket at all: the directories are the broker's user's only.
     const std::filesystem::path dir = std::filesystem::path(path).parent_path();
     ASSERT_EQ(chmod(dir.parent_path().c_str(), 0711), 0);
     ASSERT_EQ(chmod(dir.c_str(), 0711), 0);
     ASSERT_EQ(chmod(path.c_str(), 0777), 0);
+    constexpr int attempts = 40;
     pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
         if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un sa{};
-        sa.sun_family = AF_UNIX;
-        std::strncpy(sa.sun_path, path.c_str(), sizeof sa.sun_path - 1);
-        if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) _exit(11);
-        // Start the D-Bus handshake; the broker must hang up instead of answering.
-        const char hello[] = "\0AUTH EXTERNAL 3635353334\r\n";
-        if (send(fd, hello, sizeof hello - 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) _exit(12);
-        timeval tv{5, 0};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        char buf[256];
-        ssize_t n = read(fd, buf, sizeof buf);
-        _exit(n == 0 || (n < 0 && errno == ECONNRESET) ? 0 : 13);
+        for (int i = 0; i < attempts; ++i) {
+            int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            sockaddr_un sa{};
+            sa.sun_family = AF_UNIX;
+            std::strncpy(sa.sun_path, path.c_str(), sizeof sa.sun_path - 1);
+            if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) _exit(11);
+            // Start the D-Bus handshake; the broker must hang up instead of answering.
+            const char hello[] = "\0AUTH EXTERNAL 3635353334\r\n";
+            if (send(fd, hello, sizeof hello - 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) _exit(12);
+            timeval tv{5, 0};
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            char buf[256];
+            ssize_t n = read(fd, buf, sizeof buf);
+            if (!(n == 0 || (n < 0 && errno == ECONNRESET))) _exit(13);
+            close(fd);
+        }
+        _exit(0);
     }
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
@@ -588,6 +603,13 @@ TEST(Peer, OtherUsersAreRefused) {
     Peer p(address);
     EXPECT_FALSE(p.open().empty()) << "still serving peers";
     EXPECT_FALSE(c.open().empty()) << "still serving the bus";
+    std::vector<std::string> lines = log_lines();
+    ASSERT_EQ(lines.size(), 1u) << "one line at once, the rest counted";
+    EXPECT_NE(lines[0].find("only the broker's user may connect"), std::string::npos) << lines[0];
+    for (int i = 0; i < 150 && (lines = log_lines()).size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_NE(lines[1].find(std::to_string(attempts - 1) + " more peer connections refused or closed"), std::string::npos)
+        << lines[1];
 }
 
 // At most 256 peers at once: the next is closed at once; a place frees when one hangs up.
