@@ -770,7 +770,9 @@ TEST(Peer, AFloodCostsAnInnocentRequesterLittle) {
               << loaded.first << "/" << loaded.second << " ms (" << flooded << " notices to " << observers
               << " observers meanwhile)\n";
     EXPECT_LT(loaded.first, std::max(5 * quiet.first, 25.0)) << "median";
-    EXPECT_LT(loaded.second, std::max(5 * quiet.second, 250.0)) << "p99";
+    // p99 of 200 is the second-worst round trip: on a 2-core machine shared with builds (load 11)
+    // two scheduling stalls of 300 ms were seen; starvation behind the flood would take seconds.
+    EXPECT_LT(loaded.second, std::max(5 * quiet.second, 1000.0)) << "p99";
 }
 
 // Connections that never authenticate lock nobody out: each is closed after 2 s, at most 64 wait
