@@ -303,6 +303,23 @@ long status_kib(pid_t pid, const std::string& field) {
     return -1;
 }
 
+// The lines of the broker's log (busenv keeps it in $TTBUS_TEST_DIR/ttbusd.log) that contain
+// `what`; with `at_least`, waits up to 15 s (a refusal-log interval and then some) for that many.
+std::vector<std::string> broker_log_lines(const std::string& what, std::size_t at_least = 0) {
+    const std::string path = std::string(std::getenv("TTBUS_TEST_DIR")) + "/ttbusd.log";
+    std::vector<std::string> lines;
+    for (int i = 0; i < 150; ++i) {
+        lines.clear();
+        std::ifstream log(path);
+        for (std::string line; std::getline(log, line);) {
+            if (line.find(what) != std::string::npos) lines.push_back(line);
+        }
+        if (lines.size() >= at_least) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return lines;
+}
+
 // A connected socket to the broker's peer socket that says nothing (or what it is given).
 int raw_connection(const std::string& address) {
     const std::string path = address.substr(std::strlen("unix:path="));
@@ -559,15 +576,6 @@ TEST(Peer, OtherUsersAreRefused) {
     Client c;
     const std::string address = peer_address(c);
     const std::string path = address.substr(std::strlen("unix:path="));
-    const std::string log_path = std::string(std::getenv("TTBUS_TEST_DIR")) + "/ttbusd.log";
-    auto log_lines = [&] {
-        std::ifstream log(log_path);
-        std::vector<std::string> lines;
-        for (std::string line; std::getline(log, line);) {
-            if (line.find("from uid 65534") != std::string::npos) lines.push_back(line);
-        }
-        return lines;
-    };
     // Let uid 65534 reach the socket at all: the directories are the broker's user's only.
     const std::filesystem::path dir = std::filesystem::path(path).parent_path();
     ASSERT_EQ(chmod(dir.parent_path().c_str(), 0711), 0);
@@ -603,10 +611,10 @@ TEST(Peer, OtherUsersAreRefused) {
     Peer p(address);
     EXPECT_FALSE(p.open().empty()) << "still serving peers";
     EXPECT_FALSE(c.open().empty()) << "still serving the bus";
-    std::vector<std::string> lines = log_lines();
+    std::vector<std::string> lines = broker_log_lines("from uid 65534");
     ASSERT_EQ(lines.size(), 1u) << "one line at once, the rest counted";
     EXPECT_NE(lines[0].find("only the broker's user may connect"), std::string::npos) << lines[0];
-    for (int i = 0; i < 150 && (lines = log_lines()).size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    lines = broker_log_lines("from uid 65534", 2);
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_NE(lines[1].find(std::to_string(attempts - 1) + " more peer connections refused or closed"), std::string::npos)
         << lines[1];
@@ -781,15 +789,6 @@ TEST(Peer, AFloodCostsAnInnocentRequesterLittle) {
 TEST(Peer, HalfOpenConnectionsLockNobodyOut) {
     Client c;
     const std::string address = peer_address(c);
-    const std::string log_path = std::string(std::getenv("TTBUS_TEST_DIR")) + "/ttbusd.log";
-    auto log_lines = [&] {
-        std::ifstream log(log_path);
-        std::vector<std::string> lines;
-        for (std::string line; std::getline(log, line);) {
-            if (line.find("authenticat") != std::string::npos) lines.push_back(line);
-        }
-        return lines;
-    };
     std::vector<int> silent;
     for (int i = 0; i < 300; ++i) {
         silent.push_back(raw_connection(address));
@@ -814,10 +813,9 @@ TEST(Peer, HalfOpenConnectionsLockNobodyOut) {
         EXPECT_TRUE(n == 0 || errno == ECONNRESET) << "still open: " << std::strerror(errno);
         close(fd);
     }
-    EXPECT_LE(log_lines().size(), 1u) << "one line at once, the rest counted";
+    EXPECT_LE(broker_log_lines("authenticat").size(), 1u) << "one line at once, the rest counted";
     // The interval's count comes in one line at its end.
-    std::vector<std::string> lines;
-    for (int i = 0; i < 150 && (lines = log_lines()).size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::vector<std::string> lines = broker_log_lines("authenticat", 2);
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_NE(lines[1].find("299 more peer connections refused or closed"), std::string::npos) << lines[1];
     EXPECT_FALSE(legitimate.open().empty()) << "the legitimate client was never closed";
