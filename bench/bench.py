@@ -10,7 +10,7 @@ Three parts, each in its own environment, all children of this process:
     same with libtt kept on the bus for comparison, a flood of 200,000 notices to 4 observers of
     which one has stopped reading (the others' rate against ttbus's own 4-observer figure, the
     broker's peak RSS), an innocent requester's round trips (median, p99) during a flood against
-    its own quiet figures,
+    its own quiet figures, and the same for a raw Echo client during a raw signal flood,
     ttbusd's RSS idle and loaded, start latency with the fork fallback;
   - under a real systemd --user (tests/system/sysenv.py), with ttbusd running: raw
     StartTransientUnit-to-running vs ttbus's start latency through systemd (interleaved rounds).
@@ -121,18 +121,25 @@ def flood_with_slow_observer(prog, pid, count):
 
 def latency_under_flood(prog, count, flood):
     """An innocent requester's round trips (median, p99) alone and while another client floods 4
-    observers with `flood` notices, in the same run."""
-    handler = start_ready([prog["tt"], "handler"])
-    r = {f"quiet_{k}": v for k, v in run_fields([prog["tt"], "latency", str(count)]).items()}
-    observers = [start_ready([prog["tt"], "observer"]) for _ in range(4)]
-    notifier = subprocess.Popen([prog["tt"], "notifier", str(flood)], stdout=subprocess.DEVNULL)
-    time.sleep(0.2)  # the flood is under way
-    r.update({f"flood_{k}": v for k, v in run_fields([prog["tt"], "latency", str(count)]).items()})
-    r["flood_still_running"] = 1.0 if notifier.poll() is None else 0.0
-    notifier.wait(timeout=600)
-    for p in observers:
-        p.communicate(timeout=120)
-    stop(handler)
+    observers with `flood` notices, in the same run; and the same on raw D-Bus (an Echo client
+    while an emitter broadcasts `flood` signals to 4 subscribers), so that ttbus's degradation can
+    be told from what the bus itself and the machine's 2 cores do under such a flood."""
+    r = {}
+    for side, server, innocent, subscriber, flooder in (
+            ("", [prog["tt"], "handler"], [prog["tt"], "latency"], [prog["tt"], "observer"], [prog["tt"], "notifier"]),
+            ("raw_", [prog["raw"], "echo-server"], [prog["raw"], "latency"], [prog["raw"], "subscriber"],
+             [prog["raw"], "emitter"])):
+        handler = start_ready(server)
+        r.update({f"{side}quiet_{k}": v for k, v in run_fields(innocent + [str(count)]).items()})
+        observers = [start_ready(subscriber) for _ in range(4)]
+        notifier = subprocess.Popen(flooder + [str(flood)], stdout=subprocess.DEVNULL)
+        time.sleep(0.2)  # the flood is under way
+        r.update({f"{side}flood_{k}": v for k, v in run_fields(innocent + [str(count)]).items()})
+        r[f"{side}flood_still_running"] = 1.0 if notifier.poll() is None else 0.0
+        notifier.wait(timeout=600)
+        for p in observers:
+            p.communicate(timeout=120)
+        stop(handler)
     return r
 
 
@@ -271,6 +278,9 @@ def rows(r):
     for q in ("median", "p99"):
         flood, quiet = r[f"flood_{q}_usec"], r[f"quiet_{q}_usec"]
         out.append((f"innocent r/r {q}, flood", flood, "usec", quiet, flood / quiet, "<= 2", flood / quiet <= 2))
+        # The same situation on raw D-Bus: what the bus and the machine do to an innocent anyway.
+        flood, quiet = r[f"raw_flood_{q}_usec"], r[f"raw_quiet_{q}_usec"]
+        out.append((f"  raw Echo {q}, raw flood", flood, "usec", quiet, flood / quiet, "", None))
     if "start_systemd_ms" in r:
         tt, raw = r["start_systemd_ms"], r["raw_transient_ms"]
         out.append(("start via systemd", tt, "ms", raw, tt / raw, "<= 1.3", tt / raw <= 1.3))

@@ -7,8 +7,12 @@
  *                                        "received <n> last_usec <t>"
  *   raw_dbus emitter COUNT               broadcasts COUNT Tick signals (16 bytes) and End;
  *                                        prints "start_usec <t>"
+ *   raw_dbus latency COUNT               COUNT Echo calls of 16 bytes, one at a time; prints
+ *                                        "median_usec <m> p99_usec <p>" of their round trips
  *
  * Times are CLOCK_MONOTONIC microseconds, comparable across the processes of one machine. */
+#include "round_trips.h"
+
 #include <systemd/sd-bus.h>
 
 #include <errno.h>
@@ -90,6 +94,19 @@ static int echo_server(sd_bus *bus)
 	return serve(bus);
 }
 
+/* One blocking Echo call; 0, or 1 with the error told. */
+static int call_echo(sd_bus *bus, const char *s)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	int r = sd_bus_call_method(bus, BENCH_NAME, BENCH_PATH, BENCH_IFACE, "Echo", &error, &reply, "s", s);
+	if (r < 0)
+		fprintf(stderr, "raw_dbus: Echo: %s\n", error.message ? error.message : strerror(-r));
+	sd_bus_message_unref(reply);
+	sd_bus_error_free(&error);
+	return r < 0;
+}
+
 static int echo_client(sd_bus *bus, long count, size_t size)
 {
 	char *s = payload(size);
@@ -97,19 +114,32 @@ static int echo_client(sd_bus *bus, long count, size_t size)
 	long i;
 	/* A tenth more, untimed, first: connection setup and caches are not what is measured. */
 	for (i = -count / 10; i < count; i++) {
-		sd_bus_error error = SD_BUS_ERROR_NULL;
-		sd_bus_message *reply = NULL;
 		if (i == 0)
 			t0 = now_usec();
-		int r = sd_bus_call_method(bus, BENCH_NAME, BENCH_PATH, BENCH_IFACE, "Echo", &error, &reply, "s", s);
-		if (r < 0) {
-			fprintf(stderr, "raw_dbus: Echo: %s\n", error.message ? error.message : strerror(-r));
+		if (call_echo(bus, s))
 			return 1;
-		}
-		sd_bus_message_unref(reply);
-		sd_bus_error_free(&error);
 	}
 	printf("calls_per_second %.1f\n", (double)count * 1e6 / (double)(now_usec() - t0));
+	free(s);
+	return 0;
+}
+
+/* The raw side of tt_bench latency: an innocent client's round trips, one at a time. */
+static int latency(sd_bus *bus, long count)
+{
+	char *s = payload(16);
+	long long *took = calloc((size_t)count, sizeof *took);
+	long i;
+	if (took == NULL || count <= 0)
+		return 1;
+	for (i = 0; i < count; i++) {
+		long long t0 = now_usec();
+		if (call_echo(bus, s))
+			return 1;
+		took[i] = now_usec() - t0;
+	}
+	print_round_trips(took, count);
+	free(took);
 	free(s);
 	return 0;
 }
@@ -184,7 +214,7 @@ int main(int argc, char **argv)
 	sd_bus *bus = NULL;
 	int r, status = 2;
 	if (argc < 2) {
-		fprintf(stderr, "usage: raw_dbus echo-server|echo-client COUNT SIZE|subscriber|emitter COUNT\n");
+		fprintf(stderr, "usage: raw_dbus echo-server|echo-client COUNT SIZE|subscriber|emitter COUNT|latency COUNT\n");
 		return 2;
 	}
 	r = sd_bus_open_user(&bus);
@@ -198,6 +228,8 @@ int main(int argc, char **argv)
 		status = subscriber(bus);
 	else if (strcmp(argv[1], "emitter") == 0 && argc == 3)
 		status = emitter(bus, atol(argv[2]));
+	else if (strcmp(argv[1], "latency") == 0 && argc == 3)
+		status = latency(bus, atol(argv[2]));
 	else
 		fprintf(stderr, "raw_dbus: bad arguments\n");
 	sd_bus_flush_close_unref(bus);

@@ -21,6 +21,8 @@
  *                                    its start message and exits
  *
  * Times are CLOCK_MONOTONIC microseconds, comparable across the processes of one machine. */
+#include "round_trips.h"
+
 #include <Tt/tt_c.h>
 
 #include <poll.h>
@@ -182,12 +184,6 @@ static _Noreturn void stalled_observer(void)
 		pause();
 }
 
-static int by_value(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int by_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -207,8 +203,7 @@ static int latency(long count)
 		round_trip(s);
 		took[i] = now_usec() - t0;
 	}
-	qsort(took, (size_t)count, sizeof *took, by_value);
-	printf("median_usec %lld p99_usec %lld\n", took[count / 2], took[count * 99 / 100]);
+	print_round_trips(took, count);
 	free(took);
 	free(s);
 	return 0;

@@ -130,7 +130,7 @@ static_assert(std::size(procid_info_keys) == procid_info_key::count);
 namespace status_key {
 enum Index : std::uint8_t {
     version, procids, patterns, live_messages, queued, sessions, ptypes, otypes, default_session, launches, launcher,
-    count
+    waiting, bytes, orphaned, count
 };
 }  // namespace status_key
 
@@ -138,6 +138,9 @@ inline constexpr Key status_keys[] = {
     {"version", "s"}, {"procids", "u"}, {"patterns", "u"}, {"live_messages", "u"}, {"queued", "u"},
     {"sessions", "u"}, {"ptypes", "u"}, {"otypes", "u"}, {"default_session", "s"}, {"launches", "u"},
     {"launcher", "s"},
+    {"waiting", "u"},   // notices and observers' copies waiting for a ptype's start
+    {"bytes", "t"},     // bytes of the live, queued and waiting messages (the limits' bytes)
+    {"orphaned", "u"},  // live, queued and waiting messages of connections that have gone
 };
 static_assert(std::size(status_keys) == status_key::count);
 

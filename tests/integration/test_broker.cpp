@@ -323,6 +323,41 @@ TEST(Broker, PatternAndQueueLimits) {
     EXPECT_EQ(get<std::uint32_t>(status, "queued"), 1024u) << "the refused one changed nothing";
 }
 
+// Broker1.Status tells what the limits count: notices waiting for a ptype's start, and the bytes of
+// what is kept; both go back to 0 when the launch fails and the waiting notice is dropped.
+TEST(Broker, StatusCountsWaitingNoticesAndBytes) {
+    const char* data = std::getenv("XDG_DATA_HOME");
+    ASSERT_NE(data, nullptr);
+    std::ofstream(std::filesystem::path(data) / "ttbus" / "types" / "sleeper.types")
+        << "ptype Sleeper { start \"sleep 2\"; handle: session Wake() => start; };\n";
+    Client c;
+    std::uint32_t pt = 0, ot = 0;
+    c.proxy().callMethod("ReloadTypes").onInterface(broker_iface).storeResultsTo(pt, ot);
+    auto status = [&] {
+        Dict d;
+        c.proxy().callMethod("Status").onInterface(broker_iface).storeResultsTo(d);
+        return d;
+    };
+    Dict before = status();
+    EXPECT_EQ(get<std::uint32_t>(before, "waiting"), 0u);
+    EXPECT_EQ(get<std::uint64_t>(before, "bytes"), 0u);
+    EXPECT_EQ(get<std::uint32_t>(before, "orphaned"), 0u);
+    const std::string s = c.open();
+    c.send(s, message(NOTICE, "Wake", {bytes_arg(IN, "string", std::string(10000, 'x'))}));
+    c.send(s, message(NOTICE, "Wake"));
+    Dict waiting = status();
+    EXPECT_EQ(get<std::uint32_t>(waiting, "waiting"), 2u);
+    EXPECT_GT(get<std::uint64_t>(waiting, "bytes"), 10000u);
+    EXPECT_EQ(get<std::uint32_t>(waiting, "queued"), 0u);
+    // The sleeper never declares its ptype: when it exits the launch fails and the notices go.
+    Dict after;
+    for (int i = 0; i < 200 && get<std::uint32_t>(after = status(), "waiting") != 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(get<std::uint32_t>(after, "waiting"), 0u);
+    EXPECT_EQ(get<std::uint64_t>(after, "bytes"), 0u);
+}
+
 // A broker restart loses no queued message: they are kept in SQLite under $XDG_STATE_HOME.
 // This case runs its brokers itself (busenv --no-broker): one that queues, then a new one.
 pid_t start_broker(const char* ttbusd, const std::string& log = {}) {

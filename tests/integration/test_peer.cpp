@@ -316,6 +316,23 @@ long status_kib(pid_t pid, const std::string& field) {
     return -1;
 }
 
+// The lines of the broker's log (busenv keeps it in $TTBUS_TEST_DIR/ttbusd.log) that contain
+// `what`; with `at_least`, waits up to 15 s (a refusal-log interval and then some) for that many.
+std::vector<std::string> broker_log_lines(const std::string& what, std::size_t at_least = 0) {
+    const std::string path = std::string(std::getenv("TTBUS_TEST_DIR")) + "/ttbusd.log";
+    std::vector<std::string> lines;
+    for (int i = 0; i < 150; ++i) {
+        lines.clear();
+        std::ifstream log(path);
+        for (std::string line; std::getline(log, line);) {
+            if (line.find(what) != std::string::npos) lines.push_back(line);
+        }
+        if (lines.size() >= at_least) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return lines;
+}
+
 // A connected socket to the broker's peer socket that says nothing (or what it is given).
 int raw_connection(const std::string& address) {
     const std::string path = address.substr(std::strlen("unix:path="));
@@ -686,7 +703,8 @@ TEST(Peer, ClientChosenIds) {
 }
 
 // Only the broker's user may connect: another uid's connection is closed at once, and the broker
-// goes on serving.
+// goes on serving. The refusals are logged as the half-open connections' are: one line at once,
+// the rest of the interval counted in one line at its end.
 TEST(Peer, OtherUsersAreRefused) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root to connect as another user";
     Client c;
@@ -697,23 +715,28 @@ TEST(Peer, OtherUsersAreRefused) {
     ASSERT_EQ(chmod(dir.parent_path().c_str(), 0711), 0);
     ASSERT_EQ(chmod(dir.c_str(), 0711), 0);
     ASSERT_EQ(chmod(path.c_str(), 0777), 0);
+    constexpr int attempts = 40;
     pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
         if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un sa{};
-        sa.sun_family = AF_UNIX;
-        std::strncpy(sa.sun_path, path.c_str(), sizeof sa.sun_path - 1);
-        if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) _exit(11);
-        // Start the D-Bus handshake; the broker must hang up instead of answering.
-        const char hello[] = "\0AUTH EXTERNAL 3635353334\r\n";
-        if (send(fd, hello, sizeof hello - 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) _exit(12);
-        timeval tv{5, 0};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        char buf[256];
-        ssize_t n = read(fd, buf, sizeof buf);
-        _exit(n == 0 || (n < 0 && errno == ECONNRESET) ? 0 : 13);
+        for (int i = 0; i < attempts; ++i) {
+            int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            sockaddr_un sa{};
+            sa.sun_family = AF_UNIX;
+            std::strncpy(sa.sun_path, path.c_str(), sizeof sa.sun_path - 1);
+            if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) _exit(11);
+            // Start the D-Bus handshake; the broker must hang up instead of answering.
+            const char hello[] = "\0AUTH EXTERNAL 3635353334\r\n";
+            if (send(fd, hello, sizeof hello - 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) _exit(12);
+            timeval tv{5, 0};
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            char buf[256];
+            ssize_t n = read(fd, buf, sizeof buf);
+            if (!(n == 0 || (n < 0 && errno == ECONNRESET))) _exit(13);
+            close(fd);
+        }
+        _exit(0);
     }
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
@@ -722,6 +745,13 @@ TEST(Peer, OtherUsersAreRefused) {
     Peer p(address);
     EXPECT_FALSE(p.open().empty()) << "still serving peers";
     EXPECT_FALSE(c.open().empty()) << "still serving the bus";
+    std::vector<std::string> lines = broker_log_lines("from uid 65534");
+    ASSERT_EQ(lines.size(), 1u) << "one line at once, the rest counted";
+    EXPECT_NE(lines[0].find("only the broker's user may connect"), std::string::npos) << lines[0];
+    lines = broker_log_lines("from uid 65534", 2);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_NE(lines[1].find(std::to_string(attempts - 1) + " more peer connections refused or closed"), std::string::npos)
+        << lines[1];
 }
 
 // At most 256 peers at once: the next is closed at once; a place frees when one hangs up.
@@ -882,7 +912,9 @@ TEST(Peer, AFloodCostsAnInnocentRequesterLittle) {
               << loaded.first << "/" << loaded.second << " ms (" << flooded << " notices to " << observers
               << " observers meanwhile)\n";
     EXPECT_LT(loaded.first, std::max(5 * quiet.first, 25.0)) << "median";
-    EXPECT_LT(loaded.second, std::max(5 * quiet.second, 250.0)) << "p99";
+    // p99 of 200 is the second-worst round trip: on a 2-core machine shared with builds (load 11)
+    // two scheduling stalls of 300 ms were seen; starvation behind the flood would take seconds.
+    EXPECT_LT(loaded.second, std::max(5 * quiet.second, 1000.0)) << "p99";
 }
 
 // Connections that never authenticate lock nobody out: each is closed after 2 s, at most 64 wait
@@ -891,15 +923,6 @@ TEST(Peer, AFloodCostsAnInnocentRequesterLittle) {
 TEST(Peer, HalfOpenConnectionsLockNobodyOut) {
     Client c;
     const std::string address = peer_address(c);
-    const std::string log_path = std::string(std::getenv("TTBUS_TEST_DIR")) + "/ttbusd.log";
-    auto log_lines = [&] {
-        std::ifstream log(log_path);
-        std::vector<std::string> lines;
-        for (std::string line; std::getline(log, line);) {
-            if (line.find("authenticat") != std::string::npos) lines.push_back(line);
-        }
-        return lines;
-    };
     std::vector<int> silent;
     for (int i = 0; i < 300; ++i) {
         silent.push_back(raw_connection(address));
@@ -924,10 +947,9 @@ TEST(Peer, HalfOpenConnectionsLockNobodyOut) {
         EXPECT_TRUE(n == 0 || errno == ECONNRESET) << "still open: " << std::strerror(errno);
         close(fd);
     }
-    EXPECT_LE(log_lines().size(), 1u) << "one line at once, the rest counted";
+    EXPECT_LE(broker_log_lines("authenticat").size(), 1u) << "one line at once, the rest counted";
     // The interval's count comes in one line at its end.
-    std::vector<std::string> lines;
-    for (int i = 0; i < 150 && (lines = log_lines()).size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::vector<std::string> lines = broker_log_lines("authenticat", 2);
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_NE(lines[1].find("299 more peer connections refused or closed"), std::string::npos) << lines[1];
     EXPECT_FALSE(legitimate.open().empty()) << "the legitimate client was never closed";

@@ -12,9 +12,10 @@ TEST_PTYPE = "Ttbus_Test_Later"
 
 def status():
     s = ttbusctl_json("status")
-    for key in ("version", "default_session", "procids", "patterns", "live_messages", "queued", "sessions", "ptypes"):
+    for key in ("version", "default_session", "procids", "patterns", "live_messages", "queued", "sessions", "ptypes",
+                "waiting", "bytes", "orphaned"):
         check(key in s, f"status has no {key}: {s}")
-    check(s["sessions"] == 1 and s["procids"] == 0, f"a fresh broker: {s}")
+    check(s["sessions"] == 1 and s["procids"] == 0 and s["bytes"] == 0, f"a fresh broker: {s}")
     text = ttbusctl("status").stdout
     check(f"default_session: {s['default_session']}\n" in text, f"readable status: {text}")
     check("version: " in text, f"readable status: {text}")

@@ -159,6 +159,9 @@ int Service::Status(const MethodCall& call) {
         w.entry(keys[status_key::default_session], default_session_);
         w.entry(keys[status_key::launches], count(launcher_->launches().size()));
         w.entry(keys[status_key::launcher], launcher_->kind());
+        w.entry(keys[status_key::waiting], count(engine_.waiting_count()));
+        w.entry(keys[status_key::bytes], static_cast<std::uint64_t>(engine_.kept_bytes()));
+        w.entry(keys[status_key::orphaned], count(engine_.orphaned_count()));
         w.close();
     });
 }

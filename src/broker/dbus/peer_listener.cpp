@@ -1,6 +1,7 @@
 #include "peer_listener.h"
 
 #include "log.h"
+#include "refusal_log.h"
 
 #include <cerrno>
 #include <cstring>
@@ -69,8 +70,8 @@ bool answers(const sockaddr_un& sa) {
 }  // namespace
 
 std::unique_ptr<PeerListener> PeerListener::open(sd_event* event, const std::string& directory, uid_t uid,
-                                                 Accepted accepted, std::string* error) {
-    std::unique_ptr<PeerListener> l(new PeerListener());
+                                                 RefusalLog& refusals, Accepted accepted, std::string* error) {
+    std::unique_ptr<PeerListener> l(new PeerListener(refusals));
     l->uid_ = uid;
     l->accepted_ = std::move(accepted);
     // Started by ttbusd.socket: systemd listens, and keeps the socket when the broker exits.
@@ -194,23 +195,23 @@ int PeerListener::on_ready(sd_event_source*, int, std::uint32_t, void* userdata)
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE) {
                 // The pending connection keeps the socket readable: rest a moment instead of spinning.
-                log::warning(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
+                self->refusals_.refused(errno_text("accept on " + self->path_) + "; accepting again in 100 ms");
                 self->pause();
             } else if (errno != EAGAIN) {
-                log::warning(errno_text("accept on " + self->path_));
+                self->refusals_.refused(errno_text("accept on " + self->path_));
             }
             return 0;
         }
         ucred peer{};
         socklen_t len = sizeof peer;
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
-            log::warning(errno_text("SO_PEERCRED"));
+            self->refusals_.refused(errno_text("refused a peer connection: SO_PEERCRED"));
             close(fd);
             continue;
         }
         if (peer.uid != self->uid_) {
-            log::warning("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) +
-                "): only the broker's user may connect");
+            self->refusals_.refused("refused a peer connection from uid " + std::to_string(peer.uid) + " (pid " +
+                                    std::to_string(peer.pid) + "): only the broker's user may connect");
             close(fd);
             continue;
         }

@@ -8,7 +8,9 @@
 // replaced.
 //
 // The listener accepts, checks the peer's credentials (SO_PEERCRED: only `uid`), and hands every
-// accepted socket on; the D-Bus protocol on it is the service's business.
+// accepted socket on; the D-Bus protocol on it is the service's business. What it refuses (another
+// user, a failed accept) goes to the service's refusal log, so that a flood of them cannot fill the
+// log.
 #pragma once
 
 #include "handles.h"
@@ -25,6 +27,8 @@
 
 namespace ttbus::dbus {
 
+class RefusalLog;
+
 class PeerListener {
 public:
     // Called with an accepted socket (the callee owns it) and its peer's credentials.
@@ -32,9 +36,10 @@ public:
 
     // Listens on the socket systemd passed (LISTEN_FDS), else on <directory>/socket: the directory
     // is created (0700) if missing, a stale socket there is replaced. Returns null and says why in
-    // `error` when it cannot; throws AlreadyServed when another broker answers there.
+    // `error` when it cannot; throws AlreadyServed when another broker answers there. `refusals`
+    // must outlive the listener.
     static std::unique_ptr<PeerListener> open(sd_event* event, const std::string& directory, uid_t uid,
-                                              Accepted accepted, std::string* error);
+                                              RefusalLog& refusals, Accepted accepted, std::string* error);
     ~PeerListener();  // closes the socket, and removes it if it was bound here
     PeerListener(const PeerListener&) = delete;
     PeerListener& operator=(const PeerListener&) = delete;
@@ -44,7 +49,7 @@ public:
     const std::string& address() const { return address_; }
 
 private:
-    PeerListener() = default;
+    explicit PeerListener(RefusalLog& refusals) : refusals_(refusals) {}
     static int on_ready(sd_event_source* source, int fd, std::uint32_t events, void* userdata);
     static int resume(sd_event_source* source, std::uint64_t usec, void* userdata);
     // Out of descriptors: stop watching the socket for a moment (the pending connection would keep
@@ -60,6 +65,7 @@ private:
     std::string lock_path_;  // set when the socket was bound here: it is removed under this lock
     ino_t inode_ = 0;        // the bound socket file, so that only ours is removed
     std::string address_;
+    RefusalLog& refusals_;
     Accepted accepted_;
     SourcePtr source_;
     SourcePtr resume_;

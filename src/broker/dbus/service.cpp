@@ -97,7 +97,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
         sd_id128_randomize(&server_id_);
         std::string error;
         listener_ = PeerListener::open(
-            event_, options_.peer_directory, static_cast<uid_t>(options_.broker_uid),
+            event_, options_.peer_directory, static_cast<uid_t>(options_.broker_uid), *refusals_,
             [this](int fd, const ucred& cred) { peer_accepted(fd, cred); }, &error);
         if (listener_) {
             log::info("peer-to-peer transport at " + listener_->address());
