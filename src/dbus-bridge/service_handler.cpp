@@ -26,8 +26,6 @@ std::string field_value(const protocol::MessageBody& m, const std::string& field
     return m.id;
 }
 
-bool is_in(Mode mode) { return mode == Mode::IN || mode == Mode::INOUT; }
-bool is_out(Mode mode) { return mode == Mode::OUT || mode == Mode::INOUT; }
 
 // Appends the method's input values to `call`; false with `error` saying which value could not be
 // converted.

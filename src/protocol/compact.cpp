@@ -1,5 +1,6 @@
 #include "compact.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ttbus::protocol::compact {
@@ -270,7 +271,9 @@ void get_body(Cursor& c, MessageBody& b, Party from) {
     }
 }
 
-bool changeable(Mode m) { return m == Mode::OUT || m == Mode::INOUT; }
+std::uint32_t out_count(const std::vector<Arg>& args) {
+    return static_cast<std::uint32_t>(std::count_if(args.begin(), args.end(), [](const Arg& a) { return is_out(a.mode); }));
+}
 
 // What a part usually takes, reserved at once rather than grown into a field at a time.
 constexpr std::size_t part_reserve = 256;
@@ -326,9 +329,7 @@ bool is_bus_string(std::string_view s) {
 
 bool apply(const Update& u, Message& m) {
     auto& b = m.body;
-    std::size_t changeables = 0;
-    for (const auto& a : b.args) changeables += changeable(a.mode) ? 1 : 0;
-    const bool fit = changeables == u.values.size();
+    const bool fit = out_count(b.args) == u.values.size();
     m.header = u.header;
     b.sender = u.sender;
     b.sender_ptype = u.sender_ptype;
@@ -339,7 +340,7 @@ bool apply(const Update& u, Message& m) {
     b.gid = u.gid;
     auto value = u.values.begin();
     for (auto& a : b.args) {
-        if (fit && changeable(a.mode)) a.value = *value++;
+        if (fit && is_out(a.mode)) a.value = *value++;
     }
     normalize_contexts(b.contexts);
     return fit;
@@ -375,11 +376,9 @@ void append_update(std::string& out, const MessageBody& b, const MessageHeader& 
     for (const auto* s : {&b.sender, &b.sender_ptype, &b.session, &b.otype, &b.file}) put_string(out, *s);
     put(out, b.uid);
     put(out, b.gid);
-    std::uint32_t n = 0;
-    for (const auto& a : b.args) n += changeable(a.mode) ? 1 : 0;
-    put(out, n);
+    put(out, out_count(b.args));
     for (const auto& a : b.args) {
-        if (changeable(a.mode)) put_value(out, a.value);
+        if (is_out(a.mode)) put_value(out, a.value);
     }
 }
 

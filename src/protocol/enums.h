@@ -66,6 +66,10 @@ enum class Status : std::int32_t {
 };
 
 enum class Mode : std::int32_t { UNDEFINED = 0, IN = 1, OUT = 2, INOUT = 3, LAST = 4 };
+// Whether an arg of this mode carries a value to its handler (in, inout), or back from it (out,
+// inout: what a reply may change).
+constexpr bool is_in(Mode m) { return m == Mode::IN || m == Mode::INOUT; }
+constexpr bool is_out(Mode m) { return m == Mode::OUT || m == Mode::INOUT; }
 
 enum class Scope : std::int32_t { NONE = 0, SESSION = 1, FILE = 2, BOTH = 3, FILE_IN_SESSION = 4 };
 inline constexpr std::int32_t scope_count = 5;

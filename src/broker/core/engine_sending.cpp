@@ -458,7 +458,7 @@ Status Engine::conclude(const std::string& procid, const std::string& message_id
         if (live.body.use_count() != 1) live.body = std::make_shared<MessageBody>(*live.body);
         auto& args = live.body->args;
         for (std::size_t i = 0; i < args.size(); ++i) {
-            if (args[i].mode == Mode::OUT || args[i].mode == Mode::INOUT) args[i].value = answer.args[i];
+            if (is_out(args[i].mode)) args[i].value = answer.args[i];
         }
     }
     // The start-message mark is cleared by the answer; a handler that left it in place meant TT_OK.
