@@ -8,6 +8,7 @@
 
 #include "dbus/service.h"
 #include "log.h"
+#include "protocol/names.h"
 
 #include "types/database.h"
 #include "types/type_watch.h"
@@ -31,7 +32,7 @@ namespace {
 
 using namespace ttbus;
 
-constexpr const char* bus_name = "org.ttbus.Broker1";
+constexpr const char* bus_name = ttbus::protocol::broker_bus_name;
 
 std::shared_ptr<const core::TypeDb> load_types(std::string& problems) {
     auto path = types::search_path(types::Environment::from_process());

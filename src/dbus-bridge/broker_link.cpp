@@ -39,7 +39,7 @@ struct MessageRef {
 BrokerLink::BrokerLink(sd_bus* bus, DeliveredHandler on_delivered) : bus_(bus), on_delivered_(std::move(on_delivered)) {
     // State changes of sent messages (Updated) are not asked for: the bridge sends nothing of its own.
     int r = sd_bus_match_signal(bus_, &match_, protocol::broker_bus_name, protocol::broker_object_path,
-                                protocol::procid_interface, "Delivered", on_signal, this);
+                                protocol::procid_interface, protocol::delivered_signal, on_signal, this);
     if (r < 0) throw BrokerError("org.freedesktop.DBus.Error.Failed", std::string("match Delivered: ") + std::strerror(-r));
 }
 

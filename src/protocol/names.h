@@ -11,4 +11,11 @@ inline constexpr const char* procid_interface = "org.ttbus.Procid1";
 inline constexpr const char* monitor_interface = "org.ttbus.Monitor1";
 inline constexpr const char* peer_interface = "org.ttbus.Peer1";  // peer connections only
 
+// The signals the broker writes by hand (unicast to a procid's owner), beside the methods the XML
+// generates: Procid1's a{sv} forms and Peer1's compact ones.
+inline constexpr const char* delivered_signal = "Delivered";
+inline constexpr const char* updated_signal = "Updated";
+inline constexpr const char* delivered_compact_signal = "DeliveredCompact";
+inline constexpr const char* updated_compact_signal = "UpdatedCompact";
+
 }  // namespace ttbus::protocol

@@ -32,7 +32,7 @@ void log_dropped(const core::Dropped& d, const core::Limits& limits) {
 
 void Service::emit_update(const Connection& c, const std::string& procid, const core::MessageView& m) {
     if (c.compact == 0) {
-        emit(c, procid_interface, "Updated", [&](Writer& w) {
+        emit(c, procid_interface, updated_signal, [&](Writer& w) {
             w.string(procid);
             write_message(w, m, nullptr, Defaults::omit);
         });
@@ -40,7 +40,7 @@ void Service::emit_update(const Connection& c, const std::string& procid, const 
     }
     std::string part;
     compact::append_update(part, *m, m.header);
-    emit(c, peer_interface, "UpdatedCompact", [&](Writer& w) {
+    emit(c, peer_interface, updated_compact_signal, [&](Writer& w) {
         w.string(procid);
         w.bytes(part);
     });
@@ -62,7 +62,7 @@ void Service::apply(core::Effects& fx) {
             if (d->procid == c->call_procid) continue;  // the one-call procid handles nothing
             const DeliveryKeys keys{d->pattern, static_cast<std::uint32_t>(d->kind), d->start_message};
             if (c->compact == 0) {
-                emit(*c, procid_interface, "Delivered", [&](Writer& w) {
+                emit(*c, procid_interface, delivered_signal, [&](Writer& w) {
                     w.string(d->procid);
                     write_message(w, d->message, &keys, Defaults::omit);
                 });
@@ -81,7 +81,7 @@ void Service::apply(core::Effects& fx) {
                 log::error("cannot write a DeliveredCompact signal for " + c->name + ": " + f.what());
                 continue;
             }
-            emit(*c, peer_interface, "DeliveredCompact", [&](Writer& w) {
+            emit(*c, peer_interface, delivered_compact_signal, [&](Writer& w) {
                 w.string(d->procid);
                 w.bytes(delivery_part);
                 w.bytes(body_part);

@@ -144,7 +144,7 @@ void Service::register_objects(sd_bus* bus, std::vector<SlotPtr>& slots) {
     for (const auto& [interface, vtable, peer_only] : interfaces) {
         if (peer_only && bus == bus_) continue;
         sd_bus_slot* slot = nullptr;
-        int r = sd_bus_add_object_vtable(bus, &slot, object_path, interface, vtable, this);
+        int r = sd_bus_add_object_vtable(bus, &slot, broker_object_path, interface, vtable, this);
         if (r < 0) bus_failure(r, interface);
         slots.emplace_back(slot);
     }

@@ -6,6 +6,7 @@
 #include "service.h"
 
 #include "log.h"
+#include "protocol/names.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,10 +21,6 @@ namespace ttbus::dbus {
 // The face reads and writes the protocol's forms (src/protocol/wire.h) throughout.
 using namespace ttbus::protocol;
 
-inline constexpr const char* object_path = "/org/ttbus/Broker1";
-inline constexpr const char* procid_interface = "org.ttbus.Procid1";
-inline constexpr const char* monitor_interface = "org.ttbus.Monitor1";
-inline constexpr const char* peer_interface = "org.ttbus.Peer1";
 inline constexpr const char* peer_address_variable = "TTBUS_PEER_ADDRESS";
 
 inline bool is_final(core::State s) {
@@ -71,7 +68,7 @@ void Service::emit(const Connection& c, const char* interface, const char* membe
     if (c.closing) return;
     sd_bus* target = c.peer ? c.peer : bus_;
     sd_bus_message* raw = nullptr;
-    int r = sd_bus_message_new_signal(target, &raw, object_path, interface, member);
+    int r = sd_bus_message_new_signal(target, &raw, broker_object_path, interface, member);
     if (r < 0) {
         log::error(std::string("cannot make a ") + member + " signal for " + c.name + ": " + std::strerror(-r));
         return;

@@ -128,15 +128,15 @@ void Procid::on_signal(sd_bus_message* m) {
     Pending p;
     if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
     // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked).
-    const bool delivered = std::strcmp(member, "Delivered") == 0;
-    p.update = std::strcmp(member, "Updated") == 0;
+    const bool delivered = std::strcmp(member, protocol::delivered_signal) == 0;
+    p.update = std::strcmp(member, protocol::updated_signal) == 0;
     int r = -EINVAL;
     const std::string* id = &p.data.body.id;
     if (delivered || p.update) {
         r = read_message(m, p.data, p.delivery);
-    } else if (std::strcmp(member, "DeliveredCompact") == 0) {
+    } else if (std::strcmp(member, protocol::delivered_compact_signal) == 0) {
         r = read_delivered(m, p.data, p.delivery);
-    } else if (std::strcmp(member, "UpdatedCompact") == 0) {
+    } else if (std::strcmp(member, protocol::updated_compact_signal) == 0) {
         p.update = true;
         r = read_update(m, p.changes.emplace());
         id = &p.changes->id;
