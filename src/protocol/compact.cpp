@@ -10,11 +10,23 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-// Little-endian whatever the host (the compiler makes this one store on a little-endian one).
+// Little-endian whatever the host (the compiler makes each one load or store on a little-endian one).
+template <typename T>
+void store(char* at, T v) {
+    for (std::size_t i = 0; i < sizeof v; ++i) at[i] = static_cast<char>(v >> (8 * i));
+}
+
+template <typename T>
+T load(const char* at) {
+    T v = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(static_cast<unsigned char>(at[i])) << (8 * i);
+    return v;
+}
+
 template <typename T>
 void put(std::string& out, T v) {
     char raw[sizeof v];
-    for (std::size_t i = 0; i < sizeof v; ++i) raw[i] = static_cast<char>(v >> (8 * i));
+    store(raw, v);
     out.append(raw, sizeof v);
 }
 
@@ -129,10 +141,7 @@ public:
     std::uint8_t u8() { return static_cast<std::uint8_t>(*take(1)); }
     template <typename T>
     T number() {
-        const auto* raw = reinterpret_cast<const unsigned char*>(take(sizeof(T)));
-        T v = 0;
-        for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(raw[i]) << (8 * i);
-        return v;
+        return load<T>(take(sizeof(T)));
     }
     std::uint32_t u32() { return number<std::uint32_t>(); }
     std::uint64_t u64() { return number<std::uint64_t>(); }
@@ -148,6 +157,11 @@ public:
         std::string_view s(take(n), n);
         bytes_ += n;
         return s;
+    }
+    // A part within a part (a batch's): its own bounds are checked when it is read.
+    std::string_view part() {
+        const std::uint32_t n = u32();
+        return {take(n), n};
     }
     std::string string() {
         const std::string_view s = bytes();
@@ -391,6 +405,17 @@ void append_answer(std::string& out, const std::vector<Arg>& args, std::int32_t 
     put_string(out, status_string);
 }
 
+void append_to_batch(std::string& out, std::string_view delivery, std::string_view body) {
+    if (out.empty()) {
+        put_u8(out, version);
+        put(out, std::uint32_t{0});
+    }
+    // The count after the version byte, one more.
+    store(out.data() + 1, load<std::uint32_t>(out.data() + 1) + 1);
+    put_text(out, delivery);
+    put_text(out, body);
+}
+
 void read_message(std::string_view part, Message& out, Party from) {
     Cursor c(part);
     get_body(c, out.body, from);
@@ -435,6 +460,31 @@ void read_answer(std::string_view part, Answer& out) {
     out.status = c.i32();
     out.status_string = c.string();
     c.finish();
+}
+
+std::vector<BatchEntry> batch_entries(std::string_view part) {
+    Cursor c(part);
+    // Two lengths at least each.
+    const std::uint32_t n = c.count(8);
+    if (n == 0) malformed("a batch of no deliveries");
+    std::vector<BatchEntry> out;
+    out.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const std::string_view delivery = c.part();
+        out.push_back({delivery, c.part()});
+    }
+    c.finish();
+    return out;
+}
+
+std::vector<Delivered> read_batch(std::string_view part) {
+    const std::vector<BatchEntry> entries = batch_entries(part);
+    std::vector<Delivered> out(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        read_delivery(entries[i].delivery, out[i].delivery, out[i].message.header);
+        read_body(entries[i].body, out[i].message.body);
+    }
+    return out;
 }
 
 }  // namespace ttbus::protocol::compact

@@ -25,7 +25,12 @@
 
 namespace ttbus::protocol::compact {
 
+// The version byte every part starts with.
 inline constexpr std::uint8_t version = 1;
+// The highest version Peer1.Compact agrees on: 1 the parts below; 2 also DeliveredBatch, several
+// deliveries to one procid in one signal. A party of version 1 never gets a batch.
+inline constexpr std::uint32_t link_version = 2;
+inline constexpr std::uint32_t batch_link_version = 2;
 
 // What an Updated carries: the message's id, its header, the fields the broker stamps on the body
 // when it is sent (sender, sender_ptype, session, otype and file of an object's spec, uid, gid),
@@ -68,6 +73,9 @@ void append_update(std::string& out, const MessageBody& b, const MessageHeader& 
 // A handler's answer (Peer1.ReplyCompact, FailCompact): the values of the args, status and its string.
 void append_answer(std::string& out, const std::vector<Arg>& args, std::int32_t status,
                    const std::string& status_string);
+// Peer1.DeliveredBatch's part: deliveries to one procid in the order they were made, each the two
+// parts of a DeliveredCompact. `out` starts empty; each call adds one delivery.
+void append_to_batch(std::string& out, std::string_view delivery, std::string_view body);
 
 // ---------------------------------------------------------------------------------------------
 // Reading: each reads one whole part, or throws Failure.
@@ -78,6 +86,20 @@ void read_body(std::string_view part, MessageBody& out);
 void read_delivery(std::string_view part, DeliveryKeys& delivery, MessageHeader& header);
 void read_update(std::string_view part, Update& out);
 void read_answer(std::string_view part, Answer& out);
+
+// A batch's deliveries, each as the two parts of a DeliveredCompact (views into `part`), unread.
+struct BatchEntry {
+    std::string_view delivery;
+    std::string_view body;
+};
+std::vector<BatchEntry> batch_entries(std::string_view part);
+// A batch's deliveries read whole: all of them, or a Failure for the first one refused.
+struct Delivered {
+    DeliveryKeys delivery;
+    Message message;
+    bool operator==(const Delivered&) const = default;
+};
+std::vector<Delivered> read_batch(std::string_view part);
 
 // Whether sd-bus takes `s` as a string ('s'): valid UTF-8 with no NUL, no surrogate, no
 // noncharacter and no overlong form.

@@ -17,5 +17,6 @@ inline constexpr const char* delivered_signal = "Delivered";
 inline constexpr const char* updated_signal = "Updated";
 inline constexpr const char* delivered_compact_signal = "DeliveredCompact";
 inline constexpr const char* updated_compact_signal = "UpdatedCompact";
+inline constexpr const char* delivered_batch_signal = "DeliveredBatch";
 
 }  // namespace ttbus::protocol

@@ -586,7 +586,7 @@ TEST(Peer, CompactPeerLink) {
         std::uint32_t used = 0;
         need(sd_bus_message_read(r, "u", &used), "used");
         sd_bus_message_unref(r);
-        EXPECT_EQ(used, compact::version) << "the broker's version, below the client's";
+        EXPECT_EQ(used, compact::link_version) << "the broker's version, below the client's";
     }
     const std::string h = handler.join_with(HANDLE, "Echo");
     const std::string o1 = first.join_with(OBSERVE, "Note"), o2 = second.join_with(OBSERVE, "Note");

@@ -25,10 +25,49 @@ void log_dropped(const core::Dropped& d, const core::Limits& limits) {
     }
 }
 
+// A held batch this big goes out before more is added: well within a D-Bus message's bound, and
+// past the point where the cost per message matters.
+constexpr std::size_t max_held_bytes = std::size_t{64} << 10;
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Effects
+
+void Service::hold(const Connection& c, const std::string& procid, std::string_view delivery, std::string_view body) {
+    auto it = held_.find(procid);
+    if (it != held_.end() && it->second.batch.size() + delivery.size() + body.size() > max_held_bytes) {
+        release_held();
+        it = held_.end();
+    }
+    if (it == held_.end()) it = held_.emplace(procid, Held{c.name, {}, 0}).first;
+    compact::append_to_batch(it->second.batch, delivery, body);
+    ++it->second.count;
+}
+
+void Service::release_held() {
+    if (held_.empty()) return;
+    // Taken out first: emitting lets go of what is held, which is nothing by then.
+    auto held = std::move(held_);
+    held_.clear();
+    for (const auto& [procid, h] : held) {
+        const Connection* c = connections_.find(h.connection);
+        if (c == nullptr) continue;  // it hung up meanwhile
+        if (h.count > 1) {
+            emit(*c, peer_interface, delivered_batch_signal, [&](Writer& w) {
+                w.string(procid);
+                w.bytes(h.batch);
+            });
+            continue;
+        }
+        emit(*c, peer_interface, delivered_compact_signal, [&](Writer& w) {
+            const compact::BatchEntry one = compact::batch_entries(h.batch).at(0);
+            w.string(procid);
+            w.bytes(one.delivery);
+            w.bytes(one.body);
+        });
+    }
+}
 
 void Service::emit_update(const Connection& c, const std::string& procid, const core::MessageView& m) {
     if (c.compact == 0) {
@@ -79,6 +118,10 @@ void Service::apply(core::Effects& fx) {
                 compact::append_delivery(delivery_part, keys, d->message.header, d->message->cls);
             } catch (const Failure& f) {
                 log::error("cannot write a DeliveredCompact signal for " + c->name + ": " + f.what());
+                continue;
+            }
+            if (holding_ && c->compact >= compact::batch_link_version) {
+                hold(*c, d->procid, delivery_part, body_part);
                 continue;
             }
             emit(*c, peer_interface, delivered_compact_signal, [&](Writer& w) {

@@ -171,12 +171,18 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
     return 0;
 }
 
+// Messages of one peer processed in one dispatch, at most: a loop iteration per message would cost
+// more than most messages, and the deliveries they make go out together (Holding) when the run ends.
+constexpr int max_messages_per_dispatch = 32;
+
 // sd-bus reads one message at a time: a readable socket holding more stays readable, so the loop
 // comes back to it after turning to the others, as with sd-bus's own event source.
 int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
     auto* peer = static_cast<Peer*>(userdata);
     sd_bus* bus = peer->bus.get();
+    Holding holding(*peer->service);
     int r = sd_bus_process(bus, nullptr);
+    for (int n = 1; n < max_messages_per_dispatch && r > 0 && !peer->gone; ++n) r = sd_bus_process(bus, nullptr);
     // A connection sd-bus found ended is processed on until it has said so (Disconnected): its
     // socket no longer wakes the loop.
     while (r > 0 && sd_bus_is_open(bus) <= 0) r = sd_bus_process(bus, nullptr);

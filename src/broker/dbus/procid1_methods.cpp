@@ -175,7 +175,7 @@ std::vector<std::string> Service::Voting(Connection&, const std::string& procid)
 std::uint32_t Service::Compact(const MethodCall& call, std::uint32_t version) {
     Connection* c = connections_.find(call.who.name);
     if (c == nullptr) throw Failure(core::Status::ERR_NOMP, "no connection " + std::string(call.who.name));
-    c->compact = static_cast<std::uint8_t>(std::min<std::uint32_t>(version, compact::version));
+    c->compact = static_cast<std::uint8_t>(std::min<std::uint32_t>(version, compact::link_version));
     return c->compact;
 }
 

@@ -164,6 +164,30 @@ private:
                   const char* what);
 
     void apply(core::Effects& fx);
+    // Deliveries to a compact peer of compact::batch_link_version are held while the broker works
+    // through a run of input (Holding, around on_peer_io's), and go out at its end as one
+    // DeliveredBatch per procid (one held alone, as DeliveredCompact); anything else sent meanwhile
+    // lets them go first, so that nothing overtakes them.
+    struct Held {
+        std::string connection;
+        std::string batch;  // compact::append_to_batch
+        std::size_t count = 0;
+    };
+    class Holding {
+    public:
+        explicit Holding(Service& s) : service_(s) { service_.holding_ = true; }
+        ~Holding() {
+            service_.holding_ = false;
+            service_.release_held();
+        }
+        Holding(const Holding&) = delete;
+        Holding& operator=(const Holding&) = delete;
+
+    private:
+        Service& service_;
+    };
+    void hold(const Connection& c, const std::string& procid, std::string_view delivery, std::string_view body);
+    void release_held();
     // Procid1.Updated, or Peer1.UpdatedCompact to a connection that asked for the compact form.
     void emit_update(const Connection& c, const std::string& procid, const core::MessageView& m);
     // Emits a signal of /org/ttbus/Broker1 to the connection: unicast on the bus, or on its peer
@@ -206,6 +230,8 @@ private:
 
     sd_bus* bus_;
     sd_event* event_;
+    bool holding_ = false;
+    std::unordered_map<std::string, Held> held_;  // by procid
     ServiceOptions options_;
     core::Engine engine_;
     Connections connections_;

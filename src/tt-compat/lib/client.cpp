@@ -89,18 +89,19 @@ std::pair<const char*, const char*> method_of(const Procid& p, const char* membe
 }
 
 // Asks the broker for the compact form on a peer connection, unless TTBUS_ENCODING=dict. A broker
-// without it (an older one) leaves the connection with the a{sv} form.
+// without it (an older one) leaves the connection with the a{sv} form; one of version 1 sends no
+// batches, and every later version reads the parts of version 1.
 bool ask_compact(Connection& bus) {
     const char* encoding = std::getenv("TTBUS_ENCODING");
     if (!bus.peer() || (encoding != nullptr && std::strcmp(encoding, "dict") == 0)) return false;
     Reply reply;
-    const std::uint32_t version = protocol::compact::version;
+    const std::uint32_t version = protocol::compact::link_version;
     std::uint32_t used = 0;
     Tt_status s = bus.call(PEER_IFACE, "Compact", [&](sd_bus_message* m) {
         return sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &version);
     }, &reply);
-    return s == TT_OK && sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_UINT32, &used) > 0 &&
-           used == protocol::compact::version;
+    return s == TT_OK && sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_UINT32, &used) > 0 && used >= 1 &&
+           used <= version;
 }
 
 Connection::Build procid_first(const std::string& id, const Connection::Build& more) {
@@ -127,11 +128,16 @@ void Procid::on_signal(sd_bus_message* m) {
     const char* procid = nullptr;
     Pending p;
     if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
+    if (std::strcmp(member, protocol::delivered_batch_signal) == 0) {
+        std::vector<protocol::compact::Delivered> batch;
+        if (read_batch(m, batch) < 0) return;
+        for (auto& d : batch) enqueue(Pending{.data = std::move(d.message), .delivery = d.delivery});
+        return;
+    }
     // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked).
     const bool delivered = std::strcmp(member, protocol::delivered_signal) == 0;
     p.update = std::strcmp(member, protocol::updated_signal) == 0;
     int r = -EINVAL;
-    const std::string* id = &p.data.body.id;
     if (delivered || p.update) {
         r = read_message(m, p.data, p.delivery);
     } else if (std::strcmp(member, protocol::delivered_compact_signal) == 0) {
@@ -139,14 +145,17 @@ void Procid::on_signal(sd_bus_message* m) {
     } else if (std::strcmp(member, protocol::updated_compact_signal) == 0) {
         p.update = true;
         r = read_update(m, p.changes.emplace());
-        id = &p.changes->id;
     }
     if (r < 0) return;
-    auto it = sent.find(*id);
+    enqueue(std::move(p));
+}
+
+void Procid::enqueue(Pending&& p) {
+    auto it = sent.find(p.changes ? p.changes->id : p.data.body.id);
     // An update for a handle the program destroyed has nowhere to go: it is dropped.
     if (p.update && it == sent.end()) return;
     // A message this process sent comes back on the sender's own handle (classic behaviour).
-    if (it != sent.end()) p.target = it->second;
+    p.target = it != sent.end() ? it->second : nullptr;
     queue.push_back(std::move(p));
 }
 

@@ -49,6 +49,8 @@ struct Procid {
     // Keeps tt_fd readable exactly while the queue is not empty.
     void sync_fd() { bus->set_ready(!queue.empty()); }
     void on_signal(sd_bus_message* m);
+    // Queues what the broker sent: on the handle of the message this process sent, if it is one.
+    void enqueue(Pending&& p);
 };
 
 using CallbackKey = std::pair<std::string, int>;  // (ptype or otype, opnum)

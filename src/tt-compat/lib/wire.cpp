@@ -96,6 +96,10 @@ int read_update(sd_bus_message* m, protocol::compact::Update& out) {
     return guarded([&] { protocol::compact::read_update(protocol::read_bytes(m), out); });
 }
 
+int read_batch(sd_bus_message* m, std::vector<protocol::compact::Delivered>& out) {
+    return guarded([&] { out = protocol::compact::read_batch(protocol::read_bytes(m)); });
+}
+
 int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each) {
     return guarded([&] { protocol::read_entries(m, keys, each); });
 }
