@@ -187,6 +187,17 @@ public:
     std::string call(const char* iface, const char* member) {
         return call(iface, member, [](sd_bus_message*) {});
     }
+    // Writes what waits to be written.
+    void flush() { need(sd_bus_flush(bus_), "flush"); }
+    // Peer1.Compact: the version the broker agrees on.
+    std::uint32_t ask_compact(std::uint32_t version) {
+        sd_bus_message* r = nullptr;
+        EXPECT_EQ(call("org.ttbus.Peer1", "Compact", [&](sd_bus_message* m) { need(sd_bus_message_append(m, "u", version), "v"); }, &r), "");
+        std::uint32_t used = 0;
+        if (r != nullptr) need(sd_bus_message_read(r, "u", &used), "used");
+        sd_bus_message_unref(r);
+        return used;
+    }
     // A call without a reply (NO_REPLY_EXPECTED).
     template <typename Build>
     void one_way(const char* iface, const char* member, Build&& build) {
@@ -581,12 +592,7 @@ TEST(Peer, CompactPeerLink) {
     const std::string address = peer_address(bus);
     Peer handler(address), sender(address), first(address), second(address), plain(address);
     for (Peer* p : {&handler, &sender, &first, &second}) {
-        sd_bus_message* r = nullptr;
-        ASSERT_EQ(p->call(peer_iface, "Compact", [](sd_bus_message* m) { need(sd_bus_message_append(m, "u", 7u), "v"); }, &r), "");
-        std::uint32_t used = 0;
-        need(sd_bus_message_read(r, "u", &used), "used");
-        sd_bus_message_unref(r);
-        EXPECT_EQ(used, compact::link_version) << "the broker's version, below the client's";
+        EXPECT_EQ(p->ask_compact(7), compact::link_version) << "the broker's version, below the client's";
     }
     const std::string h = handler.join_with(HANDLE, "Echo");
     const std::string o1 = first.join_with(OBSERVE, "Note"), o2 = second.join_with(OBSERVE, "Note");
@@ -676,6 +682,86 @@ TEST(Peer, CompactPeerLink) {
     // Not on the bus: there the API is the a{sv} one only.
     EXPECT_THROW(bus.proxy().callMethod("Compact").onInterface(peer_iface).withArguments(std::uint32_t{1}),
                  sdbus::Error);
+}
+
+// Stops the broker until the object goes: what peers send meanwhile waits in its sockets, and the
+// broker finds it all there at once.
+class BrokerStopped {
+public:
+    BrokerStopped() : pid_(broker_pid()) {
+        need(kill(pid_, SIGSTOP) == 0 ? 0 : -errno, "SIGSTOP");
+        for (std::string state; state != "T";) {
+            std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+            std::string line;
+            std::getline(stat, line);
+            state = line.substr(line.rfind(')') + 2, 1);
+        }
+    }
+    ~BrokerStopped() { kill(pid_, SIGCONT); }
+    BrokerStopped(const BrokerStopped&) = delete;
+    BrokerStopped& operator=(const BrokerStopped&) = delete;
+
+private:
+    pid_t pid_;
+};
+
+// Deliveries the broker makes while it works through a run of one peer's messages go to a procid
+// of a version-2 compact peer as one DeliveredBatch, in the order they were made; a version-1 peer
+// gets a DeliveredCompact each, as before batches; a delivery made alone goes out alone.
+TEST(Peer, DeliveriesOfOneRunGoOutAsOneBatch) {
+    namespace compact = protocol::compact;
+    Client bus;
+    const std::string address = peer_address(bus);
+    Peer sender(address), batched(address), older(address);
+    EXPECT_EQ(sender.ask_compact(compact::link_version), compact::batch_link_version);
+    EXPECT_EQ(batched.ask_compact(compact::link_version), compact::batch_link_version);
+    EXPECT_EQ(older.ask_compact(1), 1u);
+    const std::string o2 = batched.join_with(OBSERVE, "Note"), o1 = older.join_with(OBSERVE, "Note");
+    const std::string s = sender.open();
+    auto send_note = [&](const std::string& text) {
+        protocol::Message note;
+        note.body.cls = protocol::Class::NOTICE;
+        note.body.address = protocol::Address::PROCEDURE;
+        note.header.scope = protocol::Scope::SESSION;
+        note.body.op = "Note";
+        note.body.args = {{protocol::Mode::IN, "string", text}};
+        sender.one_way(peer_iface, "SendCompact", [&](sd_bus_message* m) {
+            std::string part;
+            compact::append_message(part, note.body, note.header, protocol::Party::client);
+            need(sd_bus_message_append(m, "s", s.c_str()), "procid");
+            need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
+        });
+    };
+    constexpr int notes = 10;
+    {
+        BrokerStopped stopped;
+        for (int i = 0; i < notes; ++i) send_note("n" + std::to_string(i));
+        sender.flush();
+    }
+    PeerSignal b = batched.wait_for("DeliveredBatch", o2);
+    ASSERT_EQ(b.parts.size(), 1u);
+    const std::vector<compact::Delivered> batch = compact::read_batch(b.parts[0]);
+    ASSERT_EQ(batch.size(), static_cast<std::size_t>(notes)) << "all in one";
+    for (int i = 0; i < notes; ++i) {
+        EXPECT_EQ(batch[i].message.body.args.at(0).value, protocol::Value(std::string("n" + std::to_string(i))));
+        EXPECT_EQ(batch[i].message.body.sender, s);
+        EXPECT_EQ(batch[i].delivery.delivery, static_cast<std::uint32_t>(protocol::Delivery::observe));
+    }
+    for (int i = 0; i < notes; ++i) {
+        PeerSignal d = older.wait_for("DeliveredCompact", o1);
+        ASSERT_EQ(d.parts.size(), 2u);
+        protocol::MessageBody body;
+        compact::read_body(d.parts[1], body);
+        EXPECT_EQ(body.args.at(0).value, protocol::Value(std::string("n" + std::to_string(i))));
+    }
+    EXPECT_TRUE(older.quiet("DeliveredBatch"));
+    EXPECT_TRUE(batched.quiet("DeliveredCompact"));
+    send_note("alone");
+    PeerSignal alone = batched.wait_for("DeliveredCompact", o2);
+    ASSERT_EQ(alone.parts.size(), 2u);
+    protocol::MessageBody body;
+    compact::read_body(alone.parts[1], body);
+    EXPECT_EQ(body.args.at(0).value, protocol::Value(std::string("alone")));
 }
 
 TEST(Peer, ClientChosenIds) {

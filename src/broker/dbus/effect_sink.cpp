@@ -35,38 +35,47 @@ constexpr std::size_t max_held_bytes = std::size_t{64} << 10;
 // Effects
 
 void Service::hold(const Connection& c, const std::string& procid, std::string_view delivery, std::string_view body) {
-    auto it = held_.find(procid);
-    if (it != held_.end() && it->second.batch.size() + delivery.size() + body.size() > max_held_bytes) {
-        release_held();
-        it = held_.end();
+    auto held = held_.find(c.peer);
+    if (held == held_.end()) held = held_.emplace(c.peer, HeldFor{c.name, {}}).first;
+    auto& batches = held->second.batches;
+    auto it = std::find_if(batches.begin(), batches.end(), [&](const Held& h) { return h.procid == procid; });
+    if (it != batches.end() && it->batch.size() + delivery.size() + body.size() > max_held_bytes) {
+        release_held(c.peer);
+        hold(c, procid, delivery, body);
+        return;
     }
-    if (it == held_.end()) it = held_.emplace(procid, Held{c.name, {}, 0}).first;
-    compact::append_to_batch(it->second.batch, delivery, body);
-    ++it->second.count;
+    if (it == batches.end()) it = batches.insert(batches.end(), Held{procid, {}, 0});
+    compact::append_to_batch(it->batch, delivery, body);
+    ++it->count;
 }
 
-void Service::release_held() {
+void Service::release_held(sd_bus* peer) {
     if (held_.empty()) return;
-    // Taken out first: emitting lets go of what is held, which is nothing by then.
-    auto held = std::move(held_);
-    held_.clear();
-    for (const auto& [procid, h] : held) {
-        const Connection* c = connections_.find(h.connection);
-        if (c == nullptr) continue;  // it hung up meanwhile
+    auto it = held_.find(peer);
+    if (it == held_.end()) return;
+    // Taken out first: emitting to the peer lets go of what is held for it, which is nothing by then.
+    const HeldFor held = std::move(held_.extract(it).mapped());
+    const Connection* c = connections_.find(held.connection);
+    if (c == nullptr) return;  // it hung up meanwhile
+    for (const Held& h : held.batches) {
         if (h.count > 1) {
             emit(*c, peer_interface, delivered_batch_signal, [&](Writer& w) {
-                w.string(procid);
+                w.string(h.procid);
                 w.bytes(h.batch);
             });
             continue;
         }
         emit(*c, peer_interface, delivered_compact_signal, [&](Writer& w) {
             const compact::BatchEntry one = compact::batch_entries(h.batch).at(0);
-            w.string(procid);
+            w.string(h.procid);
             w.bytes(one.delivery);
             w.bytes(one.body);
         });
     }
+}
+
+void Service::release_held() {
+    while (!held_.empty()) release_held(held_.begin()->first);
 }
 
 void Service::emit_update(const Connection& c, const std::string& procid, const core::MessageView& m) {

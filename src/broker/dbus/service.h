@@ -166,12 +166,16 @@ private:
     void apply(core::Effects& fx);
     // Deliveries to a compact peer of compact::batch_link_version are held while the broker works
     // through a run of input (Holding, around on_peer_io's), and go out at its end as one
-    // DeliveredBatch per procid (one held alone, as DeliveredCompact); anything else sent meanwhile
-    // lets them go first, so that nothing overtakes them.
+    // DeliveredBatch per procid (one held alone, as DeliveredCompact); anything else sent to that
+    // peer meanwhile lets them go first, so that nothing overtakes them.
     struct Held {
-        std::string connection;
+        std::string procid;
         std::string batch;  // compact::append_to_batch
         std::size_t count = 0;
+    };
+    struct HeldFor {
+        std::string connection;
+        std::vector<Held> batches;
     };
     class Holding {
     public:
@@ -187,7 +191,8 @@ private:
         Service& service_;
     };
     void hold(const Connection& c, const std::string& procid, std::string_view delivery, std::string_view body);
-    void release_held();
+    void release_held(sd_bus* peer);  // what is held for the connection on `peer`
+    void release_held();              // all that is held
     // Procid1.Updated, or Peer1.UpdatedCompact to a connection that asked for the compact form.
     void emit_update(const Connection& c, const std::string& procid, const core::MessageView& m);
     // Emits a signal of /org/ttbus/Broker1 to the connection: unicast on the bus, or on its peer
@@ -231,7 +236,7 @@ private:
     sd_bus* bus_;
     sd_event* event_;
     bool holding_ = false;
-    std::unordered_map<std::string, Held> held_;  // by procid
+    std::unordered_map<sd_bus*, HeldFor> held_;  // by peer connection
     ServiceOptions options_;
     core::Engine engine_;
     Connections connections_;

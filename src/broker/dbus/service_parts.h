@@ -53,7 +53,7 @@ template <typename F>
 int Service::reply(sd_bus_message* call, F&& write) {
     // A one-way call gets no reply: nothing is built.
     if (!sd_bus_message_get_expect_reply(call)) return 1;
-    release_held();
+    release_held(sd_bus_message_get_bus(call));
     sd_bus_message* raw = nullptr;
     check_bus(sd_bus_message_new_method_return(call, &raw), "reply");
     MessagePtr out(raw);
@@ -67,7 +67,7 @@ int Service::reply(sd_bus_message* call, F&& write) {
 template <typename F>
 void Service::emit(const Connection& c, const char* interface, const char* member, F&& write) {
     if (c.closing) return;
-    release_held();
+    if (c.peer != nullptr) release_held(c.peer);
     sd_bus* target = c.peer ? c.peer : bus_;
     sd_bus_message* raw = nullptr;
     int r = sd_bus_message_new_signal(target, &raw, broker_object_path, interface, member);

@@ -302,6 +302,80 @@ TEST(Compact, AnswersAndUpdatesAreBounded) {
     EXPECT_EQ(failure_of([&] { compact::read_answer(part, a); }), status_of(Status::ERR_INVALID));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Batches (Peer1.DeliveredBatch)
+
+// The two parts of a delivery, as the broker writes them.
+std::pair<std::string, std::string> delivered_parts(const Message& m, const DeliveryKeys& d) {
+    std::pair<std::string, std::string> parts;
+    compact::append_delivery(parts.first, d, m.header, m.body.cls);
+    compact::append_body(parts.second, m.body);
+    return parts;
+}
+
+std::string batch_of(const std::vector<std::pair<std::string, std::string>>& deliveries) {
+    std::string batch;
+    for (const auto& [delivery, body] : deliveries) compact::append_to_batch(batch, delivery, body);
+    return batch;
+}
+
+// Each key, in a delivery between two others in one batch: read as the a{sv} form reads it, the
+// others unchanged, in the order they were added.
+TEST(CompactBatch, EveryMessageKeyReadsAsInTheDictionaryForm) {
+    const Message plain = base();
+    const Read plain_read = through_dictionary(plain, {}, Party::broker);
+    for (std::size_t key = 0; key < std::size(message_keys); ++key) {
+        SCOPED_TRACE(message_keys[key].name);
+        Message m = plain;
+        DeliveryKeys d;
+        ASSERT_TRUE(vary(key, m, d));
+        const std::string batch = batch_of({delivered_parts(plain, {}), delivered_parts(m, d), delivered_parts(plain, {})});
+        std::vector<compact::Delivered> read;
+        ASSERT_EQ(failure_of([&] { read = compact::read_batch(batch); }), 0);
+        ASSERT_EQ(read.size(), 3u);
+        const Read dictionary = through_dictionary(m, d, Party::broker);
+        EXPECT_EQ(read[1].message, dictionary.message);
+        EXPECT_EQ(read[1].delivery, dictionary.delivery);
+        for (std::size_t i : {0u, 2u}) {
+            EXPECT_EQ(read[i].message, plain_read.message);
+            EXPECT_EQ(read[i].delivery, plain_read.delivery);
+        }
+    }
+}
+
+TEST(CompactBatch, EntriesAreTheDeliveredCompactParts) {
+    Message m = base();
+    DeliveryKeys d;
+    for (std::size_t key = 0; key < std::size(message_keys); ++key) vary(key, m, d);
+    const auto one = delivered_parts(m, d);
+    const std::string batch = batch_of({one});
+    const auto entries = compact::batch_entries(batch);
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].delivery, one.first);
+    EXPECT_EQ(entries[0].body, one.second);
+}
+
+TEST(CompactBatch, MalformedBatchesAreRefused) {
+    Message m = base();
+    DeliveryKeys d;
+    for (std::size_t key = 0; key < std::size(message_keys); ++key) vary(key, m, d);
+    const std::string batch = batch_of({delivered_parts(base(), {}), delivered_parts(m, d)});
+    auto status = [](const std::string& part) { return failure_of([&] { compact::read_batch(part); }); };
+    ASSERT_EQ(status(batch), 0);
+    for (std::size_t n = 0; n < batch.size(); ++n) {
+        EXPECT_EQ(status(batch.substr(0, n)), status_of(Status::ERR_INVALID)) << n << " bytes";
+    }
+    EXPECT_EQ(status(batch + '\0'), status_of(Status::ERR_INVALID)) << "a byte after the end";
+    std::string other = batch;
+    other[0] = static_cast<char>(compact::version + 1);
+    EXPECT_EQ(status(other), status_of(Status::ERR_INVALID)) << "another version";
+    EXPECT_EQ(status(std::string("\x01\0\0\0\0", 5)), status_of(Status::ERR_INVALID)) << "no deliveries";
+    // An entry refused refuses the batch, with the entry's status.
+    Message bad = base();
+    bad.header.scope = static_cast<Scope>(99);
+    EXPECT_EQ(status(batch_of({delivered_parts(base(), {}), delivered_parts(bad, {})})), status_of(Status::ERR_SCOPE));
+}
+
 // The compact reader takes a string exactly when sd-bus would write it: the broker writes the
 // same strings again as a{sv} to bus clients and monitors.
 TEST(Compact, StringsAreWhatSdBusTakes) {
