@@ -1,6 +1,6 @@
 // libFuzzer target: the readers of the compact form of the peer link (src/protocol/compact.h). The
 // first byte picks the part (a client's message, a broker's message, a delivery, a body, an update,
-// an answer); the rest is the part. Every reader must read it or refuse it with a Failure. What
+// an answer, a batch of deliveries); the rest is the part. Every reader must read it or refuse it with a Failure. What
 // one accepts must write back to the same bytes' meaning (read again, the same object), and must
 // be writable as the a{sv} form: the broker writes what it read again to bus clients and monitors.
 #include "fuzz_bus.h"
@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) return 0;
     const std::string_view part(reinterpret_cast<const char*>(data) + 1, size - 1);
     std::string again;
-    switch (data[0] % 6) {
+    switch (data[0] % 7) {
     case 0:
     case 1: {
         const Party from = data[0] % 6 == 0 ? Party::client : Party::broker;
@@ -95,6 +95,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         compact::append_update(again, m.body, m.header);
         compact::Update reread;
         check(reads([&] { compact::read_update(again, reread); }) && reread == u);
+        break;
+    }
+    case 6: {
+        std::vector<compact::Delivered> batch;
+        if (!reads([&] { batch = compact::read_batch(part); })) return 0;
+        for (auto& d : batch) {
+            writes_as_dictionary(d.message, Party::broker, &d.delivery);
+            std::string delivery;
+            std::string body;
+            compact::append_delivery(delivery, d.delivery, d.message.header, Class::OFFER);
+            compact::append_body(body, d.message.body);
+            compact::append_to_batch(again, delivery, body);
+        }
+        std::vector<compact::Delivered> reread;
+        check(reads([&] { reread = compact::read_batch(again); }) && reread == batch);
         break;
     }
     default: {
