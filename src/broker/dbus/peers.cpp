@@ -173,7 +173,18 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
 
 // Messages of one peer processed in one dispatch, at most: a loop iteration per message would cost
 // more than most messages, and the deliveries they make go out together (Holding) when the run ends.
+// Whether there is more is asked once, after the first: a lone message (a request, a reply) costs
+// no read that finds nothing.
+namespace {
+
 constexpr int max_messages_per_dispatch = 32;
+
+bool more_to_read(sd_bus* bus) {
+    int n = 0;
+    return ioctl(sd_bus_get_fd(bus), FIONREAD, &n) == 0 && n > 0;
+}
+
+}  // namespace
 
 // sd-bus reads one message at a time: a readable socket holding more stays readable, so the loop
 // comes back to it after turning to the others, as with sd-bus's own event source.
@@ -182,7 +193,9 @@ int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
     sd_bus* bus = peer->bus.get();
     Holding holding(*peer->service);
     int r = sd_bus_process(bus, nullptr);
-    for (int n = 1; n < max_messages_per_dispatch && r > 0 && !peer->gone; ++n) r = sd_bus_process(bus, nullptr);
+    if (r > 0 && !peer->gone && more_to_read(bus)) {
+        for (int n = 1; n < max_messages_per_dispatch && r > 0 && !peer->gone; ++n) r = sd_bus_process(bus, nullptr);
+    }
     // A connection sd-bus found ended is processed on until it has said so (Disconnected): its
     // socket no longer wakes the loop.
     while (r > 0 && sd_bus_is_open(bus) <= 0) r = sd_bus_process(bus, nullptr);
