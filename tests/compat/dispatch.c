@@ -1,7 +1,8 @@
 /* Dispatch seen from legacy programs: notices to several observers, a notice with a handler, no
  * handler (TT_ERR_NO_MATCH), the reject chain, fail with a status string, specificity,
  * handle_push and handle_rotate, TT_HANDLER addressing, arg wildcards, contexts, a handler that
- * dies mid-request, send-on-exit, destroying a request before its reply, and tt_fd's readiness. */
+ * dies mid-request, send-on-exit, destroying a request before its reply, tt_fd's readiness, and a
+ * burst of notices received in order. */
 #include "check.h"
 
 /* A peer that handles or observes "op" and answers each message it gets as told by the
@@ -381,6 +382,41 @@ static void fd_kept(void)
 	tt_pattern_destroy(p);
 }
 
+/* Sends "Tick" notices numbered 0, 1, ... as fast as it can. */
+static void send_ticks(void *count)
+{
+	int i;
+	CHECK(tt_ptr_error(tt_open()) == TT_OK);
+	for (i = 0; i < *(int *)count; i++) {
+		Tt_message m = tt_pnotice_create(TT_SESSION, "Tick");
+		CHECK_STATUS(tt_message_iarg_add(m, TT_IN, "int", i), TT_OK);
+		CHECK_STATUS(tt_message_send(m), TT_OK);
+		tt_message_destroy(m);
+	}
+	CHECK_STATUS(tt_ptype_exists("NoSuchPtype"), TT_ERR_PTYPE);
+	peer_ready();
+	tt_close();
+}
+
+/* A burst of notices (on a peer link the broker sends those it takes together as one batch): each
+ * is received once, in the order sent. */
+static void burst_in_order(void)
+{
+	Tt_pattern p = session_pattern(TT_OBSERVE, "Tick");
+	int i, count = 200;
+	pid_t sender = spawn_peer(send_ticks, &count);
+	for (i = 0; i < count; i++) {
+		Tt_message m = next_message(10000);
+		int n = -1;
+		CHECK_STATUS(tt_message_arg_ival(m, 0, &n), TT_OK);
+		CHECK(n == i);
+		tt_message_destroy(m);
+	}
+	reap_peer(sender);
+	CHECK(tt_message_receive() == NULL);
+	tt_pattern_destroy(p);
+}
+
 int main(void)
 {
 	CHECK(tt_ptr_error(tt_open()) == TT_OK);
@@ -395,6 +431,7 @@ int main(void)
 	destroyed_before_reply();
 	fd_readiness();
 	fd_kept();
+	burst_in_order();
 	CHECK_STATUS(tt_close(), TT_OK);
 	return 0;
 }
