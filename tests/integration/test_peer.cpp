@@ -16,7 +16,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -189,6 +191,12 @@ public:
     }
     // Writes what waits to be written.
     void flush() { need(sd_bus_flush(bus_), "flush"); }
+    // Bytes the broker wrote that sd-bus has not read yet.
+    int unread() const {
+        int n = 0;
+        need(ioctl(sd_bus_get_fd(bus_), FIONREAD, &n), "FIONREAD");
+        return n;
+    }
     // Peer1.Compact: the version the broker agrees on.
     std::uint32_t ask_compact(std::uint32_t version) {
         sd_bus_message* r = nullptr;
@@ -197,6 +205,26 @@ public:
         if (r != nullptr) need(sd_bus_message_read(r, "u", &used), "used");
         sd_bus_message_unref(r);
         return used;
+    }
+    // A call sent without waiting (start_call), and its reply waited for (finish_call).
+    sd_bus_message* start_call(const char* iface, const char* member) {
+        sd_bus_message* m = nullptr;
+        need(sd_bus_message_new_method_call(bus_, &m, nullptr, broker_path, iface, member), "new call");
+        std::uint64_t cookie = 0;
+        need(sd_bus_send(bus_, m, &cookie), "send");
+        return m;
+    }
+    void finish_call(sd_bus_message* call) {
+        std::uint64_t cookie = 0;
+        need(sd_bus_message_get_cookie(call, &cookie), "cookie");
+        sd_bus_message_unref(call);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!replied_.count(cookie) && std::chrono::steady_clock::now() < deadline) {
+            while (sd_bus_process(bus_, nullptr) > 0) {
+            }
+            if (!replied_.count(cookie)) sd_bus_wait(bus_, 50 * 1000);
+        }
+        EXPECT_TRUE(replied_.count(cookie)) << "no reply";
     }
     // A call without a reply (NO_REPLY_EXPECTED).
     template <typename Build>
@@ -280,8 +308,9 @@ public:
 
 private:
     static int on_message(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        if (!sd_bus_message_is_signal(m, nullptr, nullptr)) return 0;
         auto* self = static_cast<Peer*>(userdata);
+        if (std::uint64_t cookie = 0; sd_bus_message_get_reply_cookie(m, &cookie) >= 0) self->replied_.insert(cookie);
+        if (!sd_bus_message_is_signal(m, nullptr, nullptr)) return 0;
         PeerSignal s;
         s.member = sd_bus_message_get_member(m);
         EXPECT_EQ(sd_bus_message_get_destination(m), nullptr) << "no destination on a peer connection";
@@ -301,6 +330,7 @@ private:
 
     sd_bus* bus_ = nullptr;
     std::deque<PeerSignal> signals_;
+    std::set<std::uint64_t> replied_;  // the cookies of the calls whose replies came
 };
 
 // The broker's process id, from the bus.
@@ -756,6 +786,26 @@ TEST(Peer, DeliveriesOfOneRunGoOutAsOneBatch) {
     }
     EXPECT_TRUE(older.quiet("DeliveredBatch"));
     EXPECT_TRUE(batched.quiet("DeliveredCompact"));
+    // A reply to the sender follows what was held for others: once its call returns, the
+    // observer's delivery has been written, though the broker goes on with more of the sender's
+    // notices in the same run.
+    sd_bus_message* call = nullptr;
+    {
+        BrokerStopped stopped;
+        send_note("before the reply");
+        call = sender.start_call(broker_iface, "DefaultSession");
+        for (int i = 0; i < 6; ++i) send_note("after the reply");
+        sender.flush();
+    }
+    sender.finish_call(call);
+    EXPECT_GT(batched.unread(), 0);
+    for (int i = 0; i < 7; ++i) older.wait_for("DeliveredCompact", o1);
+    PeerSignal before = batched.wait_for("DeliveredCompact", o2);
+    ASSERT_EQ(before.parts.size(), 2u);
+    protocol::MessageBody first;
+    compact::read_body(before.parts[1], first);
+    EXPECT_EQ(first.args.at(0).value, protocol::Value(std::string("before the reply")));
+    EXPECT_EQ(compact::read_batch(batched.wait_for("DeliveredBatch", o2).parts.at(0)).size(), 6u) << "those after it";
     send_note("alone");
     PeerSignal alone = batched.wait_for("DeliveredCompact", o2);
     ASSERT_EQ(alone.parts.size(), 2u);

@@ -79,6 +79,7 @@ void Service::release_held() {
 }
 
 void Service::emit_update(const Connection& c, const std::string& procid, const core::MessageView& m) {
+    release_held();  // an update, like a reply, follows every delivery made before it (service.h)
     if (c.compact == 0) {
         emit(c, procid_interface, updated_signal, [&](Writer& w) {
             w.string(procid);

@@ -121,7 +121,7 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     try {
         return (self->*Method)(m);
     } catch (const Failure& f) {
-        self->release_held(sd_bus_message_get_bus(m));  // sd-bus sends the error reply: the deliveries made before it go first
+        self->release_held();  // sd-bus sends the error reply: the deliveries made before it go first
         if (!tells_one_way_failure && !sd_bus_message_get_expect_reply(m)) {
             log::notice(std::string("one-way ") + sd_bus_message_get_member(m) + " from " +
                 std::string(self->caller(m).name) + " failed: " + error_message(f.status, f.what()));
@@ -130,7 +130,7 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     } catch (const std::bad_alloc&) {
         return -ENOMEM;
     } catch (const std::exception& e) {
-        self->release_held(sd_bus_message_get_bus(m));
+        self->release_held();
         return set_error(error, Failure(core::Status::ERR_INTERNAL, e.what()));
     }
 }
@@ -191,7 +191,7 @@ void Service::reply_failure(sd_bus_message* call, const Failure& f) {
             " failed: " + error_message(f.status, f.what()));
         return;
     }
-    release_held(sd_bus_message_get_bus(call));
+    release_held();
     sd_bus_error e{};
     set_error(&e, f);
     sent_to(sd_bus_message_get_bus(call), sd_bus_reply_method_error(call, &e), std::strlen(f.what()));

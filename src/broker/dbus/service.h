@@ -166,8 +166,11 @@ private:
     void apply(core::Effects& fx);
     // Deliveries to a compact peer of compact::batch_link_version are held while the broker works
     // through a run of input (Holding, around on_peer_io's), and go out at its end as one
-    // DeliveredBatch per procid (one held alone, as DeliveredCompact); anything else sent to that
-    // peer meanwhile lets them go first, so that nothing overtakes them.
+    // DeliveredBatch per procid (one held alone, as DeliveredCompact). A signal to that peer lets
+    // its own go first, so that a connection gets everything in the order it was made; a reply or
+    // an update, to anyone, lets all go first: whoever learns that a call returned or a request was
+    // answered may rely on the deliveries made before it having been sent (a sender that waits for
+    // a call's reply and then tells an observer, as a test in tests/compat/dispatch.c does).
     struct Held {
         std::string procid;
         std::string batch;  // compact::append_to_batch

@@ -53,7 +53,7 @@ template <typename F>
 int Service::reply(sd_bus_message* call, F&& write) {
     // A one-way call gets no reply: nothing is built.
     if (!sd_bus_message_get_expect_reply(call)) return 1;
-    release_held(sd_bus_message_get_bus(call));
+    release_held();
     sd_bus_message* raw = nullptr;
     check_bus(sd_bus_message_new_method_return(call, &raw), "reply");
     MessagePtr out(raw);
