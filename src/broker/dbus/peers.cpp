@@ -173,10 +173,12 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
 
 // Messages of one peer processed in one dispatch, at most: a loop iteration per message would cost
 // more than most messages, and the deliveries they make go out together (Holding) when the run ends.
-// Eight amortise most of the cost per message; 32 made an innocent requester's median round trip
-// during a flood four to eight times longer (it waits for the flooder's turn twice), eight does not
-// measurably. Whether there is more is asked once, after the first: a lone message (a request, a
-// reply) costs no read that finds nothing.
+// The bound trades notices for fairness: a requester's round trip during another peer's flood waits
+// for the flooder's turn at each of its two messages (bench.py's latency row, median: about 230 us
+// with one, 270 with four, 450 with eight, 1 ms with 32; 100 quiet), while notices to 1/4/8
+// observers went from 0.7/0.5/0.6 of raw D-Bus fan-out with one to 1.0/1.8/1.9 with four and
+// 1.2/2.2/2.4 with eight. Whether there is more is asked once, after the first: a lone message (a
+// request, a reply) costs no read that finds nothing.
 namespace {
 
 constexpr int max_messages_per_dispatch = 8;
