@@ -135,7 +135,8 @@ void Service::peer_accepted(int fd, const ucred& cred) {
 // sd-bus (252) leaves what a client sends right after its BEGIN in the same read unparsed until the
 // socket is readable again: a client that waits for each answer of the handshake (libdbus, GDBus)
 // would wait for the reply to its first call forever. So a peer is processed once more after each
-// loop iteration until it has authenticated.
+// loop iteration until it has authenticated, and then until sd-bus holds nothing the socket does
+// not tell of (drain_handshake_leftover).
 int Service::on_peers_starting(sd_event_source* source, void* userdata) {
     auto* self = static_cast<Service*>(userdata);
     bool waiting = false;
@@ -164,11 +165,22 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
     if (!waiting) sd_event_source_set_enabled(source, SD_EVENT_OFF);
     // Processing may end a peer (peers_ keeps it until the reap), never add one.
     for (sd_bus* bus : ready) {
-        while (sd_bus_process(bus, nullptr) > 0) {
-        }
+        drain_handshake_leftover(bus);
         if (auto it = self->peers_.find(bus); it != self->peers_.end()) self->watch(*it->second);
     }
     return 0;
+}
+
+// Only what sd-bus read with the handshake: once the socket holds more, its io source takes turns
+// with the others (sd-bus parses what it holds before it reads again). Processing until nothing is
+// left would serve a client that sends without pause (a flood of notices begun at once) and nobody
+// else for as long as it sends.
+void Service::drain_handshake_leftover(sd_bus* bus) {
+    for (;;) {
+        int unread = 0;
+        if (ioctl(sd_bus_get_fd(bus), FIONREAD, &unread) < 0 || unread > 0) return;
+        if (sd_bus_process(bus, nullptr) <= 0) return;
+    }
 }
 
 // sd-bus reads one message at a time: a readable socket holding more stays readable, so the loop

@@ -195,6 +195,7 @@ private:
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
     static int on_peers_starting(sd_event_source* source, void* userdata);
+    static void drain_handshake_leftover(sd_bus* bus);
     static int on_handshake_timeout(sd_event_source* source, std::uint64_t usec, void* userdata);
     // The broker ends a peer connection: no more is sent to it, and it dies as if it had hung up at
     // the next reap, outside any dispatch.
