@@ -196,8 +196,19 @@ int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
         peer->service->close_peer(*peer, peer->name + ": " + std::strerror(-r) + "; closed");
         return 0;
     }
+    peer->service->served(*peer);
     peer->service->watch(*peer);
     return 0;
+}
+
+void Service::served(Peer& peer) {
+    if (!peer.io) return;
+    std::uint64_t now = 0;
+    sd_event_now(event_, CLOCK_MONOTONIC, &now);
+    const int level = peer.use.served(now);
+    if (level != peer.level && sd_event_source_set_priority(peer.io.get(), SD_EVENT_PRIORITY_NORMAL + level) >= 0) {
+        peer.level = level;
+    }
 }
 
 void Service::watch(Peer& peer) {

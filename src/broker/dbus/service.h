@@ -15,6 +15,7 @@
 #include "connections.h"
 #include "handles.h"
 #include "peer_listener.h"
+#include "recent_use.h"
 #include "refusal_log.h"
 #include "protocol/wire.h"
 
@@ -101,6 +102,8 @@ private:
         std::string closed_because;  // closed by the broker (it ends at the next reap), and why
         SourcePtr handshake;         // the handshake timeout, while authenticating
         Backlog backlog;
+        RecentUse use;
+        int level = 0;  // of its recent use: its io source's priority
     };
     // Who called: the connection's name (unique bus name or peer name) and its connection.
     struct Caller {
@@ -192,6 +195,8 @@ private:
     static int on_peer_io(sd_event_source* source, int fd, std::uint32_t revents, void* userdata);
     // Waits on the peer's socket for what sd-bus needs now (reading; writing while output waits).
     void watch(Peer& peer);
+    // The peer had a turn: its next comes after those of peers that used the broker less lately.
+    void served(Peer& peer);
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
     static int on_peers_starting(sd_event_source* source, void* userdata);
