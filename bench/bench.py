@@ -3,6 +3,7 @@
 
     bench.py --build DIR [--bus dbus-daemon|dbus-broker] [--rounds N] [--smoke] [--json FILE]
     bench.py --build DIR --start-only [--rounds N]     the start row alone
+    bench.py --build DIR --only latency                 the innocent's round trips under a flood alone
 
 Three parts, each in its own environment, all children of this process:
   - on a private bus with ttbusd (tests/integration/busenv.py): raw Echo vs libtt request/reply,
@@ -275,12 +276,7 @@ def rows(r):
     # stalled peer is closed at 32 MiB, the others may lag while they read.
     peak = r["flood_rss_peak_kib"] / 1024
     out.append(("ttbusd RSS peak, 4th stalled", peak, "MiB", None, None, "<= 264", peak <= 264))
-    for q in ("median", "p99"):
-        flood, quiet = r[f"flood_{q}_usec"], r[f"quiet_{q}_usec"]
-        out.append((f"innocent r/r {q}, flood", flood, "usec", quiet, flood / quiet, "<= 2", flood / quiet <= 2))
-        # The same situation on raw D-Bus: what the bus and the machine do to an innocent anyway.
-        flood, quiet = r[f"raw_flood_{q}_usec"], r[f"raw_quiet_{q}_usec"]
-        out.append((f"  raw Echo {q}, raw flood", flood, "usec", quiet, flood / quiet, "", None))
+    out += latency_rows(r)
     if "start_systemd_ms" in r:
         tt, raw = r["start_systemd_ms"], r["raw_transient_ms"]
         out.append(("start via systemd", tt, "ms", raw, tt / raw, "<= 1.3", tt / raw <= 1.3))
@@ -294,6 +290,17 @@ def rows(r):
     idle, loaded = r["rss_idle_kib"] / 1024, r["rss_loaded_kib"] / 1024
     out.append(("ttbusd RSS idle", idle, "MiB", None, None, "<= 8", idle <= 8))
     out.append((f"ttbusd RSS, {r['patterns_loaded']} patterns", loaded, "MiB", None, None, "<= 64", loaded <= 64))
+    return out
+
+
+def latency_rows(r):
+    out = []
+    for q in ("median", "p99"):
+        flood, quiet = r[f"flood_{q}_usec"], r[f"quiet_{q}_usec"]
+        out.append((f"innocent r/r {q}, flood", flood, "usec", quiet, flood / quiet, "<= 2", flood / quiet <= 2))
+        # The same situation on raw D-Bus: what the bus and the machine do to an innocent anyway.
+        flood, quiet = r[f"raw_flood_{q}_usec"], r[f"raw_quiet_{q}_usec"]
+        out.append((f"  raw Echo {q}, raw flood", flood, "usec", quiet, flood / quiet, "", None))
     return out
 
 
@@ -315,7 +322,8 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--no-systemd", action="store_true", help="skip the part that needs systemd --user (and root)")
     ap.add_argument("--start-only", action="store_true", help="only the part under systemd --user: the start row")
-    ap.add_argument("--inner", choices=["bus", "systemd"], help=argparse.SUPPRESS)
+    ap.add_argument("--only", choices=["latency"], help="only the innocent's round trips under a flood (and raw D-Bus's)")
+    ap.add_argument("--inner", choices=["bus", "systemd", "latency"], help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
@@ -324,7 +332,10 @@ def main():
     prog, n = programs(args.build), counts(args.smoke)
 
     if args.inner:
-        r = inner_bus(prog, n, args.rounds) if args.inner == "bus" else inner_systemd(prog, n, args.rounds)
+        if args.inner == "latency":
+            r = latency_under_flood(prog, n["latency"], n["flood"])
+        else:
+            r = inner_bus(prog, n, args.rounds) if args.inner == "bus" else inner_systemd(prog, n, args.rounds)
         with open(args.out, "w") as f:
             json.dump(r, f)
         return 0
@@ -336,9 +347,18 @@ def main():
         print(f"start via systemd (median of {args.rounds}): ttbus {r['start_systemd_ms']:.3f} ms, raw "
               f"StartTransientUnit {r['raw_transient_ms']:.3f} ms, ratio {r['start_systemd_ms'] / r['raw_transient_ms']:.2f}")
         return 0
+    busenv = [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus", args.bus, "--ttbusd",
+              prog["ttbusd"]]
+    if args.only == "latency":
+        r = in_env(args, busenv, "latency")
+        print(f"an innocent's round trips under a flood on {args.bus}{' (smoke, figures meaningless)' if args.smoke else ''}")
+        print_table(latency_rows(r))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"bus": args.bus, "smoke": args.smoke, "counts": n, "started": started, "figures": r}, f, indent=1)
+        return 0
     r = {}
-    r.update(in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus",
-                           args.bus, "--ttbusd", prog["ttbusd"]], "bus"))
+    r.update(in_env(args, busenv, "bus"))
     if not args.no_systemd:
         r.update(in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "system", "sysenv.py"), "--ttbusd",
                                prog["ttbusd"]], "systemd"))
