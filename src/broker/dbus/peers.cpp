@@ -202,13 +202,27 @@ int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
 }
 
 void Service::served(Peer& peer) {
-    if (!peer.io) return;
     std::uint64_t now = 0;
     sd_event_now(event_, CLOCK_MONOTONIC, &now);
-    const int level = peer.use.served(now);
-    if (level != peer.level && sd_event_source_set_priority(peer.io.get(), SD_EVENT_PRIORITY_NORMAL + level) >= 0) {
-        peer.level = level;
+    peer.level = peer.use.served(now);
+    set_priority(peer);
+}
+
+// The bus connection's source is sd-bus's, at the normal priority: a peer's is set relative to it.
+void Service::set_priority(Peer& peer) {
+    if (peer.io) sd_event_source_set_priority(peer.io.get(), SD_EVENT_PRIORITY_NORMAL + std::max(0, peer.level - bus_level_));
+}
+
+int Service::on_bus_message(sd_bus_message*, void* userdata, sd_bus_error*) {
+    auto* self = static_cast<Service*>(userdata);
+    std::uint64_t now = 0;
+    sd_event_now(self->event_, CLOCK_MONOTONIC, &now);
+    const int level = self->bus_use_.served(now);
+    if (level != self->bus_level_) {  // now and then: levels are binary orders of magnitude
+        self->bus_level_ = level;
+        for (auto& [bus, peer] : self->peers_) self->set_priority(*peer);
     }
+    return 0;
 }
 
 void Service::watch(Peer& peer) {

@@ -103,7 +103,7 @@ private:
         SourcePtr handshake;         // the handshake timeout, while authenticating
         Backlog backlog;
         RecentUse use;
-        int level = 0;  // of its recent use: its io source's priority
+        int level = 0;  // of its recent use
     };
     // Who called: the connection's name (unique bus name or peer name) and its connection.
     struct Caller {
@@ -197,6 +197,10 @@ private:
     void watch(Peer& peer);
     // The peer had a turn: its next comes after those of peers that used the broker less lately.
     void served(Peer& peer);
+    // The bus connection, which all bus clients share, is one more user of the broker: a message
+    // read from it is its turn. Peers lighter than it share its priority, heavier ones come after.
+    static int on_bus_message(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    void set_priority(Peer& peer);
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
     static int on_peers_starting(sd_event_source* source, void* userdata);
@@ -224,6 +228,8 @@ private:
     std::unique_ptr<Peer> spare_peer_;  // see prepare_spare_peer
     SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
     SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
+    RecentUse bus_use_;
+    int bus_level_ = 0;
 
     std::size_t backlog_total_ = 0;  // the bytes of every peer's backlog
     std::unique_ptr<RefusalLog> refusals_;
