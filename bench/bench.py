@@ -124,18 +124,24 @@ def latency_under_flood(prog, count, flood):
     """An innocent requester's round trips (median, p99) alone and while another client floods 4
     observers with `flood` notices, in the same run; and the same on raw D-Bus (an Echo client
     while an emitter broadcasts `flood` signals to 4 subscribers), so that ttbus's degradation can
-    be told from what the bus itself and the machine's 2 cores do under such a flood."""
+    be told from what the bus itself and the machine's 2 cores do under such a flood. ttbus's
+    innocent also tells how long it, the handler and the broker waited for a CPU (runnable, not
+    running) in its slowest 1% of round trips (wait0/1/2)."""
     r = {}
     for side, server, innocent, subscriber, flooder in (
             ("", [prog["tt"], "handler"], [prog["tt"], "latency"], [prog["tt"], "observer"], [prog["tt"], "notifier"]),
             ("raw_", [prog["raw"], "echo-server"], [prog["raw"], "latency"], [prog["raw"], "subscriber"],
              [prog["raw"], "emitter"])):
         handler = start_ready(server)
-        r.update({f"{side}quiet_{k}": v for k, v in run_fields(innocent + [str(count)]).items()})
+        if side == "":
+            innocent = innocent + [str(count), str(handler.pid), str(broker_pid())]
+        else:
+            innocent = innocent + [str(count)]
+        r.update({f"{side}quiet_{k}": v for k, v in run_fields(innocent).items()})
         observers = [start_ready(subscriber) for _ in range(4)]
         notifier = subprocess.Popen(flooder + [str(flood)], stdout=subprocess.DEVNULL)
         time.sleep(0.2)  # the flood is under way
-        r.update({f"{side}flood_{k}": v for k, v in run_fields(innocent + [str(count)]).items()})
+        r.update({f"{side}flood_{k}": v for k, v in run_fields(innocent).items()})
         r[f"{side}flood_still_running"] = 1.0 if notifier.poll() is None else 0.0
         notifier.wait(timeout=600)
         for p in observers:
@@ -301,6 +307,10 @@ def latency_rows(r):
         # The same situation on raw D-Bus: what the bus and the machine do to an innocent anyway.
         flood, quiet = r[f"raw_flood_{q}_usec"], r[f"raw_quiet_{q}_usec"]
         out.append((f"  raw Echo {q}, raw flood", flood, "usec", quiet, flood / quiet, "", None))
+    for k, who in enumerate(("innocent", "handler", "ttbusd")):
+        if f"flood_wait{k}_usec" in r:  # per round trip, in the slowest 1%
+            out.append((f"  {who} waited for a CPU", r[f"flood_wait{k}_usec"], "usec", r[f"quiet_wait{k}_usec"], None,
+                        "", None))
     return out
 
 
