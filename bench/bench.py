@@ -3,6 +3,7 @@
 
     bench.py --build DIR [--bus dbus-daemon|dbus-broker] [--rounds N] [--smoke] [--json FILE]
     bench.py --build DIR --start-only [--rounds N]     the start row alone
+    bench.py --build DIR --only latency                 the innocent's round trips under a flood alone
 
 Three parts, each in its own environment, all children of this process:
   - on a private bus with ttbusd (tests/integration/busenv.py): raw Echo vs libtt request/reply,
@@ -125,18 +126,24 @@ def latency_under_flood(prog, count, flood):
     """An innocent requester's round trips (median, p99) alone and while another client floods 4
     observers with `flood` notices, in the same run; and the same on raw D-Bus (an Echo client
     while an emitter broadcasts `flood` signals to 4 subscribers), so that ttbus's degradation can
-    be told from what the bus itself and the machine's 2 cores do under such a flood."""
+    be told from what the bus itself and the machine's 2 cores do under such a flood. ttbus's
+    innocent also tells how long it, the handler and the broker waited for a CPU (runnable, not
+    running) in its slowest 1% of round trips (wait0/1/2)."""
     r = {}
     for side, server, innocent, subscriber, flooder in (
             ("", [prog["tt"], "handler"], [prog["tt"], "latency"], [prog["tt"], "observer"], [prog["tt"], "notifier"]),
             ("raw_", [prog["raw"], "echo-server"], [prog["raw"], "latency"], [prog["raw"], "subscriber"],
              [prog["raw"], "emitter"])):
         handler = start_ready(server)
-        r.update({f"{side}quiet_{k}": v for k, v in run_fields(innocent + [str(count)]).items()})
+        if side == "":
+            innocent = innocent + [str(count), str(handler.pid), str(broker_pid())]
+        else:
+            innocent = innocent + [str(count)]
+        r.update({f"{side}quiet_{k}": v for k, v in run_fields(innocent).items()})
         observers = [start_ready(subscriber) for _ in range(4)]
         notifier = subprocess.Popen(flooder + [str(flood)], stdout=subprocess.DEVNULL)
         time.sleep(0.2)  # the flood is under way
-        r.update({f"{side}flood_{k}": v for k, v in run_fields(innocent + [str(count)]).items()})
+        r.update({f"{side}flood_{k}": v for k, v in run_fields(innocent).items()})
         r[f"{side}flood_still_running"] = 1.0 if notifier.poll() is None else 0.0
         notifier.wait(timeout=600)
         for p in observers:
@@ -277,12 +284,7 @@ def rows(r):
     # stalled peer is closed at 32 MiB, the others may lag while they read.
     peak = r["flood_rss_peak_kib"] / 1024
     out.append(("ttbusd RSS peak, 4th stalled", peak, "MiB", None, None, "<= 264", peak <= 264))
-    for q in ("median", "p99"):
-        flood, quiet = r[f"flood_{q}_usec"], r[f"quiet_{q}_usec"]
-        out.append((f"innocent r/r {q}, flood", flood, "usec", quiet, flood / quiet, "<= 2", flood / quiet <= 2))
-        # The same situation on raw D-Bus: what the bus and the machine do to an innocent anyway.
-        flood, quiet = r[f"raw_flood_{q}_usec"], r[f"raw_quiet_{q}_usec"]
-        out.append((f"  raw Echo {q}, raw flood", flood, "usec", quiet, flood / quiet, "", None))
+    out += latency_rows(r)
     if "start_systemd_ms" in r:
         tt, raw = r["start_systemd_ms"], r["raw_transient_ms"]
         out.append(("start via systemd", tt, "ms", raw, tt / raw, "<= 1.3", tt / raw <= 1.3))
@@ -296,6 +298,21 @@ def rows(r):
     idle, loaded = r["rss_idle_kib"] / 1024, r["rss_loaded_kib"] / 1024
     out.append(("ttbusd RSS idle", idle, "MiB", None, None, "<= 8", idle <= 8))
     out.append((f"ttbusd RSS, {r['patterns_loaded']} patterns", loaded, "MiB", None, None, "<= 64", loaded <= 64))
+    return out
+
+
+def latency_rows(r):
+    out = []
+    for q in ("median", "p99"):
+        flood, quiet = r[f"flood_{q}_usec"], r[f"quiet_{q}_usec"]
+        out.append((f"innocent r/r {q}, flood", flood, "usec", quiet, flood / quiet, "<= 2", flood / quiet <= 2))
+        # The same situation on raw D-Bus: what the bus and the machine do to an innocent anyway.
+        flood, quiet = r[f"raw_flood_{q}_usec"], r[f"raw_quiet_{q}_usec"]
+        out.append((f"  raw Echo {q}, raw flood", flood, "usec", quiet, flood / quiet, "", None))
+    for k, who in enumerate(("innocent", "handler", "ttbusd")):
+        if f"flood_wait{k}_usec" in r:  # per round trip, in the slowest 1%
+            out.append((f"  {who} waited for a CPU", r[f"flood_wait{k}_usec"], "usec", r[f"quiet_wait{k}_usec"], None,
+                        "", None))
     return out
 
 
@@ -317,7 +334,8 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--no-systemd", action="store_true", help="skip the part that needs systemd --user (and root)")
     ap.add_argument("--start-only", action="store_true", help="only the part under systemd --user: the start row")
-    ap.add_argument("--inner", choices=["bus", "systemd"], help=argparse.SUPPRESS)
+    ap.add_argument("--only", choices=["latency"], help="only the innocent's round trips under a flood (and raw D-Bus's)")
+    ap.add_argument("--inner", choices=["bus", "systemd", "latency"], help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
@@ -326,7 +344,10 @@ def main():
     prog, n = programs(args.build), counts(args.smoke)
 
     if args.inner:
-        r = inner_bus(prog, n, args.rounds) if args.inner == "bus" else inner_systemd(prog, n, args.rounds)
+        if args.inner == "latency":
+            r = latency_under_flood(prog, n["latency"], n["flood"])
+        else:
+            r = inner_bus(prog, n, args.rounds) if args.inner == "bus" else inner_systemd(prog, n, args.rounds)
         with open(args.out, "w") as f:
             json.dump(r, f)
         return 0
@@ -338,9 +359,18 @@ def main():
         print(f"start via systemd (median of {args.rounds}): ttbus {r['start_systemd_ms']:.3f} ms, raw "
               f"StartTransientUnit {r['raw_transient_ms']:.3f} ms, ratio {r['start_systemd_ms'] / r['raw_transient_ms']:.2f}")
         return 0
+    busenv = [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus", args.bus, "--ttbusd",
+              prog["ttbusd"]]
+    if args.only == "latency":
+        r = in_env(args, busenv, "latency")
+        print(f"an innocent's round trips under a flood on {args.bus}{' (smoke, figures meaningless)' if args.smoke else ''}")
+        print_table(latency_rows(r))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"bus": args.bus, "smoke": args.smoke, "counts": n, "started": started, "figures": r}, f, indent=1)
+        return 0
     r = {}
-    r.update(in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus",
-                           args.bus, "--ttbusd", prog["ttbusd"]], "bus"))
+    r.update(in_env(args, busenv, "bus"))
     if not args.no_systemd:
         r.update(in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "system", "sysenv.py"), "--ttbusd",
                                prog["ttbusd"]], "systemd"))

@@ -139,6 +139,7 @@ static int latency(sd_bus *bus, long count)
 		took[i] = now_usec() - t0;
 	}
 	print_round_trips(took, count);
+	printf("\n");
 	free(took);
 	free(s);
 	return 0;

@@ -11,11 +11,13 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Prints "median_usec <m> p99_usec <p>" of COUNT round trips of TOOK microseconds (sorted here). */
-static void print_round_trips(long long *took, long count)
+/* Prints "median_usec <m> p99_usec <p>" of COUNT round trips of TOOK microseconds (sorted here),
+ * without the end of the line; returns the p99. */
+static long long print_round_trips(long long *took, long count)
 {
 	qsort(took, (size_t)count, sizeof *took, by_value);
-	printf("median_usec %lld p99_usec %lld\n", took[count / 2], took[count * 99 / 100]);
+	printf("median_usec %lld p99_usec %lld", took[count / 2], took[count * 99 / 100]);
+	return took[count * 99 / 100];
 }
 
 #endif

@@ -10,8 +10,11 @@
  *                                    prints "start_usec <t>"
  *   tt_bench stalled-observer        an observer that stops reading once it is ready (a program
  *                                    stuck elsewhere), until it is killed; prints "ready"
- *   tt_bench latency COUNT           COUNT BenchEcho requests of 16 bytes, one at a time; prints
- *                                    "median_usec <m> p99_usec <p>" of their round trips
+ *   tt_bench latency COUNT [PID...]  COUNT BenchEcho requests of 16 bytes, one at a time; prints
+ *                                    "median_usec <m> p99_usec <p>" of their round trips, then
+ *                                    "wait<k>_usec <w>" for itself (k 0) and each PID (k 1..): the
+ *                                    mean time it waited runnable, not running, during the slowest
+ *                                    1% of the round trips (run_delay of /proc/<pid>/schedstat)
  *   tt_bench starter COUNT           COUNT BenchStart_<i> requests, one at a time, each handled by
  *                                    a freshly started instance of ptype BenchStart_<i> (bench.py
  *                                    installs the types); prints "median_ms <m> min_ms <n>" of
@@ -25,6 +28,7 @@
 
 #include <Tt/tt_c.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,20 +194,64 @@ static int by_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int latency(long count)
+/* How long the process of `schedstat` (an open /proc/<pid>/schedstat) has waited runnable, not
+ * running, in µs; 0 when unknown. */
+static long long run_delay_usec(int schedstat)
+{
+	char b[96];
+	long long running, waiting;
+	ssize_t n = schedstat < 0 ? -1 : pread(schedstat, b, sizeof b - 1, 0);
+	if (n <= 0)
+		return 0;
+	b[n] = '\0';
+	return sscanf(b, "%lld %lld", &running, &waiting) == 2 ? waiting / 1000 : 0;
+}
+
+/* pids[0] is this process ("self"). */
+static int latency(long count, char **pids, int npids)
 {
 	char *s = payload(16);
 	long long *took = calloc((size_t)count, sizeof *took);
-	long i;
-	if (took == NULL || count <= 0)
+	long long *waited = calloc((size_t)(count * npids), sizeof *waited);
+	int *schedstat = calloc((size_t)npids, sizeof *schedstat);
+	long i, slow = 0;
+	int k;
+	if (took == NULL || waited == NULL || schedstat == NULL || count <= 0)
 		return 1;
+	for (k = 0; k < npids; k++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%s/schedstat", pids[k]);
+		schedstat[k] = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	need(tt_ptr_error(tt_open()), "tt_open");
 	for (i = 0; i < count; i++) {
+		for (k = 0; k < npids; k++)
+			waited[i * npids + k] = -run_delay_usec(schedstat[k]);
 		long long t0 = now_usec();
 		round_trip(s);
 		took[i] = now_usec() - t0;
+		for (k = 0; k < npids; k++)
+			waited[i * npids + k] += run_delay_usec(schedstat[k]);
 	}
-	print_round_trips(took, count);
+	/* The slowest 1%: those at least as slow as the p99 (of a sorted copy). */
+	long long *sorted = malloc((size_t)count * sizeof *sorted);
+	if (sorted == NULL)
+		return 1;
+	memcpy(sorted, took, (size_t)count * sizeof *sorted);
+	long long p99 = print_round_trips(sorted, count), sums[16] = {0};
+	for (i = 0; i < count; i++) {
+		if (took[i] < p99)
+			continue;
+		slow++;
+		for (k = 0; k < npids && k < 16; k++)
+			sums[k] += waited[i * npids + k];
+	}
+	for (k = 0; k < npids && k < 16; k++)
+		printf(" wait%d_usec %lld", k, sums[k] / slow);
+	printf("\n");
+	free(sorted);
+	free(schedstat);
+	free(waited);
 	free(took);
 	free(s);
 	return 0;
@@ -271,13 +319,17 @@ int main(int argc, char **argv)
 		return notifier(atol(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "stalled-observer") == 0)
 		stalled_observer();
-	if (argc == 3 && strcmp(argv[1], "latency") == 0)
-		return latency(atol(argv[2]));
+	if (argc >= 3 && argc <= 17 && strcmp(argv[1], "latency") == 0) {
+		static char self[] = "self";
+		long count = atol(argv[2]);
+		argv[2] = self;  /* the round trips' own process, then the PIDs */
+		return latency(count, argv + 2, argc - 2);
+	}
 	if (argc == 3 && strcmp(argv[1], "starter") == 0)
 		return starter(atol(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "start-handler") == 0)
 		return start_handler(argv[2]);
-	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|stalled-observer|latency COUNT"
+	fprintf(stderr, "usage: tt_bench handler|requester COUNT SIZE|observer|notifier COUNT|stalled-observer|latency COUNT [PID...]"
 			"|starter COUNT|start-handler PTYPE\n");
 	return 2;
 }

@@ -1053,6 +1053,86 @@ TEST(Peer, AFloodCostsAnInnocentRequesterLittle) {
     EXPECT_LT(loaded.second, std::max(5 * quiet.second, 1000.0)) << "p99";
 }
 
+// One-way calls of `member` on the broker's object, as a client writes them on the wire (little
+// endian, no body), serials from `first` on.
+std::string one_way_calls(const char* iface, const char* member, std::uint32_t first, int count) {
+    auto pad = [](std::string& s, std::size_t to) { s.resize((s.size() + to - 1) / to * to, '\0'); };
+    auto u32 = [](std::string& s, std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>(v >> (8 * i)));
+    };
+    std::string fields;  // begins at offset 16, a multiple of 8 as the message's
+    auto field = [&](char code, char type, const std::string& value) {
+        pad(fields, 8);
+        fields += {code, 1, type, '\0'};
+        u32(fields, static_cast<std::uint32_t>(value.size()));
+        fields += value;
+        fields.push_back('\0');
+    };
+    field(1, 'o', broker_path);
+    field(2, 's', iface);
+    field(3, 's', member);
+    std::string out;
+    for (int i = 0; i < count; ++i) {
+        std::string m = {'l', 1, 1 /* NO_REPLY_EXPECTED */, 1};
+        u32(m, 0);  // no body
+        u32(m, first + static_cast<std::uint32_t>(i));
+        u32(m, static_cast<std::uint32_t>(fields.size()));
+        m += fields;
+        pad(m, 8);
+        out += m;
+    }
+    return out;
+}
+
+// A client that writes its calls right behind its handshake and then without pause (sd-bus reads
+// part of them with the handshake) is served in turn with the others, not until it pauses: another
+// client connects and is answered meanwhile.
+TEST(Peer, AFloodFromTheFirstMessageLetsOthersIn) {
+    Client bus;
+    const std::string address = peer_address(bus);
+    std::string uid_hex;
+    for (char c : std::to_string(getuid())) {
+        char two[3];
+        std::snprintf(two, sizeof two, "%02x", static_cast<unsigned char>(c));
+        uid_hex += two;
+    }
+    const std::string hello = std::string("\0AUTH EXTERNAL ", 15) + uid_hex + "\r\nBEGIN\r\n";
+    const std::string calls = one_way_calls(broker_iface, "Status", 1, 256);
+    const int fd = raw_connection(address);
+    std::atomic<bool> flooding{true};
+    std::atomic<long> written{0};
+    std::thread flooder([&] {
+        const std::string first = hello + calls;
+        bool ok = send(fd, first.data(), first.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(first.size());
+        // Blocking writes of 16 whole calls each, small enough for the socket to take each at
+        // once (the broker never finds half a call, which it would wait for): the socket stays
+        // full while the broker reads. It stops by itself.
+        const std::size_t one = calls.size() / 16;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (ok && flooding && std::chrono::steady_clock::now() < until) {
+            for (std::size_t at = 0; ok && at < calls.size(); at += one) {
+                ok = send(fd, calls.data() + at, one, MSG_NOSIGNAL) == static_cast<ssize_t>(one);
+            }
+            written += 256;
+        }
+    });
+    while (written < 10'000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const auto t0 = std::chrono::steady_clock::now();
+    Peer innocent(address);
+    EXPECT_NE(innocent.open(), "");
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const long meanwhile = written;
+    flooding = false;
+    flooder.join();
+    close(fd);
+    std::cout << "a newcomer was answered after " << took * 1000 << " ms; " << meanwhile
+              << " one-way calls were written meanwhile\n";
+    // Served only when the flooder pauses, it waits as long as the flooder keeps the socket full
+    // (130 ms to 1.2 s in half of the runs before the fix, up to the call's 5 s timeout).
+    EXPECT_LT(took, 1.0) << "the newcomer waited for the flooder";
+    EXPECT_EQ(innocent.string_call(broker_iface, "DefaultSession"), default_session(bus)) << "the broker still serves";
+}
+
 // Connections that never authenticate lock nobody out: each is closed after 2 s, at most 64 wait
 // at once (a newcomer takes the place of the oldest), and the log says so in a bounded number of
 // lines.

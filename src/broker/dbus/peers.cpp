@@ -135,7 +135,8 @@ void Service::peer_accepted(int fd, const ucred& cred) {
 // sd-bus (252) leaves what a client sends right after its BEGIN in the same read unparsed until the
 // socket is readable again: a client that waits for each answer of the handshake (libdbus, GDBus)
 // would wait for the reply to its first call forever. So a peer is processed once more after each
-// loop iteration until it has authenticated.
+// loop iteration until it has authenticated, and then until sd-bus holds nothing the socket does
+// not tell of (drain_handshake_leftover).
 int Service::on_peers_starting(sd_event_source* source, void* userdata) {
     auto* self = static_cast<Service*>(userdata);
     bool waiting = false;
@@ -164,8 +165,7 @@ int Service::on_peers_starting(sd_event_source* source, void* userdata) {
     if (!waiting) sd_event_source_set_enabled(source, SD_EVENT_OFF);
     // Processing may end a peer (peers_ keeps it until the reap), never add one.
     for (sd_bus* bus : ready) {
-        while (sd_bus_process(bus, nullptr) > 0) {
-        }
+        drain_handshake_leftover(bus);
         if (auto it = self->peers_.find(bus); it != self->peers_.end()) self->watch(*it->second);
     }
     return 0;
@@ -190,6 +190,15 @@ bool more_to_read(sd_bus* bus) {
 
 }  // namespace
 
+// Only what sd-bus read with the handshake: once the socket holds more, its io source takes turns
+// with the others (sd-bus parses what it holds before it reads again). Processing until nothing is
+// left would serve a client that sends without pause (a flood of notices begun at once) and nobody
+// else for as long as it sends.
+void Service::drain_handshake_leftover(sd_bus* bus) {
+    while (!more_to_read(bus) && sd_bus_process(bus, nullptr) > 0) {
+    }
+}
+
 // sd-bus reads one message at a time: a readable socket holding more stays readable, so the loop
 // comes back to it after turning to the others, as with sd-bus's own event source.
 int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
@@ -207,7 +216,32 @@ int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
         peer->service->close_peer(*peer, peer->name + ": " + std::strerror(-r) + "; closed");
         return 0;
     }
+    peer->service->served(*peer);
     peer->service->watch(*peer);
+    return 0;
+}
+
+void Service::served(Peer& peer) {
+    std::uint64_t now = 0;
+    sd_event_now(event_, CLOCK_MONOTONIC, &now);
+    peer.level = peer.use.served(now);
+    set_priority(peer);
+}
+
+// The bus connection's source is sd-bus's, at the normal priority: a peer's is set relative to it.
+void Service::set_priority(Peer& peer) {
+    if (peer.io) sd_event_source_set_priority(peer.io.get(), SD_EVENT_PRIORITY_NORMAL + std::max(0, peer.level - bus_level_));
+}
+
+int Service::on_bus_message(sd_bus_message*, void* userdata, sd_bus_error*) {
+    auto* self = static_cast<Service*>(userdata);
+    std::uint64_t now = 0;
+    sd_event_now(self->event_, CLOCK_MONOTONIC, &now);
+    const int level = self->bus_use_.served(now);
+    if (level != self->bus_level_) {  // now and then: levels are binary orders of magnitude
+        self->bus_level_ = level;
+        for (auto& [bus, peer] : self->peers_) self->set_priority(*peer);
+    }
     return 0;
 }
 

@@ -75,6 +75,10 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
                                       this);
         if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("NameOwnerChanged match: ") + std::strerror(-r));
         bus_slots_.emplace_back(slot);
+        slot = nullptr;
+        r = sd_bus_add_filter(bus_, &slot, on_bus_message, this);
+        if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::string("bus filter: ") + std::strerror(-r));
+        bus_slots_.emplace_back(slot);
         register_objects(bus_, bus_slots_);
     }
 

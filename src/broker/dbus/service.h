@@ -15,6 +15,7 @@
 #include "connections.h"
 #include "handles.h"
 #include "peer_listener.h"
+#include "recent_use.h"
 #include "refusal_log.h"
 #include "protocol/wire.h"
 
@@ -101,6 +102,8 @@ private:
         std::string closed_because;  // closed by the broker (it ends at the next reap), and why
         SourcePtr handshake;         // the handshake timeout, while authenticating
         Backlog backlog;
+        RecentUse use;
+        int level = 0;  // of its recent use
     };
     // Who called: the connection's name (unique bus name or peer name) and its connection.
     struct Caller {
@@ -224,9 +227,16 @@ private:
     static int on_peer_io(sd_event_source* source, int fd, std::uint32_t revents, void* userdata);
     // Waits on the peer's socket for what sd-bus needs now (reading; writing while output waits).
     void watch(Peer& peer);
+    // The peer had a turn: its next comes after those of peers that used the broker less lately.
+    void served(Peer& peer);
+    // The bus connection, which all bus clients share, is one more user of the broker: a message
+    // read from it is its turn. Peers lighter than it share its priority, heavier ones come after.
+    static int on_bus_message(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    void set_priority(Peer& peer);
     static int on_peer_disconnected(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_reap_peers(sd_event_source* source, void* userdata);
     static int on_peers_starting(sd_event_source* source, void* userdata);
+    static void drain_handshake_leftover(sd_bus* bus);
     static int on_handshake_timeout(sd_event_source* source, std::uint64_t usec, void* userdata);
     // The broker ends a peer connection: no more is sent to it, and it dies as if it had hung up at
     // the next reap, outside any dispatch.
@@ -252,6 +262,8 @@ private:
     std::unique_ptr<Peer> spare_peer_;  // see prepare_spare_peer
     SourcePtr reap_peers_;  // ends the connections of peers that hung up, outside their own dispatch
     SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
+    RecentUse bus_use_;
+    int bus_level_ = 0;
 
     std::size_t backlog_total_ = 0;  // the bytes of every peer's backlog
     std::unique_ptr<RefusalLog> refusals_;
