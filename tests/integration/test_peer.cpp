@@ -762,7 +762,8 @@ TEST(Peer, DeliveriesOfOneRunGoOutAsOneBatch) {
             need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
         });
     };
-    constexpr int notes = 6;  // fewer than the broker processes of one peer at a time (8)
+    constexpr int run = 4;  // messages of one peer the broker processes at a time (peers.cpp)
+    constexpr int notes = run - 1;
     {
         BrokerStopped stopped;
         for (int i = 0; i < notes; ++i) send_note("n" + std::to_string(i));
@@ -794,18 +795,18 @@ TEST(Peer, DeliveriesOfOneRunGoOutAsOneBatch) {
         BrokerStopped stopped;
         send_note("before the reply");
         call = sender.start_call(broker_iface, "DefaultSession");
-        for (int i = 0; i < 6; ++i) send_note("after the reply");
+        for (int i = 0; i < run - 2; ++i) send_note("after the reply");
         sender.flush();
     }
     sender.finish_call(call);
     EXPECT_GT(batched.unread(), 0);
-    for (int i = 0; i < 7; ++i) older.wait_for("DeliveredCompact", o1);
+    for (int i = 0; i < run - 1; ++i) older.wait_for("DeliveredCompact", o1);
     PeerSignal before = batched.wait_for("DeliveredCompact", o2);
     ASSERT_EQ(before.parts.size(), 2u);
     protocol::MessageBody first;
     compact::read_body(before.parts[1], first);
     EXPECT_EQ(first.args.at(0).value, protocol::Value(std::string("before the reply")));
-    EXPECT_EQ(compact::read_batch(batched.wait_for("DeliveredBatch", o2).parts.at(0)).size(), 6u) << "those after it";
+    EXPECT_EQ(compact::read_batch(batched.wait_for("DeliveredBatch", o2).parts.at(0)).size(), static_cast<std::size_t>(run - 2)) << "those after it";
     send_note("alone");
     PeerSignal alone = batched.wait_for("DeliveredCompact", o2);
     ASSERT_EQ(alone.parts.size(), 2u);
