@@ -28,9 +28,12 @@ namespace ttbus::protocol::compact {
 // The version byte every part starts with.
 inline constexpr std::uint8_t version = 1;
 // The highest version Peer1.Compact agrees on: 1 the parts below; 2 also DeliveredBatch, several
-// deliveries to one procid in one signal. A party of version 1 never gets a batch.
-inline constexpr std::uint32_t link_version = 2;
+// deliveries to one procid in one signal; 3 also the handler's answers sent one-way by libtt (it
+// finds locally the statuses the broker would give; docs/dbus-api.md). A party of version 1 never
+// gets a batch; libtt on a link below 3 waits for each answer's reply.
+inline constexpr std::uint32_t link_version = 3;
 inline constexpr std::uint32_t batch_link_version = 2;
+inline constexpr std::uint32_t one_way_answers_link_version = 3;
 
 // What an Updated carries: the message's id, its header, the fields the broker stamps on the body
 // when it is sent (sender, sender_ptype, session, otype and file of an object's spec, uid, gid),

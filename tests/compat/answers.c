@@ -21,7 +21,9 @@ static Tt_message next_with_op(const char *op)
 	return m;
 }
 
-/* Handles "Checked" requests, "Told" notices and "Vote" offers: it tries every answer in turn. */
+/* Handles "Checked" and "Numbered" requests, "Told" notices and "Vote" offers: it tries every
+ * answer in turn. On a compact peer link libtt sends answers one-way and finds these statuses
+ * itself; on the others the broker gives them: the same in every transport. */
 static void checked_peer(void *arg)
 {
 	Tt_message m;
@@ -30,6 +32,7 @@ static void checked_peer(void *arg)
 	session_pattern(TT_HANDLE, "Checked");
 	session_pattern(TT_HANDLE, "Told");
 	session_pattern(TT_HANDLE, "Vote");
+	session_pattern(TT_HANDLE, "Numbered");
 	CHECK_STATUS(tt_session_join(tt_default_session()), TT_OK);
 	peer_ready();
 
@@ -53,6 +56,16 @@ static void checked_peer(void *arg)
 	CHECK_STATUS(tt_message_accept(m), TT_OK);
 	CHECK_STATUS(tt_message_reply(m), TT_OK);
 	refused(m, TT_ERR_STATE);
+	tt_message_destroy(m);
+
+	/* An answer must carry the args the request came with; the state is checked before. */
+	m = next_with_op("Numbered");
+	CHECK_STATUS(tt_message_arg_add(m, TT_OUT, "string", "extra"), TT_OK);
+	CHECK_STATUS(tt_message_reply(m), TT_ERR_NUM);
+	CHECK_STATUS(tt_message_fail(m), TT_ERR_NUM);
+	CHECK_STATUS(tt_message_reject(m), TT_OK); /* carries no args */
+	refused(m, TT_ERR_STATE); /* observed 17: TT_OK in CDE */
+	CHECK_STATUS(tt_message_state(m), TT_REJECTED);
 	tt_message_destroy(m);
 	tt_close();
 }
@@ -104,6 +117,16 @@ static void order_of_checks(void)
 	}
 	tt_message_destroy(m);
 	tt_pattern_destroy(watch);
+
+	/* Refused locally, nothing was sent: the only rejection makes the request fail. */
+	m = tt_prequest_create(TT_SESSION, "Numbered");
+	CHECK_STATUS(tt_message_arg_add(m, TT_IN, "string", "one"), TT_OK);
+	CHECK_STATUS(tt_message_send(m), TT_OK);
+	CHECK(next_message(10000) == m);
+	CHECK_STATUS(tt_message_state(m), TT_FAILED);
+	CHECK_STATUS(tt_message_status(m), TT_ERR_NO_MATCH);
+	CHECK_STATUS(tt_message_args_count(m), 1);
+	tt_message_destroy(m);
 	reap_peer(peer);
 }
 

@@ -714,6 +714,58 @@ TEST(Peer, CompactPeerLink) {
                  sdbus::Error);
 }
 
+// An answer sent one-way (as libtt does on a compact link of version 3) that the broker refuses:
+// nobody waits for a reply, so the broker logs it as a warning naming the procid, the message and
+// the status, and nothing else changes: the request stays with its handler, who can still answer.
+TEST(Peer, RefusedOneWayAnswersAreLogged) {
+    namespace compact = protocol::compact;
+    Client bus;
+    const std::string address = peer_address(bus);
+    Peer handler(address), sender(address);  // the sender keeps the a{sv} form
+    EXPECT_EQ(handler.ask_compact(compact::one_way_answers_link_version), compact::one_way_answers_link_version);
+    const std::string h = handler.join_with(HANDLE, "Echo");
+    const std::string s = sender.open();
+    const std::string id = "r1 " + s;
+    peer_send(sender, s, REQUEST, "Echo", id);
+    handler.wait_for("DeliveredCompact", h);
+    auto answer = [&](const char* member, const std::string& of, std::vector<protocol::Arg> args) {
+        handler.one_way(peer_iface, member, [&](sd_bus_message* m) {
+            std::string part;
+            compact::append_answer(part, args, 0, "");
+            need(sd_bus_message_append(m, "ss", h.c_str(), of.c_str()), "ids");
+            need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
+        });
+    };
+    const protocol::Arg pong{protocol::Mode::INOUT, "string", std::string("pong")};
+    answer("ReplyCompact", "r9 " + s, {pong});  // a message the broker does not hold
+    answer("FailCompact", id, {pong, pong});    // more args than the request has
+    sender.one_way(procid_iface, "Reject", [&](sd_bus_message* m) {  // not the handler
+        need(sd_bus_message_append(m, "ss", s.c_str(), id.c_str()), "ids");
+    });
+    const auto logged = [](const std::string& what) {
+        const auto lines = broker_log_lines(what, 1);
+        EXPECT_EQ(lines.size(), 1u) << what;
+        return lines.empty() ? std::string() : lines[0];
+    };
+    std::string line = logged("message r9 " + s);
+    EXPECT_NE(line.find("warning: one-way ReplyCompact"), std::string::npos) << line;
+    EXPECT_NE(line.find("procid " + h), std::string::npos) << line;
+    EXPECT_NE(line.find("TT_ERR_STATE"), std::string::npos) << line;
+    line = logged("one-way FailCompact");
+    EXPECT_NE(line.find("message " + id), std::string::npos) << line;
+    EXPECT_NE(line.find("TT_ERR_NUM"), std::string::npos) << line;
+    line = logged("one-way Reject");
+    EXPECT_NE(line.find("procid " + s), std::string::npos) << line;
+    EXPECT_NE(line.find("TT_ERR_NOTHANDLER"), std::string::npos) << line;
+    EXPECT_TRUE(sender.quiet("Updated")) << "the request is still out";
+    answer("ReplyCompact", id, {pong});
+    PeerSignal u = sender.wait_for("Updated", s);
+    EXPECT_EQ(u.message.at("id"), id);
+    EXPECT_EQ(u.message.at("state"), std::to_string(HANDLED));
+    EXPECT_EQ(u.message.args.at(0), "pong");
+    EXPECT_EQ(broker_log_lines("refused").size(), 3u) << "the reply was taken";
+}
+
 // Stops the broker until the object goes: what peers send meanwhile waits in its sockets, and the
 // broker finds it all there at once.
 class BrokerStopped {
@@ -743,8 +795,8 @@ TEST(Peer, DeliveriesOfOneRunGoOutAsOneBatch) {
     Client bus;
     const std::string address = peer_address(bus);
     Peer sender(address), batched(address), older(address);
-    EXPECT_EQ(sender.ask_compact(compact::link_version), compact::batch_link_version);
-    EXPECT_EQ(batched.ask_compact(compact::link_version), compact::batch_link_version);
+    EXPECT_EQ(sender.ask_compact(compact::batch_link_version), compact::batch_link_version);
+    EXPECT_EQ(batched.ask_compact(compact::batch_link_version), compact::batch_link_version);
     EXPECT_EQ(older.ask_compact(1), 1u);
     const std::string o2 = batched.join_with(OBSERVE, "Note"), o1 = older.join_with(OBSERVE, "Note");
     const std::string s = sender.open();

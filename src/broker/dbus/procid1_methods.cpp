@@ -52,6 +52,18 @@ void Service::one_way_send_failed(const MethodCall& call, const Connection* owne
     emit_update(*owner, procid, failed);
 }
 
+// libtt on a compact link of version 3 answers one-way what it holds, once it found locally every
+// status the broker would give (facts §5.8): what the broker still refuses is a race (the message
+// ended meanwhile) or a client that did not check. Nobody waits for a reply, so it is logged, and
+// the refusal changes nothing.
+void Service::one_way_answer_refused(const MethodCall& call, const Connection*, const std::string& procid,
+                                     const std::string& id, const Failure& f) {
+    log::warning("one-way " + std::string(sd_bus_message_get_member(call.message)) + " from " +
+                     std::string(call.who.name) + " for procid " + procid + " refused, message " + id + ": " +
+                     error_message(f.status, f.what()),
+                 {.message = id, .procid = procid});
+}
+
 // ---------------------------------------------------------------------------------------------
 // org.ttbus.Procid1: the engine, then its effects. The generated entries have read the arguments
 // and checked that the procid is the caller's (`owner`).

@@ -156,6 +156,14 @@ private:
     // not the caller's; `m` holds what was read of the message.
     void one_way_send_failed(const MethodCall& call, const Connection* owner, const std::string& procid,
                              const core::Message& m, const protocol::Failure& f);
+    // A one-way answer (Reply, Fail, Reject, Accept, Abstain, ReplyCompact, FailCompact) refused
+    // (org.ttbus.Broker.OneWayFailure): logged as a warning for the procid and the message.
+    void one_way_answer_refused(const MethodCall& call, const Connection* owner, const std::string& procid,
+                                const std::string& id, const protocol::Failure& f);
+    void one_way_answer_refused(const MethodCall& call, const Connection* owner, const std::string& procid,
+                                const std::string& id, const core::Answer&, const protocol::Failure& f) {
+        one_way_answer_refused(call, owner, procid, id, f);
+    }
     // Reply and Fail: an answer to a message, then the engine's event.
     void answer(const std::string& procid, const std::string& id, const core::Answer& a,
                 core::Status (core::Engine::*event)(const std::string&, const std::string&, const core::Answer&,

@@ -38,33 +38,52 @@ bool for_vote(const Message& m) {
     return m.w.body.cls == Class::OFFER && m.delivery.delivery == static_cast<std::uint32_t>(protocol::Delivery::vote);
 }
 
+// Whether the message was delivered here to be answered: a request to handle, an offer for a vote.
+bool held(const Message& m) {
+    return for_vote(m) || (m.w.body.cls == Class::REQUEST && !m.recipient.empty() && m.w.header.handler == m.recipient);
+}
+
+// Tells the broker this procid's answer. On a compact link of version 3 the answer to a message
+// held here and not voted on goes one-way: the checks before it (may_answer, or a vote's own) gave
+// every status the broker would give, so its reply would say nothing more. What the broker still
+// refuses (a race) it logs.
 Tt_status act(Message& m, const char* member, bool with_answer) {
     Procid* p = acting_procid(m);
     if (p == nullptr) return TT_ERR_PROCID;
-    return p->call(member, [&](sd_bus_message* bm) {
+    const auto build = [&](sd_bus_message* bm) {
         int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.body.id.c_str());
         return (r >= 0 && with_answer) ? append_answer(bm, m.w, p->compact) : r;
-    });
+    };
+    return p->one_way_answers && held(m) && !m.voted ? p->post(member, build) : p->call(member, build);
 }
 
-// The checks classic libtt made itself before asking the server (facts §5.8), in its order: a
-// start message may be answered whatever it is; otherwise a reply or a failure needs a request
-// (a rejection also takes an offer: it is a vote), and only its handler may answer a request.
-// The broker checks the same again, then the state.
-Tt_status may_answer(const Message& m, bool offers) {
-    if (m.delivery.start_message) return TT_OK;
+// The checks of an answer in the classic order (facts §5.8; classic libtt made the first ones
+// itself before asking the server, the broker makes them all again): a start message not held
+// here may be answered whatever it is (the broker judges it); otherwise a reply or a failure needs
+// a request (a rejection also takes an offer: it is a vote), only its handler may answer a
+// request, a message held here and answered already is in the wrong state, and a reply or a
+// failure must carry the args the message was delivered with. What is left for the broker is an
+// offer this procid only observed (TT_ERR_NOTHANDLER while it lives, TT_ERR_STATE after).
+Tt_status may_answer(const Message& m, bool offers, bool with_answer) {
+    const bool mine = held(m);
+    if (m.delivery.start_message && !mine) return TT_OK;
     const Class cls = m.w.body.cls;
     if (cls != Class::REQUEST && !(offers && cls == Class::OFFER)) return TT_ERR_CLASS;
-    if (cls == Class::REQUEST && (m.recipient.empty() || m.w.header.handler != m.recipient)) return TT_ERR_NOTHANDLER;
+    if (cls == Class::REQUEST && !mine) return TT_ERR_NOTHANDLER;
+    if (!mine) return TT_OK;
+    const State s = m.w.header.state;
+    if (m.voted || (s != State::SENT && s != State::STARTED)) return TT_ERR_STATE;
+    if (with_answer && m.w.body.args.size() != m.delivered_args) return TT_ERR_NUM;
     return TT_OK;
 }
 
 // Reply (TT_HANDLED), fail (TT_FAILED) or reject (TT_REJECTED) a message received here.
 Tt_status conclude(Tt_message h, const char* member, State state) {
     Message* m = nullptr;
+    const bool with_answer = state != State::REJECTED;
     Tt_status s = need_message(h, &m);
-    if (s == TT_OK) s = may_answer(*m, state == State::REJECTED);
-    if (s == TT_OK) s = act(*m, member, state != State::REJECTED);
+    if (s == TT_OK) s = may_answer(*m, !with_answer, with_answer);
+    if (s == TT_OK) s = act(*m, member, with_answer);
     if (s == TT_OK && (m = client()->messages.find(h)) != nullptr) {
         m->w.header.state = state;
         m->delivery.start_message = false;
@@ -81,8 +100,8 @@ bool final_state(State s) {
 // followed by the next receive).
 void abstain_if_unvoted(Message& m) {
     if (!for_vote(m) || m.voted || m.recipient.empty()) return;
-    m.voted = true;
     if (act(m, "Abstain", false) == TT_OK) m.w.header.state = State::ABSTAINED;
+    m.voted = true;
 }
 
 // Runs callbacks newest first; true when one processed the message or it no longer exists.
@@ -238,7 +257,10 @@ Tt_message tt_message_receive(void) {
         m->w = std::move(next.data);
     }
     m->delivery = next.delivery;
-    if (!update) m->recipient = p->id;
+    if (!update) {
+        m->recipient = p->id;
+        m->delivered_args = m->w.body.args.size();
+    }
     p->queue.pop_front();
     p->sync_fd();
 

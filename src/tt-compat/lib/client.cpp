@@ -90,18 +90,19 @@ std::pair<const char*, const char*> method_of(const Procid& p, const char* membe
 
 // Asks the broker for the compact form on a peer connection, unless TTBUS_ENCODING=dict. A broker
 // without it (an older one) leaves the connection with the a{sv} form; one of version 1 sends no
-// batches, and every later version reads the parts of version 1.
-bool ask_compact(Connection& bus) {
+// batches, and every later version reads the parts of version 1. The version agreed, 0 for none.
+std::uint32_t ask_compact(Connection& bus) {
     const char* encoding = std::getenv("TTBUS_ENCODING");
-    if (!bus.peer() || (encoding != nullptr && std::strcmp(encoding, "dict") == 0)) return false;
+    if (!bus.peer() || (encoding != nullptr && std::strcmp(encoding, "dict") == 0)) return 0;
     Reply reply;
     const std::uint32_t version = protocol::compact::link_version;
     std::uint32_t used = 0;
     Tt_status s = bus.call(PEER_IFACE, "Compact", [&](sd_bus_message* m) {
         return sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &version);
     }, &reply);
-    return s == TT_OK && sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_UINT32, &used) > 0 && used >= 1 &&
-           used <= version;
+    const bool agreed = s == TT_OK && sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_UINT32, &used) > 0 &&
+                        used >= 1 && used <= version;
+    return agreed ? used : 0;
 }
 
 Connection::Build procid_first(const std::string& id, const Connection::Build& more) {
@@ -198,7 +199,11 @@ Tt_status open_procid() {
     Tt_status s = Connection::open(p->bus);
     std::string session;
     if (s == TT_OK) s = discover_session(*p->bus, *c, session);
-    if (s == TT_OK) p->compact = ask_compact(*p->bus);
+    if (s == TT_OK) {
+        const std::uint32_t version = ask_compact(*p->bus);
+        p->compact = version != 0;
+        p->one_way_answers = version >= protocol::compact::one_way_answers_link_version;
+    }
     const char* token = env_value("TT_TOKEN", "_SUN_TT_TOKEN");
     Procid* raw = p.get();
     // Installed before Open: a start message is delivered before Open returns.

@@ -40,6 +40,7 @@ struct Procid {
     std::unordered_map<std::string, Tt_message> sent;  // message id -> handle, for updates
     std::string default_ptype;
     bool compact = false;  // the connection speaks the compact form (Peer1.Compact)
+    bool one_way_answers = false;  // the compact link's version lets answers go one-way (api_message.cpp)
 
     // Calls the broker for this procid; the first argument (the procid) is added here. On a
     // compact connection Send, SendOnExit, Reply and Fail are Peer1's compact forms.

@@ -30,6 +30,7 @@ struct Message {
     std::string recipient;  // the procid it was delivered to (empty: created here)
     bool sent = false;      // sent from here: the broker's updates land on this handle
     bool voted = false;     // an offer received for a vote has been answered
+    std::size_t delivered_args = 0;  // args as delivered here: an answer must carry as many (TT_ERR_NUM)
     bool destroyed = false;  // destroyed while awaiting its final state: kept for its callbacks
     std::vector<Tt_message_callback> callbacks;  // in the order added
     std::map<int, void*> user;
