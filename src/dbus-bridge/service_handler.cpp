@@ -26,7 +26,6 @@ std::string field_value(const protocol::MessageBody& m, const std::string& field
     return m.id;
 }
 
-
 // Appends the method's input values to `call`; false with `error` saying which value could not be
 // converted.
 bool append_parameters(sd_bus_message* call, const protocol::MessageBody& m, const OpBinding& b, std::string& error) {

@@ -52,9 +52,9 @@ Tt_status act(Message& m, const char* member, bool with_answer) {
     if (p == nullptr) return TT_ERR_PROCID;
     const auto build = [&](sd_bus_message* bm) {
         int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.body.id.c_str());
-        return (r >= 0 && with_answer) ? append_answer(bm, m.w, p->compact) : r;
+        return (r >= 0 && with_answer) ? append_answer(bm, m.w, p->compact()) : r;
     };
-    return p->one_way_answers && held(m) && !m.voted ? p->post(member, build) : p->call(member, build);
+    return p->one_way_answers() && held(m) && !m.voted ? p->post(member, build) : p->call(member, build);
 }
 
 // The checks of an answer in the classic order (facts §5.8; classic libtt made the first ones
@@ -207,7 +207,7 @@ Tt_status tt_message_send(Tt_message h) {
     if (s != TT_OK) return report("tt_message_send", s);
     // Registered before sending: the broker's updates and a copy for this process find the handle.
     p->sent[m->w.body.id] = h;
-    s = p->post("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact); });
+    s = p->post("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact()); });
     if (s != TT_OK) {
         p->sent.erase(m->w.body.id);
         return report("tt_message_send", s);
@@ -224,7 +224,7 @@ Tt_status tt_message_send_on_exit(Tt_message h) {
     if (s == TT_OK && m->w.header.state != State::CREATED) s = TT_ERR_STATE;
     Procid* p = s == TT_OK ? client()->find_procid(m->w.body.sender) : nullptr;
     if (s == TT_OK && p == nullptr) s = TT_ERR_PROCID;
-    if (s == TT_OK) s = p->call("SendOnExit", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact); });
+    if (s == TT_OK) s = p->call("SendOnExit", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact()); });
     return report("tt_message_send_on_exit", s);
 }
 

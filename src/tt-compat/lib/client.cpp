@@ -80,7 +80,7 @@ constexpr CompactForm compact_forms[] = {
 
 // The interface and member that carry `member` for a procid.
 std::pair<const char*, const char*> method_of(const Procid& p, const char* member) {
-    if (p.compact) {
+    if (p.compact()) {
         for (const auto& f : compact_forms) {
             if (std::strcmp(f.member, member) == 0) return {PEER_IFACE, f.compact};
         }
@@ -199,11 +199,7 @@ Tt_status open_procid() {
     Tt_status s = Connection::open(p->bus);
     std::string session;
     if (s == TT_OK) s = discover_session(*p->bus, *c, session);
-    if (s == TT_OK) {
-        const std::uint32_t version = ask_compact(*p->bus);
-        p->compact = version != 0;
-        p->one_way_answers = version >= protocol::compact::one_way_answers_link_version;
-    }
+    if (s == TT_OK) p->link = ask_compact(*p->bus);
     const char* token = env_value("TT_TOKEN", "_SUN_TT_TOKEN");
     Procid* raw = p.get();
     // Installed before Open: a start message is delivered before Open returns.

@@ -39,8 +39,11 @@ struct Procid {
     std::deque<Pending> queue;
     std::unordered_map<std::string, Tt_message> sent;  // message id -> handle, for updates
     std::string default_ptype;
-    bool compact = false;  // the connection speaks the compact form (Peer1.Compact)
-    bool one_way_answers = false;  // the compact link's version lets answers go one-way (api_message.cpp)
+    std::uint32_t link = 0;  // the compact link's version agreed (Peer1.Compact); 0: the a{sv} form
+
+    bool compact() const { return link != 0; }
+    // Answers go one-way (api_message.cpp).
+    bool one_way_answers() const { return link >= protocol::compact::one_way_answers_link_version; }
 
     // Calls the broker for this procid; the first argument (the procid) is added here. On a
     // compact connection Send, SendOnExit, Reply and Fail are Peer1's compact forms.
