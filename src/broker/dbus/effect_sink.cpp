@@ -177,10 +177,10 @@ void Service::apply(core::Effects& fx) {
             launcher_->start(*s);
             prepare_spare_peer();  // while systemd starts it
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
-            if (std::string error; store_ && !store_->put(*q, &error)) log::error("cannot keep a queued message: " + error, {.message = q->message->id, .ptype = q->ptype});
+            if (std::string error; store_.get() && !store_.get()->put(*q, &error)) log::error("cannot keep a queued message: " + error, {.message = q->message->id, .ptype = q->ptype});
             monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry(monitor_event_keys[monitor_event_key::ptype], q->ptype); });
         } else if (auto* dq = std::get_if<core::Dequeued>(&effect)) {
-            if (std::string error; store_ && !store_->remove(*dq, &error)) log::error("cannot forget a queued message: " + error, {.message = dq->message_id, .ptype = dq->ptype});
+            if (std::string error; store_.if_open() && !store_.if_open()->remove(*dq, &error)) log::error("cannot forget a queued message: " + error, {.message = dq->message_id, .ptype = dq->ptype});
             monitor_event("dequeued", nullptr, {}, [&](Writer& w) {
                 w.entry(message_keys[message_key::id], dq->message_id);
                 w.entry(monitor_event_keys[monitor_event_key::ptype], dq->ptype);

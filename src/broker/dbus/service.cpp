@@ -10,11 +10,28 @@ namespace ttbus::dbus {
 // ---------------------------------------------------------------------------------------------
 // Set-up
 
+namespace {
+
+// Logs what opening a store did: why it failed, what it salvaged of a damaged file.
+template <typename Store>
+typename store::OpenedOnUse<Store>::Opened opening_reported(const char* what, const char* rows, const char* failed) {
+    return [=](const std::string& path, const Store* opened, const std::string& error,
+               const std::optional<store::Salvage>& salvaged) {
+        if (opened == nullptr) log::warning(failed + error);
+        if (salvaged) log::error(store::salvage_report(what, path, *salvaged, rows));
+    };
+}
+
+}  // namespace
+
 Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     : bus_(bus),
       event_(event),
       options_(std::move(options)),
-      engine_(core::EngineOptions{options_.session_prefix + "p", options_.session_prefix + "t"}) {
+      engine_(core::EngineOptions{options_.session_prefix + "p", options_.session_prefix + "t"}),
+      store_(options_.queue_store, opening_reported<store::QueueStore>("queue", "queued messages",
+                                                                       "queued messages will not survive a restart: ")),
+      specs_(options_.spec_store, opening_reported<store::SpecStore>("spec", "records", "no object specs: ")) {
     auto ended = [this](const launch::LaunchInfo& launch, const std::string& reason) { launch_ended(launch, reason); };
     if (options_.systemd) {
         launcher_ = std::make_unique<launch::SystemdLauncher>(bus_, ended);
@@ -27,35 +44,23 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
     default_session_ = "ttbus." + std::to_string(options_.broker_uid) + ".default";
     engine_.session_create(default_session_);
     reload_types();
-    if (!options_.queue_store.empty()) {
-        std::string error;
-        std::optional<store::Salvage> salvaged;
-        store_ = store::QueueStore::open(options_.queue_store, &error, &salvaged);
-        if (!store_) log::warning("queued messages will not survive a restart: " + error);
-        if (salvaged) log::error(store::salvage_report("queue", options_.queue_store, *salvaged, "queued messages"));
-    }
-    if (!options_.spec_store.empty()) {
-        std::string error;
-        std::optional<store::Salvage> salvaged;
-        specs_ = store::SpecStore::open(options_.spec_store, &error, &salvaged);
-        if (!specs_) log::warning("no object specs: " + error);
-        if (salvaged) log::error(store::salvage_report("spec", options_.spec_store, *salvaged, "records"));
-        engine_.set_specs(specs_.get());
-    }
-    if (store_) {
+    if (!options_.spec_store.empty()) engine_.set_specs(&spec_lookup_);
+    // A queue file left by an earlier broker holds messages (an empty one is removed at exit): it
+    // is checked and read now; without one nothing is opened until a message is queued.
+    if (store::QueueStore* kept = store_.on_disk() ? store_.get() : nullptr) {
         std::vector<std::string> problems;
         std::size_t restored = 0;
-        for (const auto& q : store_->load(&problems)) {
+        for (const auto& q : kept->load(&problems)) {
             core::Status s = engine_.queue_restore(q);
             if (s == core::Status::OK) {
                 ++restored;
             } else {
                 problems.push_back("queued message " + q.message->id + ": " + std::string(core::status_name(s)));
-                store_->remove(core::Dequeued{q.queue, q.ptype, q.message->id}, nullptr);
+                kept->remove(core::Dequeued{q.queue, q.ptype, q.message->id}, nullptr);
             }
         }
         for (const auto& p : problems) log::warning(p);
-        if (restored > 0) log::info("restored " + std::to_string(restored) + " queued messages from " + options_.queue_store);
+        if (restored > 0) log::info("restored " + std::to_string(restored) + " queued messages from " + store_.path());
     }
 
     // Without a session bus (started by a legacy program where there is none) only peers come.
@@ -112,6 +117,7 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
 }
 
 Service::~Service() {
+    store_.remove_if_empty();
     // Peers first: their connections refer to the objects and the loop.
     peers_.clear();
     spare_peer_.reset();

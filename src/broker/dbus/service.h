@@ -262,8 +262,10 @@ private:
     core::Engine engine_;
     Connections connections_;
     std::unique_ptr<launch::Launcher> launcher_;
-    std::unique_ptr<store::QueueStore> store_;
-    std::unique_ptr<store::SpecStore> specs_;
+    // Opened when first needed (the queue store at start when its file exists: it holds messages).
+    store::OpenedOnUse<store::QueueStore> store_;
+    store::OpenedOnUse<store::SpecStore> specs_;
+    store::SpecLookupOnUse spec_lookup_{specs_};
     std::vector<SlotPtr> bus_slots_;  // the objects on the bus and the NameOwnerChanged match
     std::unique_ptr<PeerListener> listener_;
     std::unordered_map<sd_bus*, std::unique_ptr<Peer>> peers_;

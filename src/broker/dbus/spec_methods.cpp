@@ -39,8 +39,9 @@ store::Spec existing(const store::SpecStore& specs, const std::string& objid) {
 void Service::with_specs(const MethodCall& c,
                          std::function<void(const Connection&, store::SpecStore&, const MessageRef&)> act) {
     as_known_caller(c, [this, act = std::move(act)](Connection& who, const MessageRef& call) {
-        if (!specs_) throw Failure(core::Status::ERR_DBEXIST, "the broker has no spec database");
-        act(who, *specs_, call);
+        store::SpecStore* specs = specs_.get();
+        if (specs == nullptr) throw Failure(core::Status::ERR_DBEXIST, "the broker has no spec database");
+        act(who, *specs, call);
     });
 }
 

@@ -48,6 +48,11 @@ bool QueueStore::drop_session(const std::string& session, std::string* error) {
     return st.step() == SQLITE_DONE || fail(db_, error);
 }
 
+bool QueueStore::empty() const {
+    Statement st(db_, "SELECT 1 FROM queued LIMIT 1");
+    return st && st.step() == SQLITE_DONE;
+}
+
 std::vector<core::Queued> QueueStore::load(std::vector<std::string>* problems) {
     std::vector<core::Queued> out;
     Statement st(db_, "SELECT scope, queue, ptype, id, observer_copy, message FROM queued ORDER BY seq");

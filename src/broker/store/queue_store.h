@@ -31,6 +31,8 @@ public:
     std::vector<core::Queued> load(std::vector<std::string>* problems);
     // Drops everything kept for a session (it ended).
     bool drop_session(const std::string& session, std::string* error);
+    // Whether it keeps no message; false when it cannot tell (such a file is not thrown away).
+    bool empty() const;
 
 private:
     explicit QueueStore(sqlite3* db) : db_(db) {}

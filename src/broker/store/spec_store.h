@@ -8,6 +8,7 @@
 #include "core/object_specs.h"
 #include "protocol/enums.h"
 #include "protocol/spec.h"
+#include "opened_on_use.h"
 #include "sqlite_file.h"
 
 #include <memory>
@@ -66,6 +67,20 @@ private:
     explicit SpecStore(sqlite3* db) : db_(db) {}
     Status failed(std::string* error) const;
     sqlite3* db_;
+};
+
+// The engine's lookup in a spec store opened on use: without a file there is no spec to find, and
+// looking needs no opening.
+class SpecLookupOnUse final : public core::SpecLookup {
+public:
+    explicit SpecLookupOnUse(const OpenedOnUse<SpecStore>& specs) : specs_(specs) {}
+    std::optional<core::ObjectSpec> object(const std::string& objid) const override {
+        const SpecStore* s = specs_.on_disk() ? specs_.get() : nullptr;
+        return s ? s->object(objid) : std::nullopt;
+    }
+
+private:
+    const OpenedOnUse<SpecStore>& specs_;
 };
 
 // $XDG_STATE_HOME/ttbus/specs.sqlite, or ~/.local/state/ttbus/specs.sqlite; "" when the user has no home.

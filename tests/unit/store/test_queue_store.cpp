@@ -1,5 +1,6 @@
 // The queue store on a real SQLite file: what goes in comes back, byte for byte, after reopening.
 #include "store/message_codec.h"
+#include "store/opened_on_use.h"
 #include "store/queue_store.h"
 
 #include "damage.h"
@@ -77,6 +78,46 @@ TEST_F(QueueStoreTest, WhatIsPutComesBackAfterReopening) {
     EXPECT_EQ(store->load(nullptr).size(), 1u);
     ASSERT_TRUE(store->drop_session("S1", &error)) << error;
     EXPECT_TRUE(store->load(nullptr).empty());
+}
+
+// The broker's queue store is opened when first needed and, holding nothing at exit, removed.
+TEST_F(QueueStoreTest, OpenedOnUseAndRemovedWhenEmpty) {
+    int opened = 0;
+    OpenedOnUse<QueueStore> store(path.string(), [&](const std::string& p, const QueueStore* s, const std::string& error,
+                                                      const std::optional<Salvage>& salvaged) {
+        ++opened;
+        EXPECT_EQ(p, path.string());
+        EXPECT_NE(s, nullptr) << error;
+        EXPECT_FALSE(salvaged);
+    });
+    EXPECT_FALSE(store.on_disk());
+    EXPECT_EQ(store.if_open(), nullptr);
+    EXPECT_FALSE(fs::exists(path)) << "nothing made before a use";
+    std::string error;
+    ASSERT_NE(store.get(), nullptr);
+    EXPECT_TRUE(store.get()->empty());
+    ASSERT_TRUE(store.get()->put(sample("1 p1"), &error)) << error;
+    EXPECT_FALSE(store.get()->empty());
+    EXPECT_EQ(opened, 1) << "opened once";
+    EXPECT_TRUE(store.on_disk());
+    store.remove_if_empty();
+    ASSERT_TRUE(fs::exists(path)) << "a store holding a message stays";
+    ASSERT_NE(store.if_open(), nullptr);
+    ASSERT_TRUE(store.get()->remove(core::Dequeued{{core::Scope::SESSION, "S1"}, "Mailer", "1 p1"}, &error)) << error;
+    EXPECT_TRUE(store.get()->empty());
+    store.remove_if_empty();
+    EXPECT_EQ(store.if_open(), nullptr);
+    for (const char* suffix : {"", "-wal", "-shm"}) EXPECT_FALSE(fs::exists(path.string() + suffix)) << suffix;
+    EXPECT_FALSE(store.on_disk());
+    ASSERT_NE(store.get(), nullptr) << "a later use makes it again";
+    EXPECT_TRUE(fs::exists(path));
+    EXPECT_EQ(opened, 2);
+
+    // With no path there is no store, and nothing is tried.
+    OpenedOnUse<QueueStore> none("", [&](auto&&...) { ++opened; });
+    EXPECT_EQ(none.get(), nullptr);
+    EXPECT_FALSE(none.on_disk());
+    EXPECT_EQ(opened, 2);
 }
 
 TEST_F(QueueStoreTest, AnUnreadableEntryIsReportedAndSkipped) {
