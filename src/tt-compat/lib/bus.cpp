@@ -168,6 +168,17 @@ Tt_status Connection::call(const char* iface, const char* member, const Build& b
     return status;
 }
 
+Tt_status Connection::ask(const char* iface, const char* member, const Build& build, sd_bus_message_handler_t done,
+                          void* userdata) {
+    if (broken_) return TT_ERR_NOMP;
+    sd_bus_message* m = nullptr;
+    int r = new_call(&m, iface, member, build);
+    // A floating slot: the connection keeps the pending reply, and drops it when it closes.
+    if (r >= 0) r = sd_bus_call_async(bus_, nullptr, m, done, userdata, 0);
+    sd_bus_message_unref(m);
+    return r < 0 ? failed(r) : TT_OK;
+}
+
 Tt_status Connection::post(const char* iface, const char* member, const Build& build) {
     if (broken_) return TT_ERR_NOMP;
     sd_bus_message* m = nullptr;

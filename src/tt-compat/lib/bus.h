@@ -60,6 +60,10 @@ public:
     // arguments. A D-Bus error becomes the status its message starts with; failing to reach the
     // broker at all is TT_ERR_NOMP. The connection is pumped afterwards.
     Tt_status call(const char* iface, const char* member, const Build& build, Reply* reply = nullptr);
+    // The same call, written out now, its reply not awaited: `done` gets it (or the error) when the
+    // connection is pumped, in the order the broker sent it, before anything it sent after it.
+    Tt_status ask(const char* iface, const char* member, const Build& build, sd_bus_message_handler_t done,
+                  void* userdata);
     // The same call, one-way: written out now, no reply awaited. Failures the broker finds later
     // come back as state updates (see Procid1.Send in docs/dbus-api.md).
     Tt_status post(const char* iface, const char* member, const Build& build);

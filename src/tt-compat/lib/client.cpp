@@ -90,19 +90,25 @@ std::pair<const char*, const char*> method_of(const Procid& p, const char* membe
 
 // Asks the broker for the compact form on a peer connection, unless TTBUS_ENCODING=dict. A broker
 // without it (an older one) leaves the connection with the a{sv} form; one of version 1 sends no
-// batches, and every later version reads the parts of version 1. The version agreed, 0 for none.
-std::uint32_t ask_compact(Connection& bus) {
+// batches, and every later version reads the parts of version 1. The question goes out without
+// waiting for its answer (one round trip less in tt_open): the answer comes before anything the
+// broker sends after it, Open's start message included, and sets the procid's link (the version
+// agreed; it stays 0, the a{sv} form, without one) when the call's pump reads it.
+Tt_status ask_compact(Procid& p) {
     const char* encoding = std::getenv("TTBUS_ENCODING");
-    if (!bus.peer() || (encoding != nullptr && std::strcmp(encoding, "dict") == 0)) return 0;
-    Reply reply;
+    if (!p.bus->peer() || (encoding != nullptr && std::strcmp(encoding, "dict") == 0)) return TT_OK;
     const std::uint32_t version = protocol::compact::link_version;
-    std::uint32_t used = 0;
-    Tt_status s = bus.call(PEER_IFACE, "Compact", [&](sd_bus_message* m) {
+    auto agreed = [](sd_bus_message* m, void* userdata, sd_bus_error*) {
+        std::uint32_t used = 0;
+        if (sd_bus_message_is_method_error(m, nullptr) == 0 && sd_bus_message_read_basic(m, SD_BUS_TYPE_UINT32, &used) > 0 &&
+            used >= 1 && used <= protocol::compact::link_version) {
+            static_cast<Procid*>(userdata)->link = used;
+        }
+        return 0;
+    };
+    return p.bus->ask(PEER_IFACE, "Compact", [&](sd_bus_message* m) {
         return sd_bus_message_append_basic(m, SD_BUS_TYPE_UINT32, &version);
-    }, &reply);
-    const bool agreed = s == TT_OK && sd_bus_message_read_basic(reply.m, SD_BUS_TYPE_UINT32, &used) > 0 &&
-                        used >= 1 && used <= version;
-    return agreed ? used : 0;
+    }, agreed, &p);
 }
 
 Connection::Build procid_first(const std::string& id, const Connection::Build& more) {
@@ -199,7 +205,7 @@ Tt_status open_procid() {
     Tt_status s = Connection::open(p->bus);
     std::string session;
     if (s == TT_OK) s = discover_session(*p->bus, *c, session);
-    if (s == TT_OK) p->link = ask_compact(*p->bus);
+    if (s == TT_OK) s = ask_compact(*p);
     const char* token = env_value("TT_TOKEN", "_SUN_TT_TOKEN");
     Procid* raw = p.get();
     // Installed before Open: a start message is delivered before Open returns.
