@@ -122,6 +122,13 @@ int SystemdLauncher::on_properties_changed(sd_bus_message* m, void* userdata, sd
     return 0;
 }
 
+int SystemdLauncher::on_unit_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    const char* unit = nullptr;
+    if (sd_bus_message_read(m, "s", &unit) < 0) return 0;
+    static_cast<SystemdLauncher*>(userdata)->end(unit, std::string(unit) + " stopped");
+    return 0;
+}
+
 int SystemdLauncher::on_job(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* call = static_cast<Call*>(userdata);
     SystemdLauncher* self = call->launcher;
@@ -159,11 +166,15 @@ void SystemdLauncher::start(const core::StartPtype& s) {
     u = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, unit_object_path(unit), nullptr, false};
     // Asked for before the start itself, on the same connection: the bus has the match in place
     // before systemd hears of the unit, so none of its changes is missed.
-    const std::string rule = std::string("type='signal',sender='") + systemd + "',path='" + u.path +
-                             "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
-                             "arg0='org.freedesktop.systemd1.Unit'";
+    const std::string rule =
+        transient ? std::string("type='signal',sender='") + systemd + "',path='" + manager_path + "',interface='" +
+                        manager_iface + "',member='UnitRemoved',arg1path='" + u.path + "'"
+                  : std::string("type='signal',sender='") + systemd + "',path='" + u.path +
+                        "',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
+                        "arg0='org.freedesktop.systemd1.Unit'";
     sd_bus_slot* slot = nullptr;
-    int r = sd_bus_add_match_async(bus_, &slot, rule.c_str(), on_properties_changed, match_installed, this);
+    int r = sd_bus_add_match_async(bus_, &slot, rule.c_str(), transient ? on_unit_removed : on_properties_changed,
+                                   match_installed, this);
     if (r < 0) return end(unit, std::string("cannot follow the unit: ") + std::strerror(-r));
     u.match.reset(slot);
     sd_bus_message* m = nullptr;

@@ -3,8 +3,11 @@
 // exec'd from its words or through /bin/sh -c as start_command.h says, the message's
 // environment); a ptype that names a unit has that unit started. Jobs and units are followed
 // through the manager's signals, all asynchronously: a job that fails, or a unit that stops, ends
-// the launch. The broker hears the state changes of its own units only (a match per launch, added
-// before the unit is asked for), not those of every unit and slice of the user's manager.
+// the launch. The broker hears of its own units only (a match per launch, added before the unit is
+// asked for), not of every unit and slice of the user's manager: a transient unit's end is its
+// UnitRemoved (it is collected once inactive or failed), one signal, where its state changes would
+// be several, all while its handler starts; a named unit, which may stay loaded, is followed by its
+// ActiveState.
 #pragma once
 
 #include "launcher.h"
@@ -40,7 +43,9 @@ private:
     struct Unit {
         LaunchInfo info;
         std::string path;  // its D-Bus object path, where its PropertiesChanged come from
-        std::unique_ptr<sd_bus_slot, SlotUnref> match;  // those signals, for as long as the launch lasts
+        // Its UnitRemoved (a transient unit) or PropertiesChanged (a named one), for as long as the
+        // launch lasts.
+        std::unique_ptr<sd_bus_slot, SlotUnref> match;
         bool seen_active = false;  // a new unit reports "inactive" before "activating": ignore that one
     };
     // A StartUnit or StartTransientUnit call in flight: its reply only matters when it is an error.
@@ -52,6 +57,7 @@ private:
     };
     static int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_properties_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
+    static int on_unit_removed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_job(sd_bus_message* m, void* userdata, sd_bus_error* error);
     void call(sd_bus_message* method, const std::string& unit);
     void job_removed(const std::string& unit, const std::string& result);
