@@ -197,6 +197,7 @@ int serve() {
     // Whoever started the broker (libtt, a Type=notify unit) learns that clients may come now.
     sd_notify(1, "READY=1");
     r = sd_event_loop(raw_event);
+    service->remove_empty_queue_store();
     service.reset();
     if (r < 0) {
         log::error(std::string("event loop: ") + std::strerror(-r));

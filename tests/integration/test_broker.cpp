@@ -417,6 +417,18 @@ TEST(Broker, QueuedMessagesSurviveARestart) {
     handler.proxy().callMethod("Queue").onInterface(broker_iface).storeResultsTo(after_delivery);
     EXPECT_TRUE(after_delivery.empty()) << "dequeued once delivered";
     handler.procid_call("Reply", h, id, Dict{});
+    // A broker that finds the name served (here without a peer socket, so it gets as far as asking
+    // for the name) exits 2 and leaves the serving broker's file alone, empty as it is.
+    pid_t other = fork();
+    if (other == 0) {
+        unsetenv("XDG_RUNTIME_DIR");
+        execl(ttbusd, ttbusd, static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(other, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status;
+    EXPECT_TRUE(std::filesystem::exists(db));
     EXPECT_TRUE(stop_broker(second));
     // Holding nothing, it is removed at exit: the next broker has no database to open (idle memory).
     EXPECT_FALSE(std::filesystem::exists(db));

@@ -117,7 +117,6 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
 }
 
 Service::~Service() {
-    store_.remove_if_empty();
     // Peers first: their connections refer to the objects and the loop.
     peers_.clear();
     spare_peer_.reset();

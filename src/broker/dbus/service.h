@@ -78,6 +78,10 @@ public:
 
     // Re-reads the type database (SIGUSR2, a type file changed, ReloadTypes).
     std::pair<std::uint32_t, std::uint32_t> reload_types();
+    // The broker stops serving: a queue file that holds nothing is removed, so that the next broker
+    // opens none. Called while the broker still holds its name and socket (no other broker serves):
+    // one that failed to get them must leave the serving broker's file alone.
+    void remove_empty_queue_store() { store_.remove_if_empty(); }
     // Call on SIGCHLD.
     void reap_children();
     const std::string& default_session() const { return default_session_; }
