@@ -16,7 +16,8 @@
  *                                    mean time it waited runnable, not running, during the slowest
  *                                    1% of the round trips (run_delay of /proc/<pid>/schedstat),
  *                                    then "cpu<k>_share <s>" for each: the CPU time it used during
- *                                    all the round trips over their time (1.0: a whole CPU)
+ *                                    the second half of the round trips over their time (1.0: a
+ *                                    whole CPU; the first half lets what was queued drain)
  *   tt_bench starter COUNT           COUNT BenchStart_<i> requests, one at a time, each handled by
  *                                    a freshly started instance of ptype BenchStart_<i> (bench.py
  *                                    installs the types); prints "median_ms <m> min_ms <n>" of
@@ -229,10 +230,13 @@ static int latency(long count, char **pids, int npids)
 		schedstat[k] = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	need(tt_ptr_error(tt_open()), "tt_open");
-	for (k = 0; k < npids; k++)
-		ran[k] = -schedstat_usec(schedstat[k], 0);
-	long long first = now_usec();
+	long long half = 0;
 	for (i = 0; i < count; i++) {
+		if (i == count / 2) {
+			half = now_usec();
+			for (k = 0; k < npids; k++)
+				ran[k] = -schedstat_usec(schedstat[k], 0);
+		}
 		for (k = 0; k < npids; k++)
 			waited[i * npids + k] = -schedstat_usec(schedstat[k], 1);
 		long long t0 = now_usec();
@@ -241,7 +245,7 @@ static int latency(long count, char **pids, int npids)
 		for (k = 0; k < npids; k++)
 			waited[i * npids + k] += schedstat_usec(schedstat[k], 1);
 	}
-	long long all = now_usec() - first;
+	half = now_usec() - half;
 	for (k = 0; k < npids; k++)
 		ran[k] += schedstat_usec(schedstat[k], 0);
 	/* The slowest 1%: those at least as slow as the p99 (of a sorted copy). */
@@ -260,7 +264,7 @@ static int latency(long count, char **pids, int npids)
 	for (k = 0; k < npids && k < 16; k++)
 		printf(" wait%d_usec %lld", k, sums[k] / slow);
 	for (k = 0; k < npids; k++)
-		printf(" cpu%d_share %.3f", k, all > 0 ? (double)ran[k] / (double)all : 0.0);
+		printf(" cpu%d_share %.3f", k, half > 0 ? (double)ran[k] / (double)half : 0.0);
 	printf("\n");
 	free(sorted);
 	free(schedstat);

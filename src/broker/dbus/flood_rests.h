@@ -1,6 +1,7 @@
 // A connection that floods pays for it while others are served (peers.cpp). A turn is light when
 // the connection had no more than the message it read (a request, a reply, a message from the
-// bus); a connection floods when more waits after its first message. While another connection had
+// bus); a connection floods when more waits after its turn, and stays a flooder until it pauses
+// for `active_usec` (its socket may be found empty now and then). While another connection had
 // a light turn lately, a flooding one gets one message a turn and then rests, not read, for
 // `rest_factor` times what that turn took the broker: it blocks in its send, and the deliveries it
 // causes (the observers' work) pause with it. So while others are active its share of the broker

@@ -215,17 +215,20 @@ int Service::on_peer_io(sd_event_source*, int, std::uint32_t revents, void* user
     {
         Holding holding(service);
         r = sd_bus_process(bus, nullptr);
-        if (r > 0 && !peer->gone && more_to_read(bus)) {
-            // While others are active (FloodRests), a flooder back from its rest gets a message; one
-            // that just began sending gets its turn, and rests if more waits after it.
-            const bool others = service.flood_rests_.others_active(peer->number, began);
-            flooding = others && peer->rested;
-            for (int n = 1; !flooding && n < max_messages_per_dispatch && r > 0 && !peer->gone; ++n) {
-                r = sd_bus_process(bus, nullptr);
-            }
-            flooding = others && r > 0 && !peer->gone && (flooding || more_to_read(bus));
+        // A flooder stays one until it pauses: one that the broker keeps up with (its socket
+        // empty after a message) still keeps its observers busy.
+        if (peer->rested && began - peer->last_turn >= FloodRests::active_usec) peer->rested = false;
+        peer->last_turn = began;
+        // While others are active (FloodRests), a flooder gets a message; one that just began
+        // sending gets its turn, and rests if more waits after it.
+        const bool read = r > 0 && (revents & EPOLLIN) != 0;  // not a turn that only wrote
+        const bool others = read && service.flood_rests_.others_active(peer->number, began);
+        flooding = others && peer->rested;
+        if (r > 0 && !peer->gone && !flooding && more_to_read(bus)) {
+            for (int n = 1; n < max_messages_per_dispatch && r > 0 && !peer->gone; ++n) r = sd_bus_process(bus, nullptr);
+            flooding = others && r > 0 && !peer->gone && more_to_read(bus);
         } else {
-            light = r > 0 && (revents & EPOLLIN) != 0;  // not a turn that only wrote
+            light = read && !peer->rested;
         }
         // A connection sd-bus found ended is processed on until it has said so (Disconnected): its
         // socket no longer wakes the loop.
@@ -243,10 +246,7 @@ int Service::on_peer_io(sd_event_source*, int, std::uint32_t revents, void* user
 void Service::served(Peer& peer, std::uint64_t began, bool light, bool flooding) {
     peer.level = peer.use.served(began);
     set_priority(peer);
-    if (light) {
-        flood_rests_.light_turn(peer.number, began);
-        peer.rested = false;
-    }
+    if (light) flood_rests_.light_turn(peer.number, began);
     if (flooding && !peer.gone) {
         // What the turn took, its deliveries written (sd_event_now told when the loop woke for it).
         timespec t{};
@@ -261,6 +261,7 @@ void Service::rest(Peer& peer, std::uint64_t until) {
     sd_event_source_set_enabled(peer.io.get(), SD_EVENT_OFF);
     peer.resting_until = until;
     peer.rested = true;
+    peer.last_turn = until;  // a pause is counted from the rest's end
     std::uint64_t armed = 0;
     if (rests_over_ && sd_event_source_get_enabled(rests_over_.get(), nullptr) > 0 &&
         sd_event_source_get_time(rests_over_.get(), &armed) >= 0 && armed <= until) {

@@ -106,7 +106,8 @@ private:
         RecentUse use;
         int level = 0;  // of its recent use
         std::uint64_t resting_until = 0;  // a flooder's socket is not read until then (0: it is)
-        bool rested = false;  // since its last light turn
+        bool rested = false;  // it flooded, and has not paused since (FloodRests::active_usec)
+        std::uint64_t last_turn = 0;
     };
     // Who called: the connection's name (unique bus name or peer name) and its connection.
     struct Caller {
