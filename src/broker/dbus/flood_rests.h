@@ -7,7 +7,7 @@
 // causes (the observers' work) pause with it. So while others are active its share of the broker
 // is about 1 / (1 + rest_factor), and the machine is left to them: on 2 cores the flood's
 // processes otherwise hold the CPUs, and the clients the broker wakes for a round trip wait for
-// the scheduler's next tick (4 ms at 250 Hz) about once in 30 round trips. A flooder alone (the
+// the scheduler's next tick (4 ms at 250 Hz) once in 15 to 60 round trips. A flooder alone (the
 // others quiet for `active_usec`) is read at full speed.
 #pragma once
 
