@@ -128,7 +128,8 @@ def latency_under_flood(prog, count, flood):
     while an emitter broadcasts `flood` signals to 4 subscribers), so that ttbus's degradation can
     be told from what the bus itself and the machine's 2 cores do under such a flood. ttbus's
     innocent also tells how long it, the handler and the broker waited for a CPU (runnable, not
-    running) in its slowest 1% of round trips (wait0/1/2)."""
+    running) in its slowest 1% of round trips (wait0/1/2), and the CPU the flood's processes (the
+    notifier, the observers) use while it is served against alone."""
     r = {}
     for side, server, innocent, subscriber, flooder in (
             ("", [prog["tt"], "handler"], [prog["tt"], "latency"], [prog["tt"], "observer"], [prog["tt"], "notifier"]),
@@ -143,13 +144,33 @@ def latency_under_flood(prog, count, flood):
         observers = [start_ready(subscriber) for _ in range(4)]
         notifier = subprocess.Popen(flooder + [str(flood)], stdout=subprocess.DEVNULL)
         time.sleep(0.2)  # the flood is under way
-        r.update({f"{side}flood_{k}": v for k, v in run_fields(innocent).items()})
+        pids = [notifier.pid] + [p.pid for p in observers]
+        if side == "":
+            # The CPU the flood's processes use alone, and (cpu<k>_share, k 3..7) while the
+            # innocent is served.
+            t0, c0 = time.monotonic(), cpu_seconds(pids)
+            time.sleep(0.2)
+            r["flood_cpu_alone"] = (cpu_seconds(pids) - c0) / (time.monotonic() - t0)
+            f = run_fields(innocent + [str(p) for p in pids])
+            f["cpu_during"] = sum(f.pop(f"cpu{k}_share") for k in range(3, 3 + len(pids)))
+        else:
+            f = run_fields(innocent)
+        r.update({f"{side}flood_{k}": v for k, v in f.items()})
         r[f"{side}flood_still_running"] = 1.0 if notifier.poll() is None else 0.0
         notifier.wait(timeout=600)
         for p in observers:
             p.communicate(timeout=120)
         stop(handler)
     return r
+
+
+def cpu_seconds(pids):
+    """CPU time the processes have used so far (/proc/<pid>/schedstat's first field, ns)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total / 1e9
 
 
 def broker_pid():
@@ -313,6 +334,9 @@ def latency_rows(r):
         if f"flood_wait{k}_usec" in r:  # per round trip, in the slowest 1%
             out.append((f"  {who} waited for a CPU", r[f"flood_wait{k}_usec"], "usec", r[f"quiet_wait{k}_usec"], None,
                         "", None))
+    if "flood_cpu_during" in r:  # the flooder pays: its processes' CPU while the innocent is served, against alone
+        during, alone = r["flood_cpu_during"], r["flood_cpu_alone"]
+        out.append(("  flood's CPU, innocent on", during, "CPU s/s", alone, during / alone if alone else None, "", None))
     return out
 
 

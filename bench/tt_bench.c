@@ -14,7 +14,10 @@
  *                                    "median_usec <m> p99_usec <p>" of their round trips, then
  *                                    "wait<k>_usec <w>" for itself (k 0) and each PID (k 1..): the
  *                                    mean time it waited runnable, not running, during the slowest
- *                                    1% of the round trips (run_delay of /proc/<pid>/schedstat)
+ *                                    1% of the round trips (run_delay of /proc/<pid>/schedstat),
+ *                                    then "cpu<k>_share <s>" for each: the CPU time it used during
+ *                                    the second half of the round trips over their time (1.0: a
+ *                                    whole CPU; the first half lets what was queued drain)
  *   tt_bench starter COUNT           COUNT BenchStart_<i> requests, one at a time, each handled by
  *                                    a freshly started instance of ptype BenchStart_<i> (bench.py
  *                                    installs the types); prints "median_ms <m> min_ms <n>" of
@@ -194,9 +197,9 @@ static int by_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* How long the process of `schedstat` (an open /proc/<pid>/schedstat) has waited runnable, not
- * running, in µs; 0 when unknown. */
-static long long run_delay_usec(int schedstat)
+/* How long the process of `schedstat` (an open /proc/<pid>/schedstat) has run and has waited
+ * runnable, not running, in µs; 0 when unknown. */
+static long long schedstat_usec(int schedstat, int field)
 {
 	char b[96];
 	long long running, waiting;
@@ -204,7 +207,9 @@ static long long run_delay_usec(int schedstat)
 	if (n <= 0)
 		return 0;
 	b[n] = '\0';
-	return sscanf(b, "%lld %lld", &running, &waiting) == 2 ? waiting / 1000 : 0;
+	if (sscanf(b, "%lld %lld", &running, &waiting) != 2)
+		return 0;
+	return (field == 0 ? running : waiting) / 1000;
 }
 
 /* pids[0] is this process ("self"). */
@@ -213,10 +218,11 @@ static int latency(long count, char **pids, int npids)
 	char *s = payload(16);
 	long long *took = calloc((size_t)count, sizeof *took);
 	long long *waited = calloc((size_t)(count * npids), sizeof *waited);
+	long long *ran = calloc((size_t)npids, sizeof *ran);
 	int *schedstat = calloc((size_t)npids, sizeof *schedstat);
 	long i, slow = 0;
 	int k;
-	if (took == NULL || waited == NULL || schedstat == NULL || count <= 0)
+	if (took == NULL || waited == NULL || ran == NULL || schedstat == NULL || count <= 0)
 		return 1;
 	for (k = 0; k < npids; k++) {
 		char path[64];
@@ -224,15 +230,24 @@ static int latency(long count, char **pids, int npids)
 		schedstat[k] = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	need(tt_ptr_error(tt_open()), "tt_open");
+	long long half = 0;
 	for (i = 0; i < count; i++) {
+		if (i == count / 2) {
+			half = now_usec();
+			for (k = 0; k < npids; k++)
+				ran[k] = -schedstat_usec(schedstat[k], 0);
+		}
 		for (k = 0; k < npids; k++)
-			waited[i * npids + k] = -run_delay_usec(schedstat[k]);
+			waited[i * npids + k] = -schedstat_usec(schedstat[k], 1);
 		long long t0 = now_usec();
 		round_trip(s);
 		took[i] = now_usec() - t0;
 		for (k = 0; k < npids; k++)
-			waited[i * npids + k] += run_delay_usec(schedstat[k]);
+			waited[i * npids + k] += schedstat_usec(schedstat[k], 1);
 	}
+	half = now_usec() - half;
+	for (k = 0; k < npids; k++)
+		ran[k] += schedstat_usec(schedstat[k], 0);
 	/* The slowest 1%: those at least as slow as the p99 (of a sorted copy). */
 	long long *sorted = malloc((size_t)count * sizeof *sorted);
 	if (sorted == NULL)
@@ -248,9 +263,12 @@ static int latency(long count, char **pids, int npids)
 	}
 	for (k = 0; k < npids && k < 16; k++)
 		printf(" wait%d_usec %lld", k, sums[k] / slow);
+	for (k = 0; k < npids; k++)
+		printf(" cpu%d_share %.3f", k, half > 0 ? (double)ran[k] / (double)half : 0.0);
 	printf("\n");
 	free(sorted);
 	free(schedstat);
+	free(ran);
 	free(waited);
 	free(took);
 	free(s);

@@ -7,7 +7,8 @@
 An innocent requester's round trips to a handler, alone and then while a notifier floods four
 observers: the innocent connects during the flood and finishes before it ends, its median and
 p99 stay within loose bounds (a 2-core machine shared with builds, sanitizer builds), and every
-observer gets every notice.
+observer gets every notice. (That the broker rests the flooder meanwhile is asserted by
+Peer.AFlooderRestsWhileOthersAreServed, with a flooder that is never slower than the broker.)
 """
 
 import subprocess
@@ -15,7 +16,7 @@ import sys
 import time
 
 FLOOD = 100_000
-ROUND_TRIPS = 200
+ROUND_TRIPS = 1000  # the p99 is the 10th slowest: two stalls of the machine do not make it
 OBSERVERS = 4
 
 

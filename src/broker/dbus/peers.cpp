@@ -4,6 +4,7 @@
 
 #include <linux/sockios.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -202,31 +203,105 @@ void Service::drain_handshake_leftover(sd_bus* bus) {
 
 // sd-bus reads one message at a time: a readable socket holding more stays readable, so the loop
 // comes back to it after turning to the others, as with sd-bus's own event source.
-int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
+int Service::on_peer_io(sd_event_source*, int, std::uint32_t revents, void* userdata) {
     auto* peer = static_cast<Peer*>(userdata);
+    Service& service = *peer->service;
     sd_bus* bus = peer->bus.get();
-    Holding holding(*peer->service);
-    int r = sd_bus_process(bus, nullptr);
-    if (r > 0 && !peer->gone && more_to_read(bus)) {
-        for (int n = 1; n < max_messages_per_dispatch && r > 0 && !peer->gone; ++n) r = sd_bus_process(bus, nullptr);
+    std::uint64_t began = 0;
+    sd_event_now(service.event_, CLOCK_MONOTONIC, &began);
+    bool light = false;
+    bool flooding = false;
+    int r = 0;
+    {
+        Holding holding(service);
+        r = sd_bus_process(bus, nullptr);
+        // A flooder stays one until it pauses: one that the broker keeps up with (its socket
+        // empty after a message) still keeps its observers busy.
+        if (peer->rested && began - peer->last_turn >= FloodRests::active_usec) peer->rested = false;
+        peer->last_turn = began;
+        // While others are active (FloodRests), a flooder gets a message; one that just began
+        // sending gets its turn, and rests if more waits after it.
+        const bool read = r > 0 && (revents & EPOLLIN) != 0;  // not a turn that only wrote
+        const bool others = read && service.flood_rests_.others_active(peer->number, began);
+        flooding = others && peer->rested;
+        if (r > 0 && !peer->gone && !flooding && more_to_read(bus)) {
+            for (int n = 1; n < max_messages_per_dispatch && r > 0 && !peer->gone; ++n) r = sd_bus_process(bus, nullptr);
+            flooding = others && r > 0 && !peer->gone && more_to_read(bus);
+        } else {
+            light = read && !peer->rested;
+        }
+        // A connection sd-bus found ended is processed on until it has said so (Disconnected): its
+        // socket no longer wakes the loop.
+        while (r > 0 && sd_bus_is_open(bus) <= 0) r = sd_bus_process(bus, nullptr);
+        if (r < 0 && sd_bus_is_open(bus) > 0) {
+            service.close_peer(*peer, peer->name + ": " + std::strerror(-r) + "; closed");
+            return 0;
+        }
     }
-    // A connection sd-bus found ended is processed on until it has said so (Disconnected): its
-    // socket no longer wakes the loop.
-    while (r > 0 && sd_bus_is_open(bus) <= 0) r = sd_bus_process(bus, nullptr);
-    if (r < 0 && sd_bus_is_open(bus) > 0) {
-        peer->service->close_peer(*peer, peer->name + ": " + std::strerror(-r) + "; closed");
-        return 0;
-    }
-    peer->service->served(*peer);
-    peer->service->watch(*peer);
+    service.served(*peer, began, light, flooding);
+    service.watch(*peer);
     return 0;
 }
 
-void Service::served(Peer& peer) {
-    std::uint64_t now = 0;
-    sd_event_now(event_, CLOCK_MONOTONIC, &now);
-    peer.level = peer.use.served(now);
+void Service::served(Peer& peer, std::uint64_t began, bool light, bool flooding) {
+    peer.level = peer.use.served(began);
     set_priority(peer);
+    if (light) flood_rests_.light_turn(peer.number, began);
+    if (flooding && !peer.gone) {
+        // What the turn took, its deliveries written (sd_event_now told when the loop woke for it).
+        timespec t{};
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        const std::uint64_t now = static_cast<std::uint64_t>(t.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(t.tv_nsec) / 1000;
+        rest(peer, now + FloodRests::rest_usec(now > began ? now - began : 0));
+    }
+}
+
+void Service::rest(Peer& peer, std::uint64_t until) {
+    if (!peer.io) return;
+    sd_event_source_set_enabled(peer.io.get(), SD_EVENT_OFF);
+    peer.resting_until = until;
+    peer.rested = true;
+    peer.last_turn = until;  // a pause is counted from the rest's end
+    std::uint64_t armed = 0;
+    if (rests_over_ && sd_event_source_get_enabled(rests_over_.get(), nullptr) > 0 &&
+        sd_event_source_get_time(rests_over_.get(), &armed) >= 0 && armed <= until) {
+        return;
+    }
+    int r = 0;
+    if (!rests_over_) {
+        sd_event_source* source = nullptr;
+        // Accurate to the microsecond: sd-event's default would let a rest of a millisecond last
+        // up to 250 ms.
+        r = sd_event_add_time(event_, &source, CLOCK_MONOTONIC, until, 1, on_rests_over, this);
+        if (r >= 0) rests_over_.reset(source);
+    } else {
+        r = sd_event_source_set_time(rests_over_.get(), until);
+        if (r >= 0) r = sd_event_source_set_enabled(rests_over_.get(), SD_EVENT_ONESHOT);
+    }
+    if (r < 0) {  // no timer: no rest
+        peer.resting_until = 0;
+        sd_event_source_set_enabled(peer.io.get(), SD_EVENT_ON);
+    }
+}
+
+// The rests that are over end; the timer is armed again for the next one to end, if any.
+int Service::on_rests_over(sd_event_source* source, std::uint64_t now, void* userdata) {
+    auto* self = static_cast<Service*>(userdata);
+    std::uint64_t next = 0;
+    for (auto& [bus, peer] : self->peers_) {
+        if (peer->resting_until == 0) continue;
+        if (peer->resting_until > now) {
+            next = next == 0 ? peer->resting_until : std::min(next, peer->resting_until);
+            continue;
+        }
+        peer->resting_until = 0;
+        if (peer->io) sd_event_source_set_enabled(peer->io.get(), SD_EVENT_ON);
+    }
+    if (next != 0) {
+        sd_event_source_set_time(source, next);
+        sd_event_source_set_enabled(source, SD_EVENT_ONESHOT);
+    }
+    return 0;
 }
 
 // The bus connection's source is sd-bus's, at the normal priority: a peer's is set relative to it.
@@ -239,6 +314,7 @@ int Service::on_bus_message(sd_bus_message*, void* userdata, sd_bus_error*) {
     std::uint64_t now = 0;
     sd_event_now(self->event_, CLOCK_MONOTONIC, &now);
     const int level = self->bus_use_.served(now);
+    self->flood_rests_.light_turn(0, now);
     if (level != self->bus_level_) {  // now and then: levels are binary orders of magnitude
         self->bus_level_ = level;
         for (auto& [bus, peer] : self->peers_) self->set_priority(*peer);

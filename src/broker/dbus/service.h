@@ -13,6 +13,7 @@
 #include "arguments.h"
 #include "backlog.h"
 #include "connections.h"
+#include "flood_rests.h"
 #include "handles.h"
 #include "peer_listener.h"
 #include "recent_use.h"
@@ -108,6 +109,9 @@ private:
         Backlog backlog;
         RecentUse use;
         int level = 0;  // of its recent use
+        std::uint64_t resting_until = 0;  // a flooder's socket is not read until then (0: it is)
+        bool rested = false;  // it flooded, and has not paused since (FloodRests::active_usec)
+        std::uint64_t last_turn = 0;
     };
     // Who called: the connection's name (unique bus name or peer name) and its connection.
     struct Caller {
@@ -239,8 +243,13 @@ private:
     static int on_peer_io(sd_event_source* source, int fd, std::uint32_t revents, void* userdata);
     // Waits on the peer's socket for what sd-bus needs now (reading; writing while output waits).
     void watch(Peer& peer);
-    // The peer had a turn: its next comes after those of peers that used the broker less lately.
-    void served(Peer& peer);
+    // The peer had a turn that began at `began`: its next comes after those of peers that used the
+    // broker less lately. `light`: it read what the peer had sent, and nothing more waited;
+    // `flooding`: more waited, and the turn was cut short for others (the peer rests).
+    void served(Peer& peer, std::uint64_t began, bool light, bool flooding);
+    // A flooder is not read until `until` (FloodRests).
+    void rest(Peer& peer, std::uint64_t until);
+    static int on_rests_over(sd_event_source* source, std::uint64_t usec, void* userdata);
     // The bus connection, which all bus clients share, is one more user of the broker: a message
     // read from it is its turn. Peers lighter than it share its priority, heavier ones come after.
     static int on_bus_message(sd_bus_message* m, void* userdata, sd_bus_error* error);
@@ -278,6 +287,8 @@ private:
     SourcePtr starting_peers_;  // processes peers that just authenticated (on while there are any)
     RecentUse bus_use_;
     int bus_level_ = 0;
+    FloodRests flood_rests_;
+    SourcePtr rests_over_;  // armed only while a flooder rests: when the first rest ends
 
     std::size_t backlog_total_ = 0;  // the bytes of every peer's backlog
     std::unique_ptr<RefusalLog> refusals_;
