@@ -944,6 +944,17 @@ TEST(Peer, OtherUsersAreRefused) {
 }
 
 // At most 256 peers at once: the next is closed at once; a place frees when one hangs up.
+// A refused connection is closed at once: the refusal shows in the client's handshake (a broken
+// pipe) or in its first call, whichever the timing gives. "" when the call went through.
+std::string default_session_on_new_peer(const std::string& address) {
+    try {
+        Peer p(address);
+        return p.call(broker_iface, "DefaultSession");
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
 TEST(Peer, PeerLimit) {
     Client c;
     const std::string address = peer_address(c);
@@ -952,13 +963,11 @@ TEST(Peer, PeerLimit) {
         peers.push_back(std::make_unique<Peer>(address));
         ASSERT_EQ(peers.back()->call(broker_iface, "DefaultSession"), "") << "peer " << i;
     }
-    Peer over(address);
-    EXPECT_NE(over.call(broker_iface, "DefaultSession"), "") << "the 257th is refused";
+    EXPECT_NE(default_session_on_new_peer(address), "") << "the 257th is refused";
     peers.front()->hang_up();
     std::string error = "pending";
     for (int i = 0; i < 100 && !error.empty(); ++i) {
-        Peer again(address);
-        error = again.call(broker_iface, "DefaultSession");
+        error = default_session_on_new_peer(address);
         if (!error.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_EQ(error, "");

@@ -312,6 +312,16 @@ void Engine::deliver_handler(LiveMessage* live, MessageView view, Effects& out) 
     static const std::vector<std::string> none;
     const PatternStore::Slot slot = find_handler(view, live ? live->tried : none);
     if (slot != PatternStore::npos) {
+        // While a started instance of the handler's ptype has not answered its start message, the
+        // ptype is blocked (facts §"Ptype start queue"): the message waits with those that came
+        // before the instance declared, whatever the order of its arrival and that declaration.
+        if (const std::string_view ptype = patterns_.ptype(slot); !ptype.empty()) {
+            auto launch = starts_.find(std::string(ptype));
+            if (launch != starts_.end() && launch->second->active &&
+                start(launch->first, Waiting{view, {}, false}, out) == StartResult::STARTED) {
+                return;
+            }
+        }
         deliver_to(*patterns_[slot].owner, live, std::move(view), patterns_[slot].id, false, out);
     } else {
         no_handler(live, std::move(view), out);

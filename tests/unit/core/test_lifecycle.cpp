@@ -456,6 +456,30 @@ TEST_F(Starting, StartMessageAndBlocking) {
     EXPECT_EQ(states_seen_by(tx), std::vector<State>{State::HANDLED});
 }
 
+// The block holds whatever comes for the ptype while the start message is unanswered, also a
+// request sent after the started instance declared (a sender slower than the start).
+TEST_F(Starting, ARequestAfterTheDeclarationWaitsForTheStartMessagesAnswer) {
+    std::string first = send(tx, make_message(Class::REQUEST, Scope::SESSION, "Edit"));
+    std::string h = started_handler(only_start().token);
+    fx.clear();
+    std::string second = send(tx, make_message(Class::REQUEST, Scope::SESSION, "Note"));
+    EXPECT_TRUE(deliveries_to(h).empty()) << "blocked until the start message is answered";
+    EXPECT_TRUE(all<StartPtype>().empty()) << "it waits for the instance being started, not another";
+    EXPECT_EQ(states_seen_by(tx), std::vector<State>{State::STARTED});
+    fx.clear();
+    ASSERT_EQ(engine.reply(h, first, {}, fx), Status::OK);
+    ASSERT_EQ(deliveries_to(h).size(), 1u);
+    EXPECT_EQ(deliveries_to(h)[0].message->id, second);
+    EXPECT_FALSE(deliveries_to(h)[0].start_message);
+    fx.clear();
+    ASSERT_EQ(engine.reply(h, second, {}, fx), Status::OK);
+    // Once answered, the ptype is open: the next request goes straight to the instance.
+    fx.clear();
+    std::string third = send(tx, make_message(Class::REQUEST, Scope::SESSION, "Note"));
+    ASSERT_EQ(deliveries_to(h).size(), 1u);
+    EXPECT_EQ(deliveries_to(h)[0].message->id, third);
+}
+
 TEST_F(Starting, AcceptUnblocksThePtype) {
     std::string first = send(tx, make_message(Class::REQUEST, Scope::SESSION, "Edit"));
     std::string second = send(tx, make_message(Class::REQUEST, Scope::SESSION, "Note"));
