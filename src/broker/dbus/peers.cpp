@@ -40,6 +40,10 @@ std::unique_ptr<Service::Peer> Service::new_peer() {
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
     peer->bus.reset(raw);
     register_objects(raw, peer->slots);
+    sd_bus_slot* slot = nullptr;
+    r = sd_bus_add_filter(raw, &slot, on_peer_call, this);
+    if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
+    peer->slots.emplace_back(slot);
     return peer;
 }
 
@@ -217,6 +221,8 @@ int Service::on_peer_io(sd_event_source*, int, std::uint32_t, void* userdata) {
         peer->service->close_peer(*peer, peer->name + ": " + std::strerror(-r) + "; closed");
         return 0;
     }
+    // Before the bookkeeping: the peers these deliveries go to are waiting for them.
+    holding.release();
     peer->service->served(*peer);
     peer->service->watch(*peer);
     return 0;
