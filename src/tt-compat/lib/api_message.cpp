@@ -50,9 +50,12 @@ bool held(const Message& m) {
 Tt_status act(Message& m, const char* member, bool with_answer) {
     Procid* p = acting_procid(m);
     if (p == nullptr) return TT_ERR_PROCID;
-    const auto build = [&](sd_bus_message* bm) {
-        int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.body.id.c_str());
-        return (r >= 0 && with_answer) ? append_answer(bm, m.w, p->compact()) : r;
+    // Two words: the std::function holds them without an allocation.
+    const protocol::Message* w = &m.w;
+    const bool compact = p->compact();
+    const auto build = [w, with_answer, compact](sd_bus_message* bm) {
+        int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, w->body.id.c_str());
+        return (r >= 0 && with_answer) ? append_answer(bm, *w, compact) : r;
     };
     return p->one_way_answers() && held(m) && !m.voted ? p->post(member, build) : p->call(member, build);
 }

@@ -178,7 +178,7 @@ void Client::remove_message(Tt_message h) {
     if (m != nullptr && m->sent) {
         for (const auto& p : procids) {
             if (auto it = p->sent.find(m->w.body.id); it != p->sent.end() && it->second == h) p->sent.erase(it);
-            std::erase_if(p->queue, [h](const Pending& q) { return q.target == h; });
+            p->queue.erase_if([h](const Pending& q) { return q.target == h; });
             p->sync_fd();
         }
     }

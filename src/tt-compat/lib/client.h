@@ -11,7 +11,7 @@
 
 #include <Tt/tt_c.h>
 
-#include <deque>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,11 +32,42 @@ struct Pending {
     std::optional<protocol::compact::Update> changes;  // a compact update: applied to the target, not `data`
 };
 
+// What waits for tt_message_receive, in arrival order: a vector read from a moving head, emptied
+// once all is read. A procid mostly holds one at a time, and a deque would allocate and free a
+// node for each (a Pending fills one).
+class PendingQueue {
+public:
+    bool empty() const { return head_ == items_.size(); }
+    Pending& front() { return items_[head_]; }
+    void push_back(Pending&& p) { items_.push_back(std::move(p)); }
+    void pop_front() {
+        if (++head_ == items_.size()) {
+            items_.clear();
+            head_ = 0;
+        } else if (head_ >= 64 && 2 * head_ >= items_.size()) {  // a reader that never catches up
+            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+    }
+    template <typename F>
+    void erase_if(F&& f) {
+        items_.erase(std::remove_if(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(), f), items_.end());
+        if (empty()) {
+            items_.clear();
+            head_ = 0;
+        }
+    }
+
+private:
+    std::vector<Pending> items_;
+    std::size_t head_ = 0;
+};
+
 struct Procid {
     std::string id;
     std::string session;  // the session it was opened in
     std::unique_ptr<Connection> bus;
-    std::deque<Pending> queue;
+    PendingQueue queue;
     std::unordered_map<std::string, Tt_message> sent;  // message id -> handle, for updates
     std::string default_ptype;
     std::uint32_t link = 0;  // the compact link's version agreed (Peer1.Compact); 0: the a{sv} form
