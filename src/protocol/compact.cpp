@@ -466,6 +466,23 @@ void append_to_batch(std::string& out, std::string_view delivery, std::string_vi
     o.flush();
 }
 
+std::string packed_head(std::string_view procid) {
+    std::string head;
+    Out o(head);
+    put_string(o, procid);
+    o.flush();
+    return head;
+}
+
+Packed unpack(std::string_view packed) {
+    if (packed.size() < 4) malformed("a packed part without its procid");
+    const std::uint32_t n = load<std::uint32_t>(packed.data());
+    if (n > packed.size() - 4) malformed("a procid runs past the end");
+    const std::string_view procid = packed.substr(4, n);
+    if (!is_bus_string(procid)) malformed("a procid is not valid UTF-8 without NUL");
+    return {procid, packed.substr(4 + n)};
+}
+
 void read_message(std::string_view part, Message& out, Party from) {
     Cursor c(part);
     get_body(c, out.body, from);

@@ -54,7 +54,7 @@ struct PeerSignal {
     std::string member;
     std::string first;
     Fields message;
-    std::vector<std::string> parts;  // a compact signal's parts (Peer1.DeliveredCompact, UpdatedCompact)
+    std::vector<std::string> parts;  // a compact signal's parts after the procid (Peer1's signals)
 };
 
 constexpr const char* peer_iface = "org.ttbus.Peer1";
@@ -314,6 +314,17 @@ private:
         PeerSignal s;
         s.member = sd_bus_message_get_member(m);
         EXPECT_EQ(sd_bus_message_get_destination(m), nullptr) << "no destination on a peer connection";
+        if (s.member == "DeliveredPacked" || s.member == "UpdatedPacked") {  // the procid inside the one part
+            const void* p = nullptr;
+            std::size_t n = 0;
+            need(sd_bus_message_read_array(m, 'y', &p, &n), "packed");
+            const protocol::compact::Packed packed =
+                protocol::compact::unpack(std::string_view(static_cast<const char*>(p), n));
+            s.first = packed.procid;
+            s.parts.emplace_back(packed.part);
+            self->signals_.push_back(std::move(s));
+            return 0;
+        }
         const char* first = nullptr;
         if (sd_bus_message_read(m, "s", &first) < 0) return 0;  // not ours (Disconnected)
         s.first = first;
@@ -671,8 +682,9 @@ TEST(Peer, CompactPeerLink) {
     request.body.id = "k1 " + s;
     request.body.args = {{protocol::Mode::INOUT, "string", std::string("ping")}};
     send_compact(request);
-    // The handler, of a later version, gets it as a batch of one (made alone in the sender's turn).
-    const std::vector<compact::Delivered> d = compact::read_batch(handler.wait_for("DeliveredBatch", h).parts.at(0));
+    // The handler, of the latest version, gets it packed as a batch of one (made alone in the
+    // sender's turn), the procid inside.
+    const std::vector<compact::Delivered> d = compact::read_batch(handler.wait_for("DeliveredPacked", h).parts.at(0));
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].message.body.id, request.body.id);
     EXPECT_EQ(d[0].delivery.delivery, static_cast<std::uint32_t>(protocol::Delivery::handle));
@@ -682,7 +694,7 @@ TEST(Peer, CompactPeerLink) {
         need(sd_bus_message_append(m, "ss", h.c_str(), request.body.id.c_str()), "ids");
         need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
     });
-    PeerSignal u = sender.wait_for("UpdatedCompact", s);
+    PeerSignal u = sender.wait_for("UpdatedPacked", s);
     ASSERT_EQ(u.parts.size(), 1u);
     compact::Update update;
     compact::read_update(u.parts[0], update);
@@ -697,14 +709,14 @@ TEST(Peer, CompactPeerLink) {
     nowhere.body.id = "k2 " + s;
     nowhere.header.scope = protocol::Scope::FILE;
     send_compact(nowhere);
-    compact::read_update(sender.wait_for("UpdatedCompact", s).parts.at(0), update);
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
     EXPECT_EQ(update.id, nowhere.body.id);
     EXPECT_EQ(update.header.state, protocol::State::FAILED);
     EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
     nowhere.body.id = "k3 " + s;
     nowhere.header.scope = static_cast<protocol::Scope>(99);
     send_compact(nowhere);
-    compact::read_update(sender.wait_for("UpdatedCompact", s).parts.at(0), update);
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
     EXPECT_EQ(update.id, nowhere.body.id) << "refused while read, after the id";
     EXPECT_EQ(update.header.status, static_cast<std::int32_t>(protocol::Status::ERR_SCOPE));
     EXPECT_EQ(sender.call(peer_iface, "SendCompact", [&](sd_bus_message* m) {
@@ -712,6 +724,24 @@ TEST(Peer, CompactPeerLink) {
                   need(sd_bus_message_append_array(m, 'y', "\x01\x02", 2), "part");
               }),
               "org.ttbus.Error.Invalid");
+    EXPECT_TRUE(sender.quiet("UpdatedCompact")) << "a connection of version 4 gets its updates packed";
+    EXPECT_TRUE(handler.quiet("DeliveredBatch"));
+    // One of version 3 gets them as before: the procid, then the update.
+    Peer older(address);
+    EXPECT_EQ(older.ask_compact(compact::packed_signals_link_version - 1), compact::packed_signals_link_version - 1);
+    const std::string s3 = older.open();
+    nowhere.body.id = "k4 " + s3;
+    nowhere.header.scope = protocol::Scope::FILE;
+    older.one_way(peer_iface, "SendCompact", [&](sd_bus_message* m) {
+        std::string part;
+        compact::append_message(part, nowhere.body, nowhere.header, protocol::Party::client);
+        need(sd_bus_message_append(m, "s", s3.c_str()), "procid");
+        need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
+    });
+    compact::read_update(older.wait_for("UpdatedCompact", s3).parts.at(0), update);
+    EXPECT_EQ(update.id, nowhere.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::FAILED);
+    EXPECT_TRUE(older.quiet("UpdatedPacked"));
     // Not on the bus: there the API is the a{sv} one only.
     EXPECT_THROW(bus.proxy().callMethod("Compact").onInterface(peer_iface).withArguments(std::uint32_t{1}),
                  sdbus::Error);

@@ -126,16 +126,20 @@ Tt_status Procid::post(const char* member, const Connection::Build& more) {
 
 void Procid::on_signal(sd_bus_message* m) {
     const char* member = sd_bus_message_get_member(m);
+    if (member == nullptr) return;
+    // The packed forms (version 4) hold the procid inside their one part; the others begin with it.
+    const bool packed_batch = std::strcmp(member, protocol::delivered_packed_signal) == 0;
+    const bool packed_update = std::strcmp(member, protocol::updated_packed_signal) == 0;
     const char* procid = nullptr;
-    Pending p;
-    if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
-    if (std::strcmp(member, protocol::delivered_batch_signal) == 0) {
+    if (!packed_batch && !packed_update && sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
+    if (packed_batch || std::strcmp(member, protocol::delivered_batch_signal) == 0) {
         std::vector<protocol::compact::Delivered> batch;
-        if (read_batch(m, batch) < 0) return;
+        if (read_batch(m, batch, packed_batch) < 0) return;
         for (auto& d : batch) enqueue(Pending{.data = std::move(d.message), .delivery = d.delivery});
         return;
     }
     // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked).
+    Pending p;
     const bool delivered = std::strcmp(member, protocol::delivered_signal) == 0;
     p.update = std::strcmp(member, protocol::updated_signal) == 0;
     int r = -EINVAL;
@@ -143,9 +147,9 @@ void Procid::on_signal(sd_bus_message* m) {
         r = read_message(m, p.data, p.delivery);
     } else if (std::strcmp(member, protocol::delivered_compact_signal) == 0) {
         r = read_delivered(m, p.data, p.delivery);
-    } else if (std::strcmp(member, protocol::updated_compact_signal) == 0) {
+    } else if (packed_update || std::strcmp(member, protocol::updated_compact_signal) == 0) {
         p.update = true;
-        r = read_update(m, p.changes.emplace());
+        r = read_update(m, p.changes.emplace(), packed_update);
     }
     if (r < 0) return;
     enqueue(std::move(p));
