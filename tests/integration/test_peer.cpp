@@ -747,6 +747,83 @@ TEST(Peer, CompactPeerLink) {
                  sdbus::Error);
 }
 
+// Version 4's packed calls: the procid (and an answer's message id) inside the one part. The owner
+// check comes before the part is read, as with the unpacked forms; a malformed part or head is
+// refused as they are.
+TEST(Peer, PackedCalls) {
+    namespace compact = protocol::compact;
+    Client bus;
+    const std::string address = peer_address(bus);
+    Peer handler(address), sender(address), other(address);
+    for (Peer* p : {&handler, &sender, &other}) EXPECT_EQ(p->ask_compact(compact::packed_calls_link_version), 4u);
+    const std::string h = handler.join_with(HANDLE, "Echo");
+    const std::string s = sender.open();
+    other.open();
+    auto packed = [](std::initializer_list<std::string> heads, const std::string& part) {
+        std::string out;
+        for (const auto& head : heads) out += compact::packed_head(head);
+        return out + part;
+    };
+    auto append = [](sd_bus_message* m, const std::string& bytes) {
+        need(sd_bus_message_append_array(m, 'y', bytes.data(), bytes.size()), "packed");
+    };
+    protocol::Message request;
+    request.body.cls = protocol::Class::REQUEST;
+    request.body.address = protocol::Address::PROCEDURE;
+    request.header.scope = protocol::Scope::SESSION;
+    request.body.op = "Echo";
+    request.body.id = "p1 " + s;
+    request.body.args = {{protocol::Mode::INOUT, "string", std::string("ping")}};
+    std::string message_part;
+    compact::append_message(message_part, request.body, request.header, protocol::Party::client);
+    sd_bus_message* r = nullptr;
+    ASSERT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, message_part)); }, &r), "");
+    const char* id = nullptr;
+    need(sd_bus_message_read(r, "s", &id), "id");
+    EXPECT_EQ(std::string(id), request.body.id);
+    sd_bus_message_unref(r);
+    const std::vector<compact::Delivered> d = compact::read_batch(handler.wait_for("DeliveredPacked", h).parts.at(0));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message.body.id, request.body.id);
+    std::string answer;
+    compact::append_answer(answer, {{protocol::Mode::INOUT, "string", std::string("pong")}}, 0, "");
+    handler.one_way(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h, request.body.id}, answer)); });
+    compact::Update update;
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
+    EXPECT_EQ(update.id, request.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::HANDLED);
+    EXPECT_EQ(update.values, std::vector<protocol::Value>{std::string("pong")});
+    // A failure, its call waited for.
+    request.body.id = "p2 " + s;
+    message_part.clear();
+    compact::append_message(message_part, request.body, request.header, protocol::Party::client);
+    sender.one_way(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, message_part)); });
+    handler.wait_for("DeliveredPacked", h);
+    answer.clear();
+    compact::append_answer(answer, {}, 7, "no");
+    EXPECT_EQ(handler.call(peer_iface, "FailPacked", [&](sd_bus_message* m) { append(m, packed({h, request.body.id}, answer)); }), "");
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
+    EXPECT_EQ(update.id, request.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::FAILED);
+    EXPECT_EQ(update.header.status, 7);
+    EXPECT_EQ(handler.call(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h, request.body.id}, answer)); }),
+              "org.ttbus.Error.State") << "answered already";
+    // The owner check first: another connection's procid with a malformed part is refused for the procid.
+    EXPECT_EQ(other.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, "\x01\x02")); }),
+              "org.ttbus.Error.Access");
+    EXPECT_EQ(other.call(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h, "x"}, "\x01")); }),
+              "org.ttbus.Error.Access");
+    EXPECT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({"nobody"}, message_part)); }),
+              "org.ttbus.Error.Procid");
+    // Malformed: a part, a head.
+    EXPECT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, "\x01\x02")); }),
+              "org.ttbus.Error.Invalid");
+    EXPECT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, std::string("\x09\0\0\0ab", 6)); }),
+              "org.ttbus.Error.Invalid");
+    EXPECT_EQ(handler.call(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h}, "")); }),
+              "org.ttbus.Error.Invalid") << "no message id";
+}
+
 // An answer sent one-way (as libtt does on a compact link of version 3) that the broker refuses:
 // nobody waits for a reply, so the broker logs it as a warning naming the procid, the message and
 // the status, and nothing else changes: the request stays with its handler, who can still answer.

@@ -167,6 +167,16 @@ private:
                                 const std::string& id, const core::Answer&, const protocol::Failure& f) {
         one_way_answer_refused(call, owner, procid, id, f);
     }
+    // The same for the packed forms (Peer1.SendPacked, ReplyPacked, FailPacked).
+    void one_way_send_failed(const MethodCall& call, const PackedMessage& p, const protocol::Failure& f) {
+        one_way_send_failed(call, p.owner, p.procid, p.message, f);
+    }
+    void one_way_answer_refused(const MethodCall& call, const PackedAnswer& p, const protocol::Failure& f) {
+        one_way_answer_refused(call, p.owner, p.procid, p.id, f);
+    }
+    // ReplyPacked, FailPacked: the owner check, then the answer part, then Reply or Fail.
+    void packed_answer(const MethodCall& call, PackedAnswer& p,
+                       void (Service::*as)(Connection&, const std::string&, const std::string&, core::Answer&));
     // Reply and Fail: an answer to a message, then the engine's event.
     void answer(const std::string& procid, const std::string& id, const core::Answer& a,
                 core::Status (core::Engine::*event)(const std::string&, const std::string&, const core::Answer&,

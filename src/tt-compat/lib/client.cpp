@@ -70,22 +70,35 @@ void preset_session(const std::string& session) {
 
 namespace {
 
-// Procid1's methods that have a compact form on Peer1.
+// Procid1's methods that have a compact form on Peer1, and a packed one (version 4).
 struct CompactForm {
     const char* member;
     const char* compact;
+    const char* packed;
 };
-constexpr CompactForm compact_forms[] = {
-    {"Send", "SendCompact"}, {"SendOnExit", "SendOnExitCompact"}, {"Reply", "ReplyCompact"}, {"Fail", "FailCompact"}};
+constexpr CompactForm compact_forms[] = {{"Send", "SendCompact", "SendPacked"},
+                                         {"SendOnExit", "SendOnExitCompact", nullptr},
+                                         {"Reply", "ReplyCompact", "ReplyPacked"},
+                                         {"Fail", "FailCompact", "FailPacked"}};
+
+const CompactForm* compact_form(const Procid& p, const char* member) {
+    if (!p.compact()) return nullptr;
+    for (const auto& f : compact_forms) {
+        if (std::strcmp(f.member, member) == 0) return &f;
+    }
+    return nullptr;
+}
 
 // The interface and member that carry `member` for a procid.
 std::pair<const char*, const char*> method_of(const Procid& p, const char* member) {
-    if (p.compact()) {
-        for (const auto& f : compact_forms) {
-            if (std::strcmp(f.member, member) == 0) return {PEER_IFACE, f.compact};
-        }
-    }
-    return {PROCID_IFACE, member};
+    const CompactForm* f = compact_form(p, member);
+    return f != nullptr ? std::pair{PEER_IFACE, f->compact} : std::pair{PROCID_IFACE, member};
+}
+
+// The packed form of `member` for a procid, or null.
+const char* packed_form(const Procid& p, const char* member) {
+    const CompactForm* f = compact_form(p, member);
+    return f != nullptr && p.packed_calls() ? f->packed : nullptr;
 }
 
 // Asks the broker for the compact form on a peer connection, unless TTBUS_ENCODING=dict. A broker
@@ -114,12 +127,14 @@ Connection::Build procid_first(const std::string& id, const Connection::Build& m
 
 }  // namespace
 
-Tt_status Procid::call(const char* member, const Connection::Build& more, Reply* reply) {
+Tt_status Procid::call(const char* member, const Connection::Build& more, Reply* reply, const Connection::Build& packed) {
+    if (const char* name = packed ? packed_form(*this, member) : nullptr) return bus->call(PEER_IFACE, name, packed, reply);
     const auto [iface, name] = method_of(*this, member);
     return bus->call(iface, name, procid_first(id, more), reply);
 }
 
-Tt_status Procid::post(const char* member, const Connection::Build& more) {
+Tt_status Procid::post(const char* member, const Connection::Build& more, const Connection::Build& packed) {
+    if (const char* name = packed ? packed_form(*this, member) : nullptr) return bus->post(PEER_IFACE, name, packed);
     const auto [iface, name] = method_of(*this, member);
     return bus->post(iface, name, procid_first(id, more));
 }

@@ -75,12 +75,16 @@ struct Procid {
     bool compact() const { return link != 0; }
     // Answers go one-way (api_message.cpp).
     bool one_way_answers() const { return link >= protocol::compact::one_way_answers_link_version; }
+    // Send, Reply and Fail go packed (Peer1.SendPacked, ReplyPacked, FailPacked).
+    bool packed_calls() const { return link >= protocol::compact::packed_calls_link_version; }
 
     // Calls the broker for this procid; the first argument (the procid) is added here. On a
-    // compact connection Send, SendOnExit, Reply and Fail are Peer1's compact forms.
-    Tt_status call(const char* member, const Connection::Build& more = {}, Reply* reply = nullptr);
+    // compact connection Send, SendOnExit, Reply and Fail are Peer1's compact forms; where the
+    // packed form of the method is used, `packed` builds its one part (procid included) instead.
+    Tt_status call(const char* member, const Connection::Build& more = {}, Reply* reply = nullptr,
+                   const Connection::Build& packed = {});
     // The same, one-way (Connection::post).
-    Tt_status post(const char* member, const Connection::Build& more);
+    Tt_status post(const char* member, const Connection::Build& more, const Connection::Build& packed = {});
     // Keeps tt_fd readable exactly while the queue is not empty.
     void sync_fd() { bus->set_ready(!queue.empty()); }
     void on_signal(sd_bus_message* m);

@@ -52,6 +52,21 @@ int append_message(sd_bus_message* m, const protocol::Message& msg, bool compact
     });
 }
 
+int append_packed_message(sd_bus_message* m, const std::string& procid, const protocol::Message& msg) {
+    return append_part(m, [&](std::string& part) {
+        part = protocol::compact::packed_head(procid);
+        protocol::compact::append_message(part, msg.body, msg.header, protocol::Party::client);
+    });
+}
+
+int append_packed_answer(sd_bus_message* m, const std::string& procid, const protocol::Message& msg) {
+    return append_part(m, [&](std::string& part) {
+        part = protocol::compact::packed_head(procid);
+        part += protocol::compact::packed_head(msg.body.id);
+        protocol::compact::append_answer(part, msg.body.args, msg.header.status, msg.header.status_string);
+    });
+}
+
 int append_pattern(sd_bus_message* m, const protocol::Pattern& p) {
     return guarded([&] {
         protocol::Writer w(m);

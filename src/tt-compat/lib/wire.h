@@ -18,6 +18,9 @@ namespace ttc {
 int append_value(sd_bus_message* m, const Value& v);  // (uiay)
 // The message as a sender sends it: a{sv}, the keys a sender sets; or (compact) Peer1's one part.
 int append_message(sd_bus_message* m, const protocol::Message& msg, bool compact);
+// A packed call's one part (Peer1.SendPacked; ReplyPacked, FailPacked with the message's id).
+int append_packed_message(sd_bus_message* m, const std::string& procid, const protocol::Message& msg);
+int append_packed_answer(sd_bus_message* m, const std::string& procid, const protocol::Message& msg);
 int append_pattern(sd_bus_message* m, const protocol::Pattern& p);  // a{sv}
 // A handler's answer (Procid1.Reply/Fail, or compact Peer1.ReplyCompact/FailCompact): the args,
 // status and status string of its view.
