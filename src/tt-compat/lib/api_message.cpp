@@ -9,8 +9,6 @@
 
 #include "protocol/send_form.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 
 using namespace ttc;
@@ -159,8 +157,8 @@ Tt_message tt_message_create(void) {
     m->w.body.session = c->default_session;
     m->w.body.file = c->default_file;
     m->w.body.sender_ptype = p.default_ptype;
-    m->w.body.uid = geteuid();
-    m->w.body.gid = getegid();
+    m->w.body.uid = p.uid;  // no system call per message
+    m->w.body.gid = p.gid;
     return c->add_message(std::move(m));
 }
 

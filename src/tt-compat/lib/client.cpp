@@ -3,6 +3,8 @@
 #include "status.h"
 #include "wire.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -241,6 +243,8 @@ Tt_status open_procid() {
     }
     p->id = procid;
     p->session = opened_session;
+    p->uid = geteuid();
+    p->gid = getegid();
     if (c->initial_session.empty()) c->initial_session = p->session;
     if (c->default_session.empty()) c->default_session = p->session;
     c->current = raw;

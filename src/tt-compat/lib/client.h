@@ -71,6 +71,10 @@ struct Procid {
     std::unordered_map<std::string, Tt_message> sent;  // message id -> handle, for updates
     std::string default_ptype;
     std::uint32_t link = 0;  // the compact link's version agreed (Peer1.Compact); 0: the a{sv} form
+    // The process's effective ids when the procid was opened: those of its connection, which the
+    // broker stamps on what it sends; a new message carries them from its creation.
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
 
     bool compact() const { return link != 0; }
     // Answers go one-way (api_message.cpp).
