@@ -454,6 +454,29 @@ void peer_send(Peer& p, const std::string& procid, std::int32_t cls, const std::
     });
 }
 
+// A session-scoped procedure message of class `cls` (protocol's form), for the compact sends.
+protocol::Message session_message(protocol::Class cls, const std::string& op, const std::string& id,
+                                  std::vector<protocol::Arg> args) {
+    protocol::Message w;
+    w.body.cls = cls;
+    w.body.address = protocol::Address::PROCEDURE;
+    w.header.scope = protocol::Scope::SESSION;
+    w.body.op = op;
+    w.body.id = id;
+    w.body.args = std::move(args);
+    return w;
+}
+
+// Peer1.SendCompact, one-way.
+void send_compact(Peer& p, const std::string& procid, const protocol::Message& w) {
+    p.one_way("org.ttbus.Peer1", "SendCompact", [&](sd_bus_message* m) {
+        std::string part;
+        protocol::compact::append_message(part, w.body, w.header, protocol::Party::client);
+        need(sd_bus_message_append(m, "s", procid.c_str()), "procid");
+        need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
+    });
+}
+
 TEST(Peer, BusSenderPeerHandler) {
     Client sender;
     const std::string address = peer_address(sender);
@@ -641,21 +664,8 @@ TEST(Peer, CompactPeerLink) {
     const std::string o1 = first.join_with(OBSERVE, "Note"), o2 = second.join_with(OBSERVE, "Note");
     const std::string o3 = plain.join_with(OBSERVE, "Note");
     const std::string s = sender.open();
-    auto send_compact = [&](const protocol::Message& w) {
-        sender.one_way(peer_iface, "SendCompact", [&](sd_bus_message* m) {
-            std::string part;
-            compact::append_message(part, w.body, w.header, protocol::Party::client);
-            need(sd_bus_message_append(m, "s", s.c_str()), "procid");
-            need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
-        });
-    };
-    protocol::Message note;
-    note.body.cls = protocol::Class::NOTICE;
-    note.body.address = protocol::Address::PROCEDURE;
-    note.header.scope = protocol::Scope::SESSION;
-    note.body.op = "Note";
-    note.body.args = {{protocol::Mode::IN, "string", std::string("hello")}};
-    send_compact(note);
+    protocol::Message note = session_message(protocol::Class::NOTICE, "Note", "", {{protocol::Mode::IN, "string", std::string("hello")}});
+    send_compact(sender, s, note);
     // Every compact observer gets the same body bytes; the one that did not ask, the a{sv} form.
     PeerSignal d1 = first.wait_for("DeliveredCompact", o1), d2 = second.wait_for("DeliveredCompact", o2);
     ASSERT_EQ(d1.parts.size(), 2u);
@@ -676,12 +686,9 @@ TEST(Peer, CompactPeerLink) {
     EXPECT_EQ(d3.message.args.at(0), "hello");
 
     // A request and its reply, each way compact: the update carries the header and the INOUT value.
-    protocol::Message request = note;
-    request.body.cls = protocol::Class::REQUEST;
-    request.body.op = "Echo";
-    request.body.id = "k1 " + s;
-    request.body.args = {{protocol::Mode::INOUT, "string", std::string("ping")}};
-    send_compact(request);
+    protocol::Message request =
+        session_message(protocol::Class::REQUEST, "Echo", "k1 " + s, {{protocol::Mode::INOUT, "string", std::string("ping")}});
+    send_compact(sender, s, request);
     // The handler, of the latest version, gets it packed as a batch of one (made alone in the
     // sender's turn), the procid inside.
     const std::vector<compact::Delivered> d = compact::read_batch(handler.wait_for("DeliveredPacked", h).parts.at(0));
@@ -706,16 +713,20 @@ TEST(Peer, CompactPeerLink) {
     // A one-way compact Send the engine refuses comes back as a compact update; a malformed part
     // is refused as the a{sv} form's errors are.
     protocol::Message nowhere = request;
-    nowhere.body.id = "k2 " + s;
-    nowhere.header.scope = protocol::Scope::FILE;
-    send_compact(nowhere);
-    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
-    EXPECT_EQ(update.id, nowhere.body.id);
-    EXPECT_EQ(update.header.state, protocol::State::FAILED);
-    EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
+    // A request scoped to a file without one comes back failed, in the update form `member`.
+    auto without_a_file = [&](Peer& p, const std::string& procid, const std::string& id, const char* member) {
+        nowhere.body.id = id;
+        nowhere.header.scope = protocol::Scope::FILE;
+        send_compact(p, procid, nowhere);
+        compact::read_update(p.wait_for(member, procid).parts.at(0), update);
+        EXPECT_EQ(update.id, id);
+        EXPECT_EQ(update.header.state, protocol::State::FAILED);
+        EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
+    };
+    without_a_file(sender, s, "k2 " + s, "UpdatedPacked");
     nowhere.body.id = "k3 " + s;
     nowhere.header.scope = static_cast<protocol::Scope>(99);
-    send_compact(nowhere);
+    send_compact(sender, s, nowhere);
     compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
     EXPECT_EQ(update.id, nowhere.body.id) << "refused while read, after the id";
     EXPECT_EQ(update.header.status, static_cast<std::int32_t>(protocol::Status::ERR_SCOPE));
@@ -730,17 +741,7 @@ TEST(Peer, CompactPeerLink) {
     Peer older(address);
     EXPECT_EQ(older.ask_compact(compact::packed_signals_link_version - 1), compact::packed_signals_link_version - 1);
     const std::string s3 = older.open();
-    nowhere.body.id = "k4 " + s3;
-    nowhere.header.scope = protocol::Scope::FILE;
-    older.one_way(peer_iface, "SendCompact", [&](sd_bus_message* m) {
-        std::string part;
-        compact::append_message(part, nowhere.body, nowhere.header, protocol::Party::client);
-        need(sd_bus_message_append(m, "s", s3.c_str()), "procid");
-        need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
-    });
-    compact::read_update(older.wait_for("UpdatedCompact", s3).parts.at(0), update);
-    EXPECT_EQ(update.id, nowhere.body.id);
-    EXPECT_EQ(update.header.state, protocol::State::FAILED);
+    without_a_file(older, s3, "k4 " + s3, "UpdatedCompact");
     EXPECT_TRUE(older.quiet("UpdatedPacked"));
     // Not on the bus: there the API is the a{sv} one only.
     EXPECT_THROW(bus.proxy().callMethod("Compact").onInterface(peer_iface).withArguments(std::uint32_t{1}),
@@ -767,13 +768,8 @@ TEST(Peer, PackedCalls) {
     auto append = [](sd_bus_message* m, const std::string& bytes) {
         need(sd_bus_message_append_array(m, 'y', bytes.data(), bytes.size()), "packed");
     };
-    protocol::Message request;
-    request.body.cls = protocol::Class::REQUEST;
-    request.body.address = protocol::Address::PROCEDURE;
-    request.header.scope = protocol::Scope::SESSION;
-    request.body.op = "Echo";
-    request.body.id = "p1 " + s;
-    request.body.args = {{protocol::Mode::INOUT, "string", std::string("ping")}};
+    protocol::Message request =
+        session_message(protocol::Class::REQUEST, "Echo", "p1 " + s, {{protocol::Mode::INOUT, "string", std::string("ping")}});
     std::string message_part;
     compact::append_message(message_part, request.body, request.header, protocol::Party::client);
     sd_bus_message* r = nullptr;
