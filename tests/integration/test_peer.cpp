@@ -804,6 +804,16 @@ TEST(Peer, PackedCalls) {
     EXPECT_EQ(update.header.status, 7);
     EXPECT_EQ(handler.call(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h, request.body.id}, answer)); }),
               "org.ttbus.Error.State") << "answered already";
+    // A one-way packed send the engine refuses comes back as an update, as an unpacked one does.
+    request.body.id = "p3 " + s;
+    request.header.scope = protocol::Scope::FILE;
+    message_part.clear();
+    compact::append_message(message_part, request.body, request.header, protocol::Party::client);
+    sender.one_way(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, message_part)); });
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
+    EXPECT_EQ(update.id, request.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::FAILED);
+    EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
     // The owner check first: another connection's procid with a malformed part is refused for the procid.
     EXPECT_EQ(other.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, "\x01\x02")); }),
               "org.ttbus.Error.Access");
