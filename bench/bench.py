@@ -4,6 +4,7 @@
     bench.py --build DIR [--bus dbus-daemon|dbus-broker] [--rounds N] [--smoke] [--json FILE]
     bench.py --build DIR --start-only [--rounds N]     the start row alone
     bench.py --build DIR --only latency                 the innocent's round trips under a flood alone
+    bench.py --build DIR --only rr [--rounds N]         the request/reply rows alone
 
 Three parts, each in its own environment, all children of this process:
   - on a private bus with ttbusd (tests/integration/busenv.py): raw Echo vs libtt request/reply,
@@ -205,6 +206,28 @@ def launcher():
     return re.search(r'"launcher"\s+variant\s+string "(\w+)"', out).group(1)
 
 
+def round_trip_round(prog, n, samples):
+    """One round of raw Echo against libtt request/reply, 16 B and 4 KiB, interleaved; the echo
+    server and the libtt handler are running."""
+    for size in (16, 4096):
+        samples.setdefault(f"raw_echo_{size}", []).append(
+            run_fields([prog["raw"], "echo-client", str(n["calls"]), str(size)])["calls_per_second"])
+        samples.setdefault(f"tt_rr_{size}", []).append(
+            run_fields([prog["tt"], "requester", str(n["calls"]), str(size)])["calls_per_second"])
+
+
+def inner_round_trips(prog, n, rounds):
+    """The request/reply rows alone (--only rr), on busenv's private bus with ttbusd running."""
+    echo = start_ready([prog["raw"], "echo-server"])
+    handler = start_ready([prog["tt"], "handler"])
+    samples = {}
+    for _ in range(rounds):
+        round_trip_round(prog, n, samples)
+    stop(echo)
+    stop(handler)
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
 def inner_bus(prog, n, rounds):
     """On busenv's private bus, with ttbusd running."""
     pid = broker_pid()
@@ -213,11 +236,7 @@ def inner_bus(prog, n, rounds):
     handler = start_ready([prog["tt"], "handler"])
     samples = {}
     for _ in range(rounds):  # interleaved, so that a noisy moment hits both sides
-        for size in (16, 4096):
-            samples.setdefault(f"raw_echo_{size}", []).append(
-                run_fields([prog["raw"], "echo-client", str(n["calls"]), str(size)])["calls_per_second"])
-            samples.setdefault(f"tt_rr_{size}", []).append(
-                run_fields([prog["tt"], "requester", str(n["calls"]), str(size)])["calls_per_second"])
+        round_trip_round(prog, n, samples)
         for k in OBSERVERS:
             samples.setdefault(f"raw_fanout_{k}", []).append(
                 fan_out([prog["raw"], "subscriber"], [prog["raw"], "emitter"], k, n["notices"]))
@@ -285,12 +304,17 @@ def dispatch(prog, n):
         return {f"dispatch_ns_{x['patterns']}": x["ns_per_dispatch"] for x in json.load(open(out.name))["results"]}
 
 
-def rows(r):
-    """(what, ttbus figure, unit, floor, ratio, target text, met)"""
+def round_trip_rows(r):
     out = []
     for size, label in ((16, "16 B"), (4096, "4 KiB")):
         tt, raw = r[f"tt_rr_{size}"], r[f"raw_echo_{size}"]
         out.append((f"request/reply {label}", tt, "calls/s", raw, tt / raw, ">= 0.8", tt / raw >= 0.8))
+    return out
+
+
+def rows(r):
+    """(what, ttbus figure, unit, floor, ratio, target text, met)"""
+    out = round_trip_rows(r)
     for k in OBSERVERS:
         tt, raw = r[f"tt_notice_{k}"], r[f"raw_fanout_{k}"]
         out.append((f"notice -> {k} observers", tt, "deliv/s", raw, tt / raw, ">= 0.8", tt / raw >= 0.8))
@@ -358,8 +382,10 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--no-systemd", action="store_true", help="skip the part that needs systemd --user (and root)")
     ap.add_argument("--start-only", action="store_true", help="only the part under systemd --user: the start row")
-    ap.add_argument("--only", choices=["latency"], help="only the innocent's round trips under a flood (and raw D-Bus's)")
-    ap.add_argument("--inner", choices=["bus", "systemd", "latency"], help=argparse.SUPPRESS)
+    ap.add_argument("--only", choices=["latency", "rr"],
+                    help="latency: only the innocent's round trips under a flood (and raw D-Bus's); "
+                         "rr: only the request/reply rows")
+    ap.add_argument("--inner", choices=["bus", "systemd", "latency", "rr"], help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
@@ -370,6 +396,8 @@ def main():
     if args.inner:
         if args.inner == "latency":
             r = latency_under_flood(prog, n["latency"], n["flood"])
+        elif args.inner == "rr":
+            r = inner_round_trips(prog, n, args.rounds)
         else:
             r = inner_bus(prog, n, args.rounds) if args.inner == "bus" else inner_systemd(prog, n, args.rounds)
         with open(args.out, "w") as f:
@@ -385,10 +413,14 @@ def main():
         return 0
     busenv = [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus", args.bus, "--ttbusd",
               prog["ttbusd"]]
-    if args.only == "latency":
-        r = in_env(args, busenv, "latency")
-        print(f"an innocent's round trips under a flood on {args.bus}{' (smoke, figures meaningless)' if args.smoke else ''}")
-        print_table(latency_rows(r))
+    if args.only:
+        r = in_env(args, busenv, args.only)
+        if args.only == "latency":
+            print(f"an innocent's round trips under a flood on {args.bus}{' (smoke, figures meaningless)' if args.smoke else ''}")
+            print_table(latency_rows(r))
+        else:
+            print(f"request/reply on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds}'})")
+            print_table(round_trip_rows(r))
         if args.json:
             with open(args.json, "w") as f:
                 json.dump({"bus": args.bus, "smoke": args.smoke, "counts": n, "started": started, "figures": r}, f, indent=1)

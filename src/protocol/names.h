@@ -18,5 +18,7 @@ inline constexpr const char* updated_signal = "Updated";
 inline constexpr const char* delivered_compact_signal = "DeliveredCompact";
 inline constexpr const char* updated_compact_signal = "UpdatedCompact";
 inline constexpr const char* delivered_batch_signal = "DeliveredBatch";
+inline constexpr const char* delivered_packed_signal = "DeliveredPacked";
+inline constexpr const char* updated_packed_signal = "UpdatedPacked";
 
 }  // namespace ttbus::protocol

@@ -91,6 +91,7 @@ public:
     void uint64(std::uint64_t v);
     void boolean(bool v);
     void bytes(std::string_view b);
+    void bytes(std::string_view head, std::string_view rest);  // one ay of both, not joined first
     void strings(const std::vector<std::string>& v);  // as
     void value(const Value& v);                       // the fields u, i, ay (inside a struct)
 

@@ -1,5 +1,7 @@
 #include "wire.h"
 
+#include <sys/uio.h>
+
 #include <cstring>
 
 namespace ttbus::protocol {
@@ -42,6 +44,12 @@ void Writer::boolean(bool v) {
 void Writer::bytes(std::string_view b) {
     check_bus(sd_bus_message_append_array(m_, 'y', b.data(), b.size()), "append bytes");
     size_ += 8 + b.size();
+}
+
+void Writer::bytes(std::string_view head, std::string_view rest) {
+    const iovec pieces[] = {{const_cast<char*>(head.data()), head.size()}, {const_cast<char*>(rest.data()), rest.size()}};
+    check_bus(sd_bus_message_append_array_iovec(m_, 'y', pieces, 2), "append bytes");
+    size_ += 8 + head.size() + rest.size();
 }
 
 void Writer::strings(const std::vector<std::string>& v) {

@@ -54,7 +54,7 @@ struct PeerSignal {
     std::string member;
     std::string first;
     Fields message;
-    std::vector<std::string> parts;  // a compact signal's parts (Peer1.DeliveredCompact, UpdatedCompact)
+    std::vector<std::string> parts;  // a compact signal's parts after the procid (Peer1's signals)
 };
 
 constexpr const char* peer_iface = "org.ttbus.Peer1";
@@ -314,6 +314,17 @@ private:
         PeerSignal s;
         s.member = sd_bus_message_get_member(m);
         EXPECT_EQ(sd_bus_message_get_destination(m), nullptr) << "no destination on a peer connection";
+        if (s.member == "DeliveredPacked" || s.member == "UpdatedPacked") {  // the procid inside the one part
+            const void* p = nullptr;
+            std::size_t n = 0;
+            need(sd_bus_message_read_array(m, 'y', &p, &n), "packed");
+            const protocol::compact::Packed packed =
+                protocol::compact::unpack(std::string_view(static_cast<const char*>(p), n));
+            s.first = packed.procid;
+            s.parts.emplace_back(packed.part);
+            self->signals_.push_back(std::move(s));
+            return 0;
+        }
         const char* first = nullptr;
         if (sd_bus_message_read(m, "s", &first) < 0) return 0;  // not ours (Disconnected)
         s.first = first;
@@ -440,6 +451,29 @@ void peer_send(Peer& p, const std::string& procid, std::int32_t cls, const std::
     p.one_way(procid_iface, "Send", [&](sd_bus_message* m) {
         need(sd_bus_message_append(m, "s", procid.c_str()), "procid");
         append_message(m, cls, op, id, "ping");
+    });
+}
+
+// A session-scoped procedure message of class `cls` (protocol's form), for the compact sends.
+protocol::Message session_message(protocol::Class cls, const std::string& op, const std::string& id,
+                                  std::vector<protocol::Arg> args) {
+    protocol::Message w;
+    w.body.cls = cls;
+    w.body.address = protocol::Address::PROCEDURE;
+    w.header.scope = protocol::Scope::SESSION;
+    w.body.op = op;
+    w.body.id = id;
+    w.body.args = std::move(args);
+    return w;
+}
+
+// Peer1.SendCompact, one-way.
+void send_compact(Peer& p, const std::string& procid, const protocol::Message& w) {
+    p.one_way("org.ttbus.Peer1", "SendCompact", [&](sd_bus_message* m) {
+        std::string part;
+        protocol::compact::append_message(part, w.body, w.header, protocol::Party::client);
+        need(sd_bus_message_append(m, "s", procid.c_str()), "procid");
+        need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
     });
 }
 
@@ -621,28 +655,17 @@ TEST(Peer, CompactPeerLink) {
     Client bus;
     const std::string address = peer_address(bus);
     Peer handler(address), sender(address), first(address), second(address), plain(address);
-    for (Peer* p : {&handler, &sender, &first, &second}) {
+    for (Peer* p : {&handler, &sender}) {
         EXPECT_EQ(p->ask_compact(7), compact::link_version) << "the broker's version, below the client's";
     }
+    // Observers of version 1, which get no batches: each delivery a DeliveredCompact.
+    for (Peer* p : {&first, &second}) EXPECT_EQ(p->ask_compact(1), 1u);
     const std::string h = handler.join_with(HANDLE, "Echo");
     const std::string o1 = first.join_with(OBSERVE, "Note"), o2 = second.join_with(OBSERVE, "Note");
     const std::string o3 = plain.join_with(OBSERVE, "Note");
     const std::string s = sender.open();
-    auto send_compact = [&](const protocol::Message& w) {
-        sender.one_way(peer_iface, "SendCompact", [&](sd_bus_message* m) {
-            std::string part;
-            compact::append_message(part, w.body, w.header, protocol::Party::client);
-            need(sd_bus_message_append(m, "s", s.c_str()), "procid");
-            need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
-        });
-    };
-    protocol::Message note;
-    note.body.cls = protocol::Class::NOTICE;
-    note.body.address = protocol::Address::PROCEDURE;
-    note.header.scope = protocol::Scope::SESSION;
-    note.body.op = "Note";
-    note.body.args = {{protocol::Mode::IN, "string", std::string("hello")}};
-    send_compact(note);
+    protocol::Message note = session_message(protocol::Class::NOTICE, "Note", "", {{protocol::Mode::IN, "string", std::string("hello")}});
+    send_compact(sender, s, note);
     // Every compact observer gets the same body bytes; the one that did not ask, the a{sv} form.
     PeerSignal d1 = first.wait_for("DeliveredCompact", o1), d2 = second.wait_for("DeliveredCompact", o2);
     ASSERT_EQ(d1.parts.size(), 2u);
@@ -663,23 +686,22 @@ TEST(Peer, CompactPeerLink) {
     EXPECT_EQ(d3.message.args.at(0), "hello");
 
     // A request and its reply, each way compact: the update carries the header and the INOUT value.
-    protocol::Message request = note;
-    request.body.cls = protocol::Class::REQUEST;
-    request.body.op = "Echo";
-    request.body.id = "k1 " + s;
-    request.body.args = {{protocol::Mode::INOUT, "string", std::string("ping")}};
-    send_compact(request);
-    PeerSignal d = handler.wait_for("DeliveredCompact", h);
-    ASSERT_EQ(d.parts.size(), 2u);
-    compact::read_body(d.parts[1], body);
-    EXPECT_EQ(body.id, request.body.id);
+    protocol::Message request =
+        session_message(protocol::Class::REQUEST, "Echo", "k1 " + s, {{protocol::Mode::INOUT, "string", std::string("ping")}});
+    send_compact(sender, s, request);
+    // The handler, of the latest version, gets it packed as a batch of one (made alone in the
+    // sender's turn), the procid inside.
+    const std::vector<compact::Delivered> d = compact::read_batch(handler.wait_for("DeliveredPacked", h).parts.at(0));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message.body.id, request.body.id);
+    EXPECT_EQ(d[0].delivery.delivery, static_cast<std::uint32_t>(protocol::Delivery::handle));
     handler.one_way(peer_iface, "ReplyCompact", [&](sd_bus_message* m) {
         std::string part;
         compact::append_answer(part, {{protocol::Mode::INOUT, "string", std::string("pong")}}, 0, "");
         need(sd_bus_message_append(m, "ss", h.c_str(), request.body.id.c_str()), "ids");
         need(sd_bus_message_append_array(m, 'y', part.data(), part.size()), "part");
     });
-    PeerSignal u = sender.wait_for("UpdatedCompact", s);
+    PeerSignal u = sender.wait_for("UpdatedPacked", s);
     ASSERT_EQ(u.parts.size(), 1u);
     compact::Update update;
     compact::read_update(u.parts[0], update);
@@ -691,17 +713,21 @@ TEST(Peer, CompactPeerLink) {
     // A one-way compact Send the engine refuses comes back as a compact update; a malformed part
     // is refused as the a{sv} form's errors are.
     protocol::Message nowhere = request;
-    nowhere.body.id = "k2 " + s;
-    nowhere.header.scope = protocol::Scope::FILE;
-    send_compact(nowhere);
-    compact::read_update(sender.wait_for("UpdatedCompact", s).parts.at(0), update);
-    EXPECT_EQ(update.id, nowhere.body.id);
-    EXPECT_EQ(update.header.state, protocol::State::FAILED);
-    EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
+    // A request scoped to a file without one comes back failed, in the update form `member`.
+    auto without_a_file = [&](Peer& p, const std::string& procid, const std::string& id, const char* member) {
+        nowhere.body.id = id;
+        nowhere.header.scope = protocol::Scope::FILE;
+        send_compact(p, procid, nowhere);
+        compact::read_update(p.wait_for(member, procid).parts.at(0), update);
+        EXPECT_EQ(update.id, id);
+        EXPECT_EQ(update.header.state, protocol::State::FAILED);
+        EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
+    };
+    without_a_file(sender, s, "k2 " + s, "UpdatedPacked");
     nowhere.body.id = "k3 " + s;
     nowhere.header.scope = static_cast<protocol::Scope>(99);
-    send_compact(nowhere);
-    compact::read_update(sender.wait_for("UpdatedCompact", s).parts.at(0), update);
+    send_compact(sender, s, nowhere);
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
     EXPECT_EQ(update.id, nowhere.body.id) << "refused while read, after the id";
     EXPECT_EQ(update.header.status, static_cast<std::int32_t>(protocol::Status::ERR_SCOPE));
     EXPECT_EQ(sender.call(peer_iface, "SendCompact", [&](sd_bus_message* m) {
@@ -709,9 +735,99 @@ TEST(Peer, CompactPeerLink) {
                   need(sd_bus_message_append_array(m, 'y', "\x01\x02", 2), "part");
               }),
               "org.ttbus.Error.Invalid");
+    EXPECT_TRUE(sender.quiet("UpdatedCompact")) << "a connection of version 4 gets its updates packed";
+    EXPECT_TRUE(handler.quiet("DeliveredBatch"));
+    // One of version 3 gets them as before: the procid, then the update.
+    Peer older(address);
+    EXPECT_EQ(older.ask_compact(compact::packed_signals_link_version - 1), compact::packed_signals_link_version - 1);
+    const std::string s3 = older.open();
+    without_a_file(older, s3, "k4 " + s3, "UpdatedCompact");
+    EXPECT_TRUE(older.quiet("UpdatedPacked"));
     // Not on the bus: there the API is the a{sv} one only.
     EXPECT_THROW(bus.proxy().callMethod("Compact").onInterface(peer_iface).withArguments(std::uint32_t{1}),
                  sdbus::Error);
+}
+
+// Version 4's packed calls: the procid (and an answer's message id) inside the one part. The owner
+// check comes before the part is read, as with the unpacked forms; a malformed part or head is
+// refused as they are.
+TEST(Peer, PackedCalls) {
+    namespace compact = protocol::compact;
+    Client bus;
+    const std::string address = peer_address(bus);
+    Peer handler(address), sender(address), other(address);
+    for (Peer* p : {&handler, &sender, &other}) EXPECT_EQ(p->ask_compact(compact::packed_calls_link_version), 4u);
+    const std::string h = handler.join_with(HANDLE, "Echo");
+    const std::string s = sender.open();
+    other.open();
+    auto packed = [](std::initializer_list<std::string> heads, const std::string& part) {
+        std::string out;
+        for (const auto& head : heads) out += compact::packed_head(head);
+        return out + part;
+    };
+    auto append = [](sd_bus_message* m, const std::string& bytes) {
+        need(sd_bus_message_append_array(m, 'y', bytes.data(), bytes.size()), "packed");
+    };
+    protocol::Message request =
+        session_message(protocol::Class::REQUEST, "Echo", "p1 " + s, {{protocol::Mode::INOUT, "string", std::string("ping")}});
+    std::string message_part;
+    compact::append_message(message_part, request.body, request.header, protocol::Party::client);
+    sd_bus_message* r = nullptr;
+    ASSERT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, message_part)); }, &r), "");
+    const char* id = nullptr;
+    need(sd_bus_message_read(r, "s", &id), "id");
+    EXPECT_EQ(std::string(id), request.body.id);
+    sd_bus_message_unref(r);
+    const std::vector<compact::Delivered> d = compact::read_batch(handler.wait_for("DeliveredPacked", h).parts.at(0));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message.body.id, request.body.id);
+    std::string answer;
+    compact::append_answer(answer, {{protocol::Mode::INOUT, "string", std::string("pong")}}, 0, "");
+    handler.one_way(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h, request.body.id}, answer)); });
+    compact::Update update;
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
+    EXPECT_EQ(update.id, request.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::HANDLED);
+    EXPECT_EQ(update.values, std::vector<protocol::Value>{std::string("pong")});
+    // A failure, its call waited for.
+    request.body.id = "p2 " + s;
+    message_part.clear();
+    compact::append_message(message_part, request.body, request.header, protocol::Party::client);
+    sender.one_way(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, message_part)); });
+    handler.wait_for("DeliveredPacked", h);
+    answer.clear();
+    compact::append_answer(answer, {}, 7, "no");
+    EXPECT_EQ(handler.call(peer_iface, "FailPacked", [&](sd_bus_message* m) { append(m, packed({h, request.body.id}, answer)); }), "");
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
+    EXPECT_EQ(update.id, request.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::FAILED);
+    EXPECT_EQ(update.header.status, 7);
+    EXPECT_EQ(handler.call(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h, request.body.id}, answer)); }),
+              "org.ttbus.Error.State") << "answered already";
+    // A one-way packed send the engine refuses comes back as an update, as an unpacked one does.
+    request.body.id = "p3 " + s;
+    request.header.scope = protocol::Scope::FILE;
+    message_part.clear();
+    compact::append_message(message_part, request.body, request.header, protocol::Party::client);
+    sender.one_way(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, message_part)); });
+    compact::read_update(sender.wait_for("UpdatedPacked", s).parts.at(0), update);
+    EXPECT_EQ(update.id, request.body.id);
+    EXPECT_EQ(update.header.state, protocol::State::FAILED);
+    EXPECT_EQ(update.header.status, 1028) << "TT_ERR_FILE";
+    // The owner check first: another connection's procid with a malformed part is refused for the procid.
+    EXPECT_EQ(other.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, "\x01\x02")); }),
+              "org.ttbus.Error.Access");
+    EXPECT_EQ(other.call(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h, "x"}, "\x01")); }),
+              "org.ttbus.Error.Access");
+    EXPECT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({"nobody"}, message_part)); }),
+              "org.ttbus.Error.Procid");
+    // Malformed: a part, a head.
+    EXPECT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, packed({s}, "\x01\x02")); }),
+              "org.ttbus.Error.Invalid");
+    EXPECT_EQ(sender.call(peer_iface, "SendPacked", [&](sd_bus_message* m) { append(m, std::string("\x09\0\0\0ab", 6)); }),
+              "org.ttbus.Error.Invalid");
+    EXPECT_EQ(handler.call(peer_iface, "ReplyPacked", [&](sd_bus_message* m) { append(m, packed({h}, "")); }),
+              "org.ttbus.Error.Invalid") << "no message id";
 }
 
 // An answer sent one-way (as libtt does on a compact link of version 3) that the broker refuses:
@@ -727,7 +843,7 @@ TEST(Peer, RefusedOneWayAnswersAreLogged) {
     const std::string s = sender.open();
     const std::string id = "r1 " + s;
     peer_send(sender, s, REQUEST, "Echo", id);
-    handler.wait_for("DeliveredCompact", h);
+    handler.wait_for("DeliveredBatch", h);
     auto answer = [&](const char* member, const std::string& of, std::vector<protocol::Arg> args) {
         handler.one_way(peer_iface, member, [&](sd_bus_message* m) {
             std::string part;
@@ -789,7 +905,8 @@ private:
 
 // Deliveries the broker makes while it works through a run of one peer's messages go to a procid
 // of a version-2 compact peer as one DeliveredBatch, in the order they were made; a version-1 peer
-// gets a DeliveredCompact each, as before batches; a delivery made alone goes out alone.
+// gets a DeliveredCompact each, as before batches; a delivery made alone goes out at once, as a
+// batch of one.
 TEST(Peer, DeliveriesOfOneRunGoOutAsOneBatch) {
     namespace compact = protocol::compact;
     Client bus;
@@ -853,18 +970,15 @@ TEST(Peer, DeliveriesOfOneRunGoOutAsOneBatch) {
     sender.finish_call(call);
     EXPECT_GT(batched.unread(), 0);
     for (int i = 0; i < run - 1; ++i) older.wait_for("DeliveredCompact", o1);
-    PeerSignal before = batched.wait_for("DeliveredCompact", o2);
-    ASSERT_EQ(before.parts.size(), 2u);
-    protocol::MessageBody first;
-    compact::read_body(before.parts[1], first);
-    EXPECT_EQ(first.args.at(0).value, protocol::Value(std::string("before the reply")));
+    const std::vector<compact::Delivered> before = compact::read_batch(batched.wait_for("DeliveredBatch", o2).parts.at(0));
+    ASSERT_EQ(before.size(), 1u) << "what was held when the reply went";
+    EXPECT_EQ(before[0].message.body.args.at(0).value, protocol::Value(std::string("before the reply")));
     EXPECT_EQ(compact::read_batch(batched.wait_for("DeliveredBatch", o2).parts.at(0)).size(), static_cast<std::size_t>(run - 2)) << "those after it";
     send_note("alone");
-    PeerSignal alone = batched.wait_for("DeliveredCompact", o2);
-    ASSERT_EQ(alone.parts.size(), 2u);
-    protocol::MessageBody body;
-    compact::read_body(alone.parts[1], body);
-    EXPECT_EQ(body.args.at(0).value, protocol::Value(std::string("alone")));
+    const std::vector<compact::Delivered> alone = compact::read_batch(batched.wait_for("DeliveredBatch", o2).parts.at(0));
+    ASSERT_EQ(alone.size(), 1u);
+    EXPECT_EQ(alone[0].message.body.args.at(0).value, protocol::Value(std::string("alone")));
+    EXPECT_TRUE(batched.quiet("DeliveredCompact"));
 }
 
 TEST(Peer, ClientChosenIds) {

@@ -31,6 +31,36 @@ inline void decode(sd_bus_message* m, CompactMessage& out) {
 }
 inline void decode(sd_bus_message* m, CompactAnswer& out) { protocol::compact::read_answer(protocol::read_bytes(m), out); }
 
+// Peer1's packed calls (version 4): SendPacked carries the procid then a message part,
+// ReplyPacked and FailPacked the procid, the message's id, then an answer part. Only the procid
+// (and id) are read here; the handler checks that the procid is the caller's before it reads the
+// part (the owner check comes first, as with the unpacked forms), and keeps the owner and what it
+// read for the failure of a one-way call.
+struct PackedMessage {
+    std::string procid;
+    std::string_view part;  // valid while the call is
+    const Connection* owner = nullptr;
+    CompactMessage message;
+};
+struct PackedAnswer {
+    std::string procid;
+    std::string id;
+    std::string_view part;
+    const Connection* owner = nullptr;
+};
+inline void decode(sd_bus_message* m, PackedMessage& out) {
+    const protocol::compact::Packed p = protocol::compact::unpack(protocol::read_bytes(m));
+    out.procid = p.procid;
+    out.part = p.part;
+}
+inline void decode(sd_bus_message* m, PackedAnswer& out) {
+    const protocol::compact::Packed p = protocol::compact::unpack(protocol::read_bytes(m));
+    const protocol::compact::Packed id = protocol::compact::unpack(p.part);  // a str as the procid is
+    out.procid = p.procid;
+    out.id = id.procid;
+    out.part = id.part;
+}
+
 // A message of a one-call form (Broker1.Call, Notify), read over what a shell user leaves out:
 // the class C, address procedure, scope session. Read as a message (decode(m, core::Message&)).
 template <core::Class C>

@@ -44,9 +44,8 @@ void Service::hold(const Connection& c, const std::string& procid, std::string_v
         hold(c, procid, delivery, body);
         return;
     }
-    if (it == batches.end()) it = batches.insert(batches.end(), Held{procid, {}, 0});
+    if (it == batches.end()) it = batches.insert(batches.end(), Held{procid, {}});
     compact::append_to_batch(it->batch, delivery, body);
-    ++it->count;
 }
 
 void Service::release_held(sd_bus* peer) {
@@ -57,19 +56,17 @@ void Service::release_held(sd_bus* peer) {
     const HeldFor held = std::move(held_.extract(it).mapped());
     const Connection* c = connections_.find(held.connection);
     if (c == nullptr) return;  // it hung up meanwhile
+    // A lone delivery too goes as a batch (of one): a DeliveredCompact would cost the broker and
+    // the reader one more byte array to write and to read. From version 4 the procid goes inside.
     for (const Held& h : held.batches) {
-        if (h.count > 1) {
-            emit(*c, peer_interface, delivered_batch_signal, [&](Writer& w) {
-                w.string(h.procid);
-                w.bytes(h.batch);
-            });
+        if (c->compact >= compact::packed_signals_link_version) {
+            emit(*c, peer_interface, delivered_packed_signal,
+                 [&](Writer& w) { w.bytes(compact::packed_head(h.procid), h.batch); });
             continue;
         }
-        emit(*c, peer_interface, delivered_compact_signal, [&](Writer& w) {
-            const compact::BatchEntry one = compact::batch_entries(h.batch).at(0);
+        emit(*c, peer_interface, delivered_batch_signal, [&](Writer& w) {
             w.string(h.procid);
-            w.bytes(one.delivery);
-            w.bytes(one.body);
+            w.bytes(h.batch);
         });
     }
 }
@@ -89,6 +86,10 @@ void Service::emit_update(const Connection& c, const std::string& procid, const 
     }
     std::string part;
     compact::append_update(part, *m, m.header);
+    if (c.compact >= compact::packed_signals_link_version) {
+        emit(c, peer_interface, updated_packed_signal, [&](Writer& w) { w.bytes(compact::packed_head(procid), part); });
+        return;
+    }
     emit(c, peer_interface, updated_compact_signal, [&](Writer& w) {
         w.string(procid);
         w.bytes(part);

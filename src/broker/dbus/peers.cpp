@@ -41,6 +41,10 @@ std::unique_ptr<Service::Peer> Service::new_peer() {
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
     peer->bus.reset(raw);
     register_objects(raw, peer->slots);
+    sd_bus_slot* slot = nullptr;
+    r = sd_bus_add_filter(raw, &slot, on_peer_call, this);
+    if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
+    peer->slots.emplace_back(slot);
     return peer;
 }
 

@@ -207,4 +207,24 @@ void Service::FailCompact(Connection& owner, const std::string& procid, const st
     Fail(owner, procid, id, a);
 }
 
+std::string Service::SendPacked(const MethodCall& call, PackedMessage& p) {
+    Connection& owner = own(p.procid, call.who);
+    p.owner = &owner;
+    compact::read_message(p.part, p.message, Party::client);
+    return SendCompact(owner, p.procid, p.message);
+}
+
+void Service::packed_answer(const MethodCall& call, PackedAnswer& p,
+                            void (Service::*as)(Connection&, const std::string&, const std::string&, core::Answer&)) {
+    Connection& owner = own(p.procid, call.who);
+    p.owner = &owner;
+    core::Answer a;
+    compact::read_answer(p.part, a);
+    (this->*as)(owner, p.procid, p.id, a);
+}
+
+void Service::ReplyPacked(const MethodCall& call, PackedAnswer& p) { packed_answer(call, p, &Service::Reply); }
+
+void Service::FailPacked(const MethodCall& call, PackedAnswer& p) { packed_answer(call, p, &Service::Fail); }
+
 }  // namespace ttbus::dbus

@@ -9,8 +9,6 @@
 
 #include "protocol/send_form.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 
 using namespace ttc;
@@ -50,11 +48,17 @@ bool held(const Message& m) {
 Tt_status act(Message& m, const char* member, bool with_answer) {
     Procid* p = acting_procid(m);
     if (p == nullptr) return TT_ERR_PROCID;
-    const auto build = [&](sd_bus_message* bm) {
-        int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, m.w.body.id.c_str());
-        return (r >= 0 && with_answer) ? append_answer(bm, m.w, p->compact()) : r;
+    // Two words each: the std::function holds them without an allocation.
+    const protocol::Message* w = &m.w;
+    const bool compact = p->compact();
+    const auto build = [w, with_answer, compact](sd_bus_message* bm) {
+        int r = sd_bus_message_append_basic(bm, SD_BUS_TYPE_STRING, w->body.id.c_str());
+        return (r >= 0 && with_answer) ? append_answer(bm, *w, compact) : r;
     };
-    return p->one_way_answers() && held(m) && !m.voted ? p->post(member, build) : p->call(member, build);
+    Connection::Build packed;
+    if (with_answer) packed = [p, w](sd_bus_message* bm) { return append_packed_answer(bm, p->id, *w); };
+    return p->one_way_answers() && held(m) && !m.voted ? p->post(member, build, packed)
+                                                       : p->call(member, build, nullptr, packed);
 }
 
 // The checks of an answer in the classic order (facts §5.8; classic libtt made the first ones
@@ -153,8 +157,8 @@ Tt_message tt_message_create(void) {
     m->w.body.session = c->default_session;
     m->w.body.file = c->default_file;
     m->w.body.sender_ptype = p.default_ptype;
-    m->w.body.uid = geteuid();
-    m->w.body.gid = getegid();
+    m->w.body.uid = p.uid;  // no system call per message
+    m->w.body.gid = p.gid;
     return c->add_message(std::move(m));
 }
 
@@ -207,7 +211,9 @@ Tt_status tt_message_send(Tt_message h) {
     if (s != TT_OK) return report("tt_message_send", s);
     // Registered before sending: the broker's updates and a copy for this process find the handle.
     p->sent[m->w.body.id] = h;
-    s = p->post("Send", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact()); });
+    s = p->post(
+        "Send", [&](sd_bus_message* bm) { return append_message(bm, m->w, p->compact()); },
+        [&](sd_bus_message* bm) { return append_packed_message(bm, p->id, m->w); });
     if (s != TT_OK) {
         p->sent.erase(m->w.body.id);
         return report("tt_message_send", s);

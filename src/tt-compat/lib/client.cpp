@@ -3,6 +3,8 @@
 #include "status.h"
 #include "wire.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -70,22 +72,35 @@ void preset_session(const std::string& session) {
 
 namespace {
 
-// Procid1's methods that have a compact form on Peer1.
+// Procid1's methods that have a compact form on Peer1, and a packed one (version 4).
 struct CompactForm {
     const char* member;
     const char* compact;
+    const char* packed;
 };
-constexpr CompactForm compact_forms[] = {
-    {"Send", "SendCompact"}, {"SendOnExit", "SendOnExitCompact"}, {"Reply", "ReplyCompact"}, {"Fail", "FailCompact"}};
+constexpr CompactForm compact_forms[] = {{"Send", "SendCompact", "SendPacked"},
+                                         {"SendOnExit", "SendOnExitCompact", nullptr},
+                                         {"Reply", "ReplyCompact", "ReplyPacked"},
+                                         {"Fail", "FailCompact", "FailPacked"}};
+
+const CompactForm* compact_form(const Procid& p, const char* member) {
+    if (!p.compact()) return nullptr;
+    for (const auto& f : compact_forms) {
+        if (std::strcmp(f.member, member) == 0) return &f;
+    }
+    return nullptr;
+}
 
 // The interface and member that carry `member` for a procid.
 std::pair<const char*, const char*> method_of(const Procid& p, const char* member) {
-    if (p.compact()) {
-        for (const auto& f : compact_forms) {
-            if (std::strcmp(f.member, member) == 0) return {PEER_IFACE, f.compact};
-        }
-    }
-    return {PROCID_IFACE, member};
+    const CompactForm* f = compact_form(p, member);
+    return f != nullptr ? std::pair{PEER_IFACE, f->compact} : std::pair{PROCID_IFACE, member};
+}
+
+// The packed form of `member` for a procid, or null.
+const char* packed_form(const Procid& p, const char* member) {
+    const CompactForm* f = compact_form(p, member);
+    return f != nullptr && p.packed_calls() ? f->packed : nullptr;
 }
 
 // Asks the broker for the compact form on a peer connection, unless TTBUS_ENCODING=dict. A broker
@@ -120,28 +135,34 @@ Connection::Build procid_first(const std::string& id, const Connection::Build& m
 
 }  // namespace
 
-Tt_status Procid::call(const char* member, const Connection::Build& more, Reply* reply) {
+Tt_status Procid::call(const char* member, const Connection::Build& more, Reply* reply, const Connection::Build& packed) {
+    if (const char* name = packed ? packed_form(*this, member) : nullptr) return bus->call(PEER_IFACE, name, packed, reply);
     const auto [iface, name] = method_of(*this, member);
     return bus->call(iface, name, procid_first(id, more), reply);
 }
 
-Tt_status Procid::post(const char* member, const Connection::Build& more) {
+Tt_status Procid::post(const char* member, const Connection::Build& more, const Connection::Build& packed) {
+    if (const char* name = packed ? packed_form(*this, member) : nullptr) return bus->post(PEER_IFACE, name, packed);
     const auto [iface, name] = method_of(*this, member);
     return bus->post(iface, name, procid_first(id, more));
 }
 
 void Procid::on_signal(sd_bus_message* m) {
     const char* member = sd_bus_message_get_member(m);
+    if (member == nullptr) return;
+    // The packed forms (version 4) hold the procid inside their one part; the others begin with it.
+    const bool packed_batch = std::strcmp(member, protocol::delivered_packed_signal) == 0;
+    const bool packed_update = std::strcmp(member, protocol::updated_packed_signal) == 0;
     const char* procid = nullptr;
-    Pending p;
-    if (member == nullptr || sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
-    if (std::strcmp(member, protocol::delivered_batch_signal) == 0) {
+    if (!packed_batch && !packed_update && sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
+    if (packed_batch || std::strcmp(member, protocol::delivered_batch_signal) == 0) {
         std::vector<protocol::compact::Delivered> batch;
-        if (read_batch(m, batch) < 0) return;
+        if (read_batch(m, batch, packed_batch) < 0) return;
         for (auto& d : batch) enqueue(Pending{.data = std::move(d.message), .delivery = d.delivery});
         return;
     }
     // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked).
+    Pending p;
     const bool delivered = std::strcmp(member, protocol::delivered_signal) == 0;
     p.update = std::strcmp(member, protocol::updated_signal) == 0;
     int r = -EINVAL;
@@ -149,9 +170,9 @@ void Procid::on_signal(sd_bus_message* m) {
         r = read_message(m, p.data, p.delivery);
     } else if (std::strcmp(member, protocol::delivered_compact_signal) == 0) {
         r = read_delivered(m, p.data, p.delivery);
-    } else if (std::strcmp(member, protocol::updated_compact_signal) == 0) {
+    } else if (packed_update || std::strcmp(member, protocol::updated_compact_signal) == 0) {
         p.update = true;
-        r = read_update(m, p.changes.emplace());
+        r = read_update(m, p.changes.emplace(), packed_update);
     }
     if (r < 0) return;
     enqueue(std::move(p));
@@ -184,7 +205,7 @@ void Client::remove_message(Tt_message h) {
     if (m != nullptr && m->sent) {
         for (const auto& p : procids) {
             if (auto it = p->sent.find(m->w.body.id); it != p->sent.end() && it->second == h) p->sent.erase(it);
-            std::erase_if(p->queue, [h](const Pending& q) { return q.target == h; });
+            p->queue.erase_if([h](const Pending& q) { return q.target == h; });
             p->sync_fd();
         }
     }
@@ -228,6 +249,8 @@ Tt_status open_procid() {
     }
     p->id = procid;
     p->session = opened_session;
+    p->uid = geteuid();
+    p->gid = getegid();
     if (c->initial_session.empty()) c->initial_session = p->session;
     if (c->default_session.empty()) c->default_session = p->session;
     c->current = raw;

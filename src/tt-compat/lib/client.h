@@ -11,7 +11,7 @@
 
 #include <Tt/tt_c.h>
 
-#include <deque>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,24 +32,63 @@ struct Pending {
     std::optional<protocol::compact::Update> changes;  // a compact update: applied to the target, not `data`
 };
 
+// What waits for tt_message_receive, in arrival order: a vector read from a moving head, emptied
+// once all is read. A procid mostly holds one at a time, and a deque would allocate and free a
+// node for each (a Pending fills one).
+class PendingQueue {
+public:
+    bool empty() const { return head_ == items_.size(); }
+    Pending& front() { return items_[head_]; }
+    void push_back(Pending&& p) { items_.push_back(std::move(p)); }
+    void pop_front() {
+        if (++head_ == items_.size()) {
+            items_.clear();
+            head_ = 0;
+        } else if (head_ >= 64 && 2 * head_ >= items_.size()) {  // a reader that never catches up
+            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+    }
+    template <typename F>
+    void erase_if(F&& f) {
+        items_.erase(std::remove_if(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(), f), items_.end());
+        if (empty()) {
+            items_.clear();
+            head_ = 0;
+        }
+    }
+
+private:
+    std::vector<Pending> items_;
+    std::size_t head_ = 0;
+};
+
 struct Procid {
     std::string id;
     std::string session;  // the session it was opened in
     std::unique_ptr<Connection> bus;
-    std::deque<Pending> queue;
+    PendingQueue queue;
     std::unordered_map<std::string, Tt_message> sent;  // message id -> handle, for updates
     std::string default_ptype;
     std::uint32_t link = 0;  // the compact link's version agreed (Peer1.Compact); 0: the a{sv} form
+    // The process's effective ids when the procid was opened: those of its connection, which the
+    // broker stamps on what it sends; a new message carries them from its creation.
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
 
     bool compact() const { return link != 0; }
     // Answers go one-way (api_message.cpp).
     bool one_way_answers() const { return link >= protocol::compact::one_way_answers_link_version; }
+    // Send, Reply and Fail go packed (Peer1.SendPacked, ReplyPacked, FailPacked).
+    bool packed_calls() const { return link >= protocol::compact::packed_calls_link_version; }
 
     // Calls the broker for this procid; the first argument (the procid) is added here. On a
-    // compact connection Send, SendOnExit, Reply and Fail are Peer1's compact forms.
-    Tt_status call(const char* member, const Connection::Build& more = {}, Reply* reply = nullptr);
+    // compact connection Send, SendOnExit, Reply and Fail are Peer1's compact forms; where the
+    // packed form of the method is used, `packed` builds its one part (procid included) instead.
+    Tt_status call(const char* member, const Connection::Build& more = {}, Reply* reply = nullptr,
+                   const Connection::Build& packed = {});
     // The same, one-way (Connection::post).
-    Tt_status post(const char* member, const Connection::Build& more);
+    Tt_status post(const char* member, const Connection::Build& more, const Connection::Build& packed = {});
     // Keeps tt_fd readable exactly while the queue is not empty.
     void sync_fd() { bus->set_ready(!queue.empty()); }
     void on_signal(sd_bus_message* m);

@@ -52,6 +52,21 @@ int append_message(sd_bus_message* m, const protocol::Message& msg, bool compact
     });
 }
 
+int append_packed_message(sd_bus_message* m, const std::string& procid, const protocol::Message& msg) {
+    return append_part(m, [&](std::string& part) {
+        part = protocol::compact::packed_head(procid);
+        protocol::compact::append_message(part, msg.body, msg.header, protocol::Party::client);
+    });
+}
+
+int append_packed_answer(sd_bus_message* m, const std::string& procid, const protocol::Message& msg) {
+    return append_part(m, [&](std::string& part) {
+        part = protocol::compact::packed_head(procid);
+        part += protocol::compact::packed_head(msg.body.id);
+        protocol::compact::append_answer(part, msg.body.args, msg.header.status, msg.header.status_string);
+    });
+}
+
 int append_pattern(sd_bus_message* m, const protocol::Pattern& p) {
     return guarded([&] {
         protocol::Writer w(m);
@@ -92,12 +107,22 @@ int read_delivered(sd_bus_message* m, protocol::Message& out, protocol::Delivery
     });
 }
 
-int read_update(sd_bus_message* m, protocol::compact::Update& out) {
-    return guarded([&] { protocol::compact::read_update(protocol::read_bytes(m), out); });
+namespace {
+
+// The part of a compact signal that follows its procid: in a packed one, after the procid inside.
+std::string_view signal_part(sd_bus_message* m, bool packed) {
+    const std::string_view part = protocol::read_bytes(m);
+    return packed ? protocol::compact::unpack(part).part : part;
 }
 
-int read_batch(sd_bus_message* m, std::vector<protocol::compact::Delivered>& out) {
-    return guarded([&] { out = protocol::compact::read_batch(protocol::read_bytes(m)); });
+}  // namespace
+
+int read_update(sd_bus_message* m, protocol::compact::Update& out, bool packed) {
+    return guarded([&] { protocol::compact::read_update(signal_part(m, packed), out); });
+}
+
+int read_batch(sd_bus_message* m, std::vector<protocol::compact::Delivered>& out, bool packed) {
+    return guarded([&] { out = protocol::compact::read_batch(signal_part(m, packed)); });
 }
 
 int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each) {

@@ -18,6 +18,9 @@ namespace ttc {
 int append_value(sd_bus_message* m, const Value& v);  // (uiay)
 // The message as a sender sends it: a{sv}, the keys a sender sets; or (compact) Peer1's one part.
 int append_message(sd_bus_message* m, const protocol::Message& msg, bool compact);
+// A packed call's one part (Peer1.SendPacked; ReplyPacked, FailPacked with the message's id).
+int append_packed_message(sd_bus_message* m, const std::string& procid, const protocol::Message& msg);
+int append_packed_answer(sd_bus_message* m, const std::string& procid, const protocol::Message& msg);
 int append_pattern(sd_bus_message* m, const protocol::Pattern& p);  // a{sv}
 // A handler's answer (Procid1.Reply/Fail, or compact Peer1.ReplyCompact/FailCompact): the args,
 // status and status string of its view.
@@ -28,11 +31,11 @@ int append_open_options(sd_bus_message* m, const std::string& session, const cha
 
 // Reads an a{sv} message from the broker; unknown keys are skipped, absent keys keep their defaults.
 int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
-// Reads Peer1.DeliveredCompact's two parts, or UpdatedCompact's one.
+// Reads Peer1.DeliveredCompact's two parts, or UpdatedCompact's one (`packed`: UpdatedPacked's).
 int read_delivered(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
-int read_update(sd_bus_message* m, protocol::compact::Update& out);
-// Reads Peer1.DeliveredBatch's part: all its deliveries, or none.
-int read_batch(sd_bus_message* m, std::vector<protocol::compact::Delivered>& out);
+int read_update(sd_bus_message* m, protocol::compact::Update& out, bool packed);
+// Reads Peer1.DeliveredBatch's part (`packed`: DeliveredPacked's): all its deliveries, or none.
+int read_batch(sd_bus_message* m, std::vector<protocol::compact::Delivered>& out, bool packed);
 // Reads another a{sv} the broker wrote, whose keys are `keys` (protocol/keys.h), through
 // protocol::read_entries: each(i) reads keys[i]'s value and returns true, or returns false to skip it.
 int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each);

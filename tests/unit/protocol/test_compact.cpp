@@ -376,6 +376,39 @@ TEST(CompactBatch, MalformedBatchesAreRefused) {
     EXPECT_EQ(status(batch_of({delivered_parts(base(), {}), delivered_parts(bad, {})})), status_of(Status::ERR_SCOPE));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Packed signals (Peer1.DeliveredPacked, UpdatedPacked)
+
+// The procid and the part come back as they went in, the part unread and whole.
+TEST(CompactPacked, ProcidAndPartComeBackWhole) {
+    const std::string batch = batch_of({delivered_parts(base(), {})});
+    for (const std::string& procid : {std::string("ttbus.0.p12"), std::string(), std::string(300, 'p'), std::string("p\xc3\xa9")}) {
+        const std::string packed = compact::packed_head(procid) + batch;
+        const compact::Packed read = compact::unpack(packed);
+        EXPECT_EQ(read.procid, procid);
+        EXPECT_EQ(read.part, batch);
+        EXPECT_EQ(compact::read_batch(read.part).size(), 1u);
+    }
+    EXPECT_EQ(compact::unpack(compact::packed_head("p")).part, "") << "the part is the reader's to refuse";
+}
+
+TEST(CompactPacked, MalformedHeadsAreRefused) {
+    const std::string head = compact::packed_head("ttbus.0.p12");
+    auto status = [](const std::string& packed) { return failure_of([&] { compact::unpack(packed); }); };
+    for (std::size_t n = 0; n < head.size(); ++n) {
+        EXPECT_EQ(status(head.substr(0, n)), status_of(Status::ERR_INVALID)) << n << " bytes";
+    }
+    EXPECT_EQ(status(head), 0);
+    for (const std::string& procid : {std::string("p\0q", 3), std::string("p\xc3"), std::string("\xed\xa0\x80")}) {
+        std::string packed = head;
+        packed.replace(4, std::string::npos, procid);
+        packed[0] = static_cast<char>(procid.size());
+        EXPECT_EQ(status(packed), status_of(Status::ERR_INVALID)) << "not a bus string";
+    }
+    EXPECT_EQ(failure_of([] { compact::packed_head(std::string("p\0q", 3)); }), status_of(Status::ERR_INTERNAL))
+        << "the broker cannot write it";
+}
+
 // The compact reader takes a string exactly when sd-bus would write it: the broker writes the
 // same strings again as a{sv} to bus clients and monitors.
 TEST(Compact, StringsAreWhatSdBusTakes) {
