@@ -1,6 +1,7 @@
 // libFuzzer target: the readers of the compact form of the peer link (src/protocol/compact.h). The
 // first byte picks the part (a client's message, a broker's message, a delivery, a body, an update,
-// an answer, a batch of deliveries); the rest is the part. Every reader must read it or refuse it with a Failure. What
+// an answer, a batch of deliveries); the rest is the part, and also a packed part (the procid ahead of
+// the part: unpack). Every reader must read it or refuse it with a Failure. What
 // one accepts must write back to the same bytes' meaning (read again, the same object), and must
 // be writable as the a{sv} form: the broker writes what it read again to bus clients and monitors.
 #include "fuzz_bus.h"
@@ -47,6 +48,12 @@ void check(bool ok) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     const std::string_view part(reinterpret_cast<const char*>(data) + 1, size - 1);
+    // Any part may also be taken for a packed one (its procid ahead of the part): the head reads
+    // back to the same bytes.
+    compact::Packed packed;
+    if (reads([&] { packed = compact::unpack(part); })) {
+        check(compact::is_bus_string(packed.procid) && compact::packed_head(packed.procid) + std::string(packed.part) == part);
+    }
     std::string again;
     switch (data[0] % 7) {
     case 0:
