@@ -483,6 +483,21 @@ Packed unpack(std::string_view packed) {
     return {procid, packed.substr(4 + n)};
 }
 
+std::string packed_answer_head(std::string_view procid, std::string_view id) {
+    std::string head;
+    Out o(head);
+    put_string(o, procid);
+    put_string(o, id);
+    o.flush();
+    return head;
+}
+
+PackedAnswer unpack_answer(std::string_view packed) {
+    const Packed p = unpack(packed);
+    const Packed id = unpack(p.part);  // a string as the procid is
+    return {p.procid, id.procid, id.part};
+}
+
 void read_message(std::string_view part, Message& out, Party from) {
     Cursor c(part);
     get_body(c, out.body, from);

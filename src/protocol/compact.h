@@ -120,6 +120,14 @@ struct Packed {
 };
 // Views into `packed`; a length past the end or a procid that is no bus string is TT_ERR_INVALID.
 Packed unpack(std::string_view packed);
+// A packed answer's heads (ReplyPacked, FailPacked): the procid's, then the message id's.
+std::string packed_answer_head(std::string_view procid, std::string_view id);
+struct PackedAnswer {
+    std::string_view procid;
+    std::string_view id;
+    std::string_view part;  // the answer, unread
+};
+PackedAnswer unpack_answer(std::string_view packed);
 
 // Whether sd-bus takes `s` as a string ('s'): valid UTF-8 with no NUL, no surrogate, no
 // noncharacter and no overlong form.

@@ -54,11 +54,10 @@ inline void decode(sd_bus_message* m, PackedMessage& out) {
     out.part = p.part;
 }
 inline void decode(sd_bus_message* m, PackedAnswer& out) {
-    const protocol::compact::Packed p = protocol::compact::unpack(protocol::read_bytes(m));
-    const protocol::compact::Packed id = protocol::compact::unpack(p.part);  // a str as the procid is
+    const protocol::compact::PackedAnswer p = protocol::compact::unpack_answer(protocol::read_bytes(m));
     out.procid = p.procid;
-    out.id = id.procid;
-    out.part = id.part;
+    out.id = p.id;
+    out.part = p.part;
 }
 
 // A message of a one-call form (Broker1.Call, Notify), read over what a shell user leaves out:

@@ -61,8 +61,7 @@ int append_packed_message(sd_bus_message* m, const std::string& procid, const pr
 
 int append_packed_answer(sd_bus_message* m, const std::string& procid, const protocol::Message& msg) {
     return append_part(m, [&](std::string& part) {
-        part = protocol::compact::packed_head(procid);
-        part += protocol::compact::packed_head(msg.body.id);
+        part = protocol::compact::packed_answer_head(procid, msg.body.id);
         protocol::compact::append_answer(part, msg.body.args, msg.header.status, msg.header.status_string);
     });
 }
