@@ -214,9 +214,8 @@ private:
     class Holding {
     public:
         explicit Holding(Service& s) : service_(s) { service_.holding_ = true; }
-        ~Holding() { release(); }
         // The run has ended: what it held goes out now.
-        void release() {
+        ~Holding() {
             service_.holding_ = false;
             service_.release_held();
         }
