@@ -210,6 +210,19 @@ std::int32_t read_as_broker(const std::string& part) {
     return failure_of([&] { compact::read_message(part, m, Party::broker); });
 }
 
+// A part `read` takes is refused whole (TT_ERR_INVALID) when cut short anywhere, with a byte after
+// its end, or with another version byte.
+void expect_damage_refused(const std::string& part, const std::function<std::int32_t(const std::string&)>& read) {
+    ASSERT_EQ(read(part), 0);
+    for (std::size_t n = 0; n < part.size(); ++n) {
+        EXPECT_EQ(read(part.substr(0, n)), status_of(Status::ERR_INVALID)) << n << " bytes";
+    }
+    EXPECT_EQ(read(part + '\0'), status_of(Status::ERR_INVALID)) << "a byte after the end";
+    std::string other = part;
+    other[0] = static_cast<char>(compact::version + 1);
+    EXPECT_EQ(read(other), status_of(Status::ERR_INVALID)) << "another version";
+}
+
 // A client's part with `field` of the body set by `change`, its op "OPOP" patched by `patch`.
 std::string sent_part(const std::function<void(Message&)>& change, std::string_view patch = "OPOP") {
     Message m = base();
@@ -229,14 +242,7 @@ TEST(Compact, EveryTruncationIsRefused) {
     m.body.cls = Class::OFFER;
     std::string part;
     compact::append_message(part, m.body, m.header, Party::broker);
-    ASSERT_EQ(read_as_broker(part), 0);
-    for (std::size_t n = 0; n < part.size(); ++n) {
-        EXPECT_EQ(read_as_broker(part.substr(0, n)), status_of(Status::ERR_INVALID)) << n << " bytes";
-    }
-    EXPECT_EQ(read_as_broker(part + '\0'), status_of(Status::ERR_INVALID)) << "a byte after the end";
-    std::string other = part;
-    other[0] = static_cast<char>(compact::version + 1);
-    EXPECT_EQ(read_as_broker(other), status_of(Status::ERR_INVALID)) << "another version";
+    expect_damage_refused(part, read_as_broker);
 }
 
 TEST(Compact, MalformedFieldsAreRefusedAsTheDictionaryFormRefusesThem) {
@@ -361,14 +367,7 @@ TEST(CompactBatch, MalformedBatchesAreRefused) {
     for (std::size_t key = 0; key < std::size(message_keys); ++key) vary(key, m, d);
     const std::string batch = batch_of({delivered_parts(base(), {}), delivered_parts(m, d)});
     auto status = [](const std::string& part) { return failure_of([&] { compact::read_batch(part); }); };
-    ASSERT_EQ(status(batch), 0);
-    for (std::size_t n = 0; n < batch.size(); ++n) {
-        EXPECT_EQ(status(batch.substr(0, n)), status_of(Status::ERR_INVALID)) << n << " bytes";
-    }
-    EXPECT_EQ(status(batch + '\0'), status_of(Status::ERR_INVALID)) << "a byte after the end";
-    std::string other = batch;
-    other[0] = static_cast<char>(compact::version + 1);
-    EXPECT_EQ(status(other), status_of(Status::ERR_INVALID)) << "another version";
+    expect_damage_refused(batch, status);
     EXPECT_EQ(status(std::string("\x01\0\0\0\0", 5)), status_of(Status::ERR_INVALID)) << "no deliveries";
     // An entry refused refuses the batch, with the entry's status.
     Message bad = base();
@@ -390,6 +389,19 @@ TEST(CompactPacked, ProcidAndPartComeBackWhole) {
         EXPECT_EQ(compact::read_batch(read.part).size(), 1u);
     }
     EXPECT_EQ(compact::unpack(compact::packed_head("p")).part, "") << "the part is the reader's to refuse";
+}
+
+// An answer's two heads (ReplyPacked, FailPacked) come back as they went in, the answer whole.
+TEST(CompactPacked, AnAnswersProcidAndIdComeBackWhole) {
+    std::string answer;
+    compact::append_answer(answer, {{Mode::OUT, "string", std::string("pong")}}, 7, "why");
+    const std::string packed = compact::packed_answer_head("ttbus.0.p12", "3 ttbus.0.p9") + answer;
+    const compact::PackedAnswer read = compact::unpack_answer(packed);
+    EXPECT_EQ(read.procid, "ttbus.0.p12");
+    EXPECT_EQ(read.id, "3 ttbus.0.p9");
+    EXPECT_EQ(read.part, answer);
+    EXPECT_EQ(failure_of([&] { compact::unpack_answer(compact::packed_head("ttbus.0.p12")); }), status_of(Status::ERR_INVALID))
+        << "an answer without its message id";
 }
 
 TEST(CompactPacked, MalformedHeadsAreRefused) {
