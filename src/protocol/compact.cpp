@@ -466,11 +466,15 @@ void append_to_batch(std::string& out, std::string_view delivery, std::string_vi
     o.flush();
 }
 
-std::string packed_head(std::string_view procid) {
-    std::string head;
-    Out o(head);
+void append_packed_head(std::string& out, std::string_view procid) {
+    Out o(out);
     put_string(o, procid);
     o.flush();
+}
+
+std::string packed_head(std::string_view procid) {
+    std::string head;
+    append_packed_head(head, procid);
     return head;
 }
 
@@ -483,12 +487,16 @@ Packed unpack(std::string_view packed) {
     return {procid, packed.substr(4 + n)};
 }
 
-std::string packed_answer_head(std::string_view procid, std::string_view id) {
-    std::string head;
-    Out o(head);
+void append_packed_answer_head(std::string& out, std::string_view procid, std::string_view id) {
+    Out o(out);
     put_string(o, procid);
     put_string(o, id);
     o.flush();
+}
+
+std::string packed_answer_head(std::string_view procid, std::string_view id) {
+    std::string head;
+    append_packed_answer_head(head, procid, id);
     return head;
 }
 

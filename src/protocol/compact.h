@@ -114,6 +114,8 @@ std::vector<Delivered> read_batch(std::string_view part);
 // update). The head is what comes before that part. A packed call's (SendPacked; ReplyPacked and
 // FailPacked) is the same with a message (an answer) part, an answer's message id as a second head.
 std::string packed_head(std::string_view procid);
+// The same head appended to `out` (a writer that builds the whole part in one buffer).
+void append_packed_head(std::string& out, std::string_view procid);
 struct Packed {
     std::string_view procid;
     std::string_view part;  // unread
@@ -122,6 +124,7 @@ struct Packed {
 Packed unpack(std::string_view packed);
 // A packed answer's heads (ReplyPacked, FailPacked): the procid's, then the message id's.
 std::string packed_answer_head(std::string_view procid, std::string_view id);
+void append_packed_answer_head(std::string& out, std::string_view procid, std::string_view id);
 struct PackedAnswer {
     std::string_view procid;
     std::string_view id;

@@ -158,11 +158,17 @@ void Procid::on_signal(sd_bus_message* m) {
     if (packed_batch || std::strcmp(member, protocol::delivered_batch_signal) == 0) {
         std::vector<protocol::compact::Delivered> batch;
         if (read_batch(m, batch, packed_batch) < 0) return;
-        for (auto& d : batch) enqueue(Pending{.data = std::move(d.message), .delivery = d.delivery});
+        for (auto& d : batch) {
+            Pending& p = queue.add();
+            p.data = std::move(d.message);
+            p.delivery = d.delivery;
+            settle_last();
+        }
         return;
     }
-    // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked).
-    Pending p;
+    // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked),
+    // read straight into the queue.
+    Pending& p = queue.add();
     const bool delivered = std::strcmp(member, protocol::delivered_signal) == 0;
     p.update = std::strcmp(member, protocol::updated_signal) == 0;
     int r = -EINVAL;
@@ -174,17 +180,23 @@ void Procid::on_signal(sd_bus_message* m) {
         p.update = true;
         r = read_update(m, p.changes.emplace(), packed_update);
     }
-    if (r < 0) return;
-    enqueue(std::move(p));
+    if (r < 0) {
+        queue.drop_last();
+        return;
+    }
+    settle_last();
 }
 
-void Procid::enqueue(Pending&& p) {
+void Procid::settle_last() {
+    Pending& p = queue.back();
     auto it = sent.find(p.changes ? p.changes->id : p.data.body.id);
     // An update for a handle the program destroyed has nowhere to go: it is dropped.
-    if (p.update && it == sent.end()) return;
+    if (p.update && it == sent.end()) {
+        queue.drop_last();
+        return;
+    }
     // A message this process sent comes back on the sender's own handle (classic behaviour).
     p.target = it != sent.end() ? it->second : nullptr;
-    queue.push_back(std::move(p));
 }
 
 Procid* Client::find_procid(const std::string& id) const {

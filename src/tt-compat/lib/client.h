@@ -39,7 +39,16 @@ class PendingQueue {
 public:
     bool empty() const { return head_ == items_.size(); }
     Pending& front() { return items_[head_]; }
-    void push_back(Pending&& p) { items_.push_back(std::move(p)); }
+    Pending& back() { return items_.back(); }
+    // A new last item, filled in place (a Pending holds a whole message: moving one costs).
+    Pending& add() { return items_.emplace_back(); }
+    void drop_last() {
+        items_.pop_back();
+        if (empty()) {
+            items_.clear();
+            head_ = 0;
+        }
+    }
     void pop_front() {
         if (++head_ == items_.size()) {
             items_.clear();
@@ -92,8 +101,9 @@ struct Procid {
     // Keeps tt_fd readable exactly while the queue is not empty.
     void sync_fd() { bus->set_ready(!queue.empty()); }
     void on_signal(sd_bus_message* m);
-    // Queues what the broker sent: on the handle of the message this process sent, if it is one.
-    void enqueue(Pending&& p);
+    // Settles the item just queued (what the broker sent): on the handle of the message this
+    // process sent, if it is one; an update for a handle no longer there is dropped.
+    void settle_last();
 };
 
 using CallbackKey = std::pair<std::string, int>;  // (ptype or otype, opnum)

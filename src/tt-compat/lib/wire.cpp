@@ -29,14 +29,20 @@ int append_value(sd_bus_message* m, const Value& v) {
     });
 }
 
-// A compact part, built then appended as one array.
+// A compact part, built then appended as one array. It is built in a buffer kept for the next
+// part: one that grew to a message's size allocates nothing more for the messages after it (up to
+// a bound, past which a rare big message's memory is given back).
 template <typename F>
 int append_part(sd_bus_message* m, F&& write) {
-    return guarded([&] {
-        std::string part;
+    constexpr std::size_t kept_bytes = std::size_t{64} << 10;
+    thread_local std::string part;
+    part.clear();
+    const int r = guarded([&] {
         write(part);
         protocol::Writer(m).bytes(part);
     });
+    if (part.capacity() > kept_bytes) std::string().swap(part);
+    return r;
 }
 
 // A client leaves out the keys that hold their defaults: every entry costs each reader a walk.
@@ -54,14 +60,14 @@ int append_message(sd_bus_message* m, const protocol::Message& msg, bool compact
 
 int append_packed_message(sd_bus_message* m, const std::string& procid, const protocol::Message& msg) {
     return append_part(m, [&](std::string& part) {
-        part = protocol::compact::packed_head(procid);
+        protocol::compact::append_packed_head(part, procid);
         protocol::compact::append_message(part, msg.body, msg.header, protocol::Party::client);
     });
 }
 
 int append_packed_answer(sd_bus_message* m, const std::string& procid, const protocol::Message& msg) {
     return append_part(m, [&](std::string& part) {
-        part = protocol::compact::packed_answer_head(procid, msg.body.id);
+        protocol::compact::append_packed_answer_head(part, procid, msg.body.id);
         protocol::compact::append_answer(part, msg.body.args, msg.header.status, msg.header.status_string);
     });
 }

@@ -404,6 +404,18 @@ TEST(CompactPacked, AnAnswersProcidAndIdComeBackWhole) {
         << "an answer without its message id";
 }
 
+// A writer that builds a whole packed part in one buffer (libtt) appends the heads to what it holds:
+// the same bytes as the heads alone, after it.
+TEST(CompactPacked, HeadsAppendedInPlaceAreTheHeadsAlone) {
+    std::string out = "kept";
+    compact::append_packed_head(out, "ttbus.0.p12");
+    EXPECT_EQ(out, "kept" + compact::packed_head("ttbus.0.p12"));
+    out = "kept";
+    compact::append_packed_answer_head(out, "ttbus.0.p12", "3 ttbus.0.p9");
+    EXPECT_EQ(out, "kept" + compact::packed_answer_head("ttbus.0.p12", "3 ttbus.0.p9"));
+    EXPECT_EQ(compact::unpack_answer(out.substr(4)).id, "3 ttbus.0.p9");
+}
+
 TEST(CompactPacked, MalformedHeadsAreRefused) {
     const std::string head = compact::packed_head("ttbus.0.p12");
     auto status = [](const std::string& packed) { return failure_of([&] { compact::unpack(packed); }); };
