@@ -156,13 +156,22 @@ void Procid::on_signal(sd_bus_message* m) {
     const char* procid = nullptr;
     if (!packed_batch && !packed_update && sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
     if (packed_batch || std::strcmp(member, protocol::delivered_batch_signal) == 0) {
-        std::vector<protocol::compact::Delivered> batch;
-        if (read_batch(m, batch, packed_batch) < 0) return;
-        for (auto& d : batch) {
+        // Read straight into the queue; a batch refused part way leaves none of it there.
+        std::size_t added = 0;
+        const int r = read_batch(m, packed_batch, [&]() -> std::pair<protocol::Message&, protocol::DeliveryKeys&> {
             Pending& p = queue.add();
-            p.data = std::move(d.message);
-            p.delivery = d.delivery;
-            settle_last();
+            ++added;
+            return {p.data, p.delivery};
+        });
+        const std::size_t first = queue.size() - added;
+        for (std::size_t i = 0; i < added; ++i) {
+            if (r < 0) {
+                queue.drop_last();
+                continue;
+            }
+            Pending& p = queue.at(first + i);
+            auto it = sent_for(p);  // a delivery is never dropped, only updates
+            p.target = it != sent.end() ? it->second : nullptr;
         }
         return;
     }
@@ -187,9 +196,13 @@ void Procid::on_signal(sd_bus_message* m) {
     settle_last();
 }
 
+std::unordered_map<std::string, Tt_message>::iterator Procid::sent_for(const Pending& p) {
+    return sent.find(p.changes ? p.changes->id : p.data.body.id);
+}
+
 void Procid::settle_last() {
     Pending& p = queue.back();
-    auto it = sent.find(p.changes ? p.changes->id : p.data.body.id);
+    auto it = sent_for(p);
     // An update for a handle the program destroyed has nowhere to go: it is dropped.
     if (p.update && it == sent.end()) {
         queue.drop_last();

@@ -38,8 +38,10 @@ struct Pending {
 class PendingQueue {
 public:
     bool empty() const { return head_ == items_.size(); }
+    std::size_t size() const { return items_.size() - head_; }
     Pending& front() { return items_[head_]; }
     Pending& back() { return items_.back(); }
+    Pending& at(std::size_t i) { return items_[head_ + i]; }  // i-th from the front
     // A new last item, filled in place (a Pending holds a whole message: moving one costs).
     Pending& add() { return items_.emplace_back(); }
     void drop_last() {
@@ -104,6 +106,8 @@ struct Procid {
     // Settles the item just queued (what the broker sent): on the handle of the message this
     // process sent, if it is one; an update for a handle no longer there is dropped.
     void settle_last();
+    // The handle a delivery or update is for (sent from here), or the end of `sent`.
+    std::unordered_map<std::string, Tt_message>::iterator sent_for(const Pending& p);
 };
 
 using CallbackKey = std::pair<std::string, int>;  // (ptype or otype, opnum)

@@ -126,8 +126,15 @@ int read_update(sd_bus_message* m, protocol::compact::Update& out, bool packed) 
     return guarded([&] { protocol::compact::read_update(signal_part(m, packed), out); });
 }
 
-int read_batch(sd_bus_message* m, std::vector<protocol::compact::Delivered>& out, bool packed) {
-    return guarded([&] { out = protocol::compact::read_batch(signal_part(m, packed)); });
+int read_batch(sd_bus_message* m, bool packed,
+               const std::function<std::pair<protocol::Message&, protocol::DeliveryKeys&>()>& add) {
+    return guarded([&] {
+        for (const auto& entry : protocol::compact::batch_entries(signal_part(m, packed))) {
+            auto [message, keys] = add();
+            protocol::compact::read_delivery(entry.delivery, keys, message.header);
+            protocol::compact::read_body(entry.body, message.body);
+        }
+    });
 }
 
 int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each) {

@@ -35,7 +35,10 @@ int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKe
 int read_delivered(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
 int read_update(sd_bus_message* m, protocol::compact::Update& out, bool packed);
 // Reads Peer1.DeliveredBatch's part (`packed`: DeliveredPacked's): all its deliveries, or none.
-int read_batch(sd_bus_message* m, std::vector<protocol::compact::Delivered>& out, bool packed);
+// A batch's deliveries, each read into the message and keys `add` gives for it, in order. -EINVAL
+// when one is refused: what was read before it is the caller's to drop.
+int read_batch(sd_bus_message* m, bool packed,
+               const std::function<std::pair<protocol::Message&, protocol::DeliveryKeys&>()>& add);
 // Reads another a{sv} the broker wrote, whose keys are `keys` (protocol/keys.h), through
 // protocol::read_entries: each(i) reads keys[i]'s value and returns true, or returns false to skip it.
 int read_entries(sd_bus_message* m, std::span<const protocol::Key> keys, const std::function<bool(std::size_t)>& each);
