@@ -459,7 +459,7 @@ def main():
             print(f"an innocent's round trips under a flood on {args.bus}{' (smoke, figures meaningless)' if args.smoke else ''}")
             print_table(latency_rows(r))
         else:
-            print(f"request/reply on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds}'})")
+            print(f"request/reply on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds * RR_RUNS_PER_ROUND} runs per side'})")
             print_table(round_trip_rows(r))
         if args.json:
             with open(args.json, "w") as f:
@@ -472,7 +472,7 @@ def main():
                                prog["ttbusd"]], "systemd"))
     r.update(dispatch(prog, n))
     table = rows(r)
-    print(f"ttbus vs raw D-Bus on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds}'})")
+    print(f"ttbus vs raw D-Bus on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds} rounds; request/reply: of {args.rounds * RR_RUNS_PER_ROUND} runs per side'})")
     print_table(table)
     doc = {"bus": args.bus, "smoke": args.smoke, "rounds": args.rounds, "counts": n, "started": started,
            "figures": r,
