@@ -4,6 +4,7 @@
 
 #include <linux/sockios.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -95,6 +96,11 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     if (r >= 0) r = sd_bus_set_description(raw, peer->name.c_str());
     if (r >= 0) r = sd_bus_set_server(raw, 1, server_id_);
     if (r >= 0) r = sd_bus_start(raw);
+    // sd_bus_start read what the client sent with its connect (sd-bus and libtt send the whole
+    // handshake at once) and queued the answer: it goes out now, before the rest of the set-up,
+    // instead of after a loop iteration (the client waits for it before its first call). A failure
+    // to write shows in the connection's state, handled as any ended connection is.
+    if (r >= 0 && (sd_bus_get_events(raw) & POLLOUT) != 0) sd_bus_process(raw, nullptr);
     // The watch holds a descriptor of its own: sd-bus closes its one before it tells that the
     // connection ended, and epoll must be told while the socket is open (a child forked meanwhile
     // may hold it open, and a closed descriptor cannot be taken out of epoll).
