@@ -41,21 +41,11 @@ std::unique_ptr<Service::Peer> Service::new_peer() {
     int r = sd_bus_new(&raw);
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
     peer->bus.reset(raw);
-    register_objects(raw, peer->slots);
     sd_bus_slot* slot = nullptr;
     r = sd_bus_add_filter(raw, &slot, on_peer_call, this);
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
     peer->slots.emplace_back(slot);
     return peer;
-}
-
-void Service::prepare_spare_peer() {
-    if (!listener_ || spare_peer_) return;
-    try {
-        spare_peer_ = new_peer();
-    } catch (const Failure& f) {
-        log::warning(std::string("cannot prepare a peer connection: ") + f.what());
-    }
 }
 
 void Service::peer_accepted(int fd, const ucred& cred) {
@@ -78,15 +68,13 @@ void Service::peer_accepted(int fd, const ucred& cred) {
         close_peer(*oldest_pending, std::to_string(max_pending_peers) + " peer connections are authenticating; closed " +
                                         oldest_pending->name + ", the oldest of them");
     }
-    std::unique_ptr<Peer> peer = std::move(spare_peer_);
-    if (!peer) {
-        try {
-            peer = new_peer();
-        } catch (const Failure& f) {
-            close(fd);
-            log::error(std::string("cannot serve a peer connection: ") + f.what());
-            return;
-        }
+    std::unique_ptr<Peer> peer;
+    try {
+        peer = new_peer();
+    } catch (const Failure& f) {
+        close(fd);
+        log::error(std::string("cannot serve a peer connection: ") + f.what());
+        return;
     }
     peer->number = next_peer_++;
     peer->name = "peer:" + std::to_string(peer->number);
