@@ -185,7 +185,9 @@ int Service::on_peer_call(sd_bus_message* m, void* userdata, sd_bus_error* error
     const Interface* found = nullptr;
     if (path != nullptr && interface != nullptr && member != nullptr && std::strcmp(path, broker_object_path) == 0) {
         for (const auto& i : generated_interfaces()) {
-            if (std::strcmp(i.name, interface) == 0) found = &i;
+            if (std::strcmp(i.name, interface) != 0) continue;
+            found = &i;
+            break;
         }
     }
     for (const sd_bus_vtable* v = found != nullptr ? found->vtable : nullptr; v != nullptr && v->type != _SD_BUS_VTABLE_END; ++v) {
