@@ -151,9 +151,11 @@ const std::vector<Service::Interface>& Service::generated_interfaces() {
 #define TTBUS_HANDLER(member, tells_one_way_failure) (&method<&Service::on_##member, tells_one_way_failure>)
 #include "broker_vtables.inc"
 #undef TTBUS_HANDLER
+    // The peer-only ones (Peer1: the compact link's hot path) first, where on_peer_call looks first.
     static const std::vector<Interface> all = [] {
         std::vector<Interface> v;
         for (const auto& [name, vtable, peer_only] : interfaces) v.push_back({name, vtable, peer_only});
+        std::stable_partition(v.begin(), v.end(), [](const Interface& i) { return i.peer_only; });
         return v;
     }();
     return all;
