@@ -5,8 +5,9 @@
 
 Wall-clock start latency on a shared machine wanders with the load; these counts do not. Under a
 real systemd --user (tests/system/sysenv.py), with ttbusd under callgrind, `tt_bench starter`
-makes N and then 3N starts of `tt_bench start-handler` (bench.py's start row); the difference of
-the broker's totals over the difference in starts is its cost per start, without its start-up.
+makes N and then 3N starts of `tt_bench start-handler` (bench.py's start row), with the 3N ptypes
+loaded in both runs; the difference of the broker's totals over the difference in starts is its
+cost per start, without its start-up or the reading of the types.
 The first handler of each run runs under callgrind too: its whole life, exec to exit (dynamic
 loading, tt_open, tt_ptype_declare, the start message, the reply, tt_close). Also printed: the
 shared objects and symbol relocations of the handler program's start-up (ld.so's own count).
@@ -35,7 +36,7 @@ def inner(args):
     # A start string of plain words runs without a shell (launch/start_command.h): an absolute
     # valgrind and no % (the file has one handler's profile only).
     profiler = [shutil.which("valgrind"), "-q", "--tool=callgrind", f"--callgrind-out-file={args.out}/handler.0"]
-    install_start_types(prog, args.starts, profiler)
+    install_start_types(prog, args.types, profiler)
     subprocess.run([prog["tt"], "starter", str(args.starts)], check=True, capture_output=True, timeout=1200)
     return 0
 
@@ -48,7 +49,8 @@ def run(args, starts, out_dir):
     os.chmod(wrapper, 0o755)
     subprocess.run([sys.executable, os.path.join(SOURCE, "tests", "system", "sysenv.py"), "--ttbusd", wrapper, "--",
                     sys.executable, os.path.abspath(__file__), "--build", args.build, "--inner", "--starts",
-                    str(starts), "--out", out_dir], check=True, timeout=3600, capture_output=True)
+                    str(starts), "--types", str(3 * args.starts), "--out", out_dir], check=True, timeout=3600,
+                   capture_output=True)
     return {p: total(out_dir, p) for p in ("broker", "handler")}
 
 
@@ -67,6 +69,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--starts", type=int, default=5)
+    ap.add_argument("--types", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -173,8 +173,12 @@ public:
     // A call that expects its reply: "" or the D-Bus error name; the reply (if wanted) in *reply.
     template <typename Build>
     std::string call(const char* iface, const char* member, Build&& build, sd_bus_message** reply = nullptr) {
+        return call_at(broker_path, iface, member, build, reply);
+    }
+    template <typename Build>
+    std::string call_at(const char* path, const char* iface, const char* member, Build&& build, sd_bus_message** reply = nullptr) {
         sd_bus_message* m = nullptr;
-        need(sd_bus_message_new_method_call(bus_, &m, nullptr, broker_path, iface, member), "new call");
+        need(sd_bus_message_new_method_call(bus_, &m, nullptr, path, iface, member), "new call");
         build(m);
         sd_bus_error error{};
         sd_bus_message* r = nullptr;
@@ -518,6 +522,31 @@ TEST(Peer, PeerSenderBusHandler) {
     EXPECT_EQ(u.message.at("id"), id);
     EXPECT_EQ(u.message.at("state"), std::to_string(HANDLED));
     EXPECT_EQ(u.message.args.at(0), "pong");
+}
+
+// A peer's method calls go from the broker's filter straight to its entries; whatever they do not
+// cover gets sd-bus's own answer from the broker's objects, registered on the connection then: a
+// wrong signature (also as the first call), an unknown member or object, a call without an
+// interface, introspection (as sd-bus answered them when the objects were registered up front).
+TEST(Peer, CallsBesideTheEntriesGetTheObjectsAnswers) {
+    Client bus;
+    const std::string address = peer_address(bus);
+    Peer first(address), second(address);
+    EXPECT_EQ(first.call(broker_iface, "Close", [](sd_bus_message* m) { need(sd_bus_message_append(m, "u", 7u), "arg"); }),
+              "org.freedesktop.DBus.Error.InvalidArgs");
+    EXPECT_FALSE(first.open().empty());
+    EXPECT_FALSE(second.open().empty());
+    const std::string session = second.string_call(broker_iface, "DefaultSession");
+    EXPECT_FALSE(session.empty());
+    EXPECT_EQ(second.call(broker_iface, "NoSuchMethod"), "org.freedesktop.DBus.Error.UnknownMethod");
+    EXPECT_EQ(second.call_at("/org/ttbus/Elsewhere", broker_iface, "DefaultSession", [](sd_bus_message*) {}),
+              "org.freedesktop.DBus.Error.UnknownObject");
+    // sd-bus (252) looks up no member without an interface: the path's objects are not found.
+    EXPECT_EQ(second.call(nullptr, "DefaultSession"), "org.freedesktop.DBus.Error.UnknownObject");
+    const std::string xml = second.string_call("org.freedesktop.DBus.Introspectable", "Introspect");
+    for (const char* i : {"org.ttbus.Broker1", "org.ttbus.Procid1", "org.ttbus.Peer1", "org.ttbus.Monitor1"}) {
+        EXPECT_NE(xml.find(std::string("<interface name=\"") + i + "\">"), std::string::npos) << i;
+    }
 }
 
 TEST(Peer, PeerToPeerAndAMonitorOnAPeer) {

@@ -176,7 +176,6 @@ void Service::apply(core::Effects& fx) {
             if (listener_) env.emplace_back(peer_address_variable, listener_->address());
             log::info("starting ptype " + s->ptype + " (token " + s->token + ") with " + launcher_->kind(), {.ptype = s->ptype});
             launcher_->start(*s);
-            prepare_spare_peer();  // while systemd starts it
         } else if (auto* q = std::get_if<core::Queued>(&effect)) {
             if (std::string error; store_.get() && !store_.get()->put(*q, &error)) log::error("cannot keep a queued message: " + error, {.message = q->message->id, .ptype = q->ptype});
             monitor_event("queued", &q->message, q->message->sender, [&](Writer& w) { w.entry(monitor_event_keys[monitor_event_key::ptype], q->ptype); });

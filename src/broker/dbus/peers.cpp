@@ -4,6 +4,7 @@
 
 #include <linux/sockios.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -40,21 +41,11 @@ std::unique_ptr<Service::Peer> Service::new_peer() {
     int r = sd_bus_new(&raw);
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
     peer->bus.reset(raw);
-    register_objects(raw, peer->slots);
     sd_bus_slot* slot = nullptr;
     r = sd_bus_add_filter(raw, &slot, on_peer_call, this);
     if (r < 0) throw Failure(core::Status::ERR_INTERNAL, std::strerror(-r));
     peer->slots.emplace_back(slot);
     return peer;
-}
-
-void Service::prepare_spare_peer() {
-    if (!listener_ || spare_peer_) return;
-    try {
-        spare_peer_ = new_peer();
-    } catch (const Failure& f) {
-        log::warning(std::string("cannot prepare a peer connection: ") + f.what());
-    }
 }
 
 void Service::peer_accepted(int fd, const ucred& cred) {
@@ -77,15 +68,13 @@ void Service::peer_accepted(int fd, const ucred& cred) {
         close_peer(*oldest_pending, std::to_string(max_pending_peers) + " peer connections are authenticating; closed " +
                                         oldest_pending->name + ", the oldest of them");
     }
-    std::unique_ptr<Peer> peer = std::move(spare_peer_);
-    if (!peer) {
-        try {
-            peer = new_peer();
-        } catch (const Failure& f) {
-            close(fd);
-            log::error(std::string("cannot serve a peer connection: ") + f.what());
-            return;
-        }
+    std::unique_ptr<Peer> peer;
+    try {
+        peer = new_peer();
+    } catch (const Failure& f) {
+        close(fd);
+        log::error(std::string("cannot serve a peer connection: ") + f.what());
+        return;
     }
     peer->number = next_peer_++;
     peer->name = "peer:" + std::to_string(peer->number);
@@ -95,6 +84,11 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     if (r >= 0) r = sd_bus_set_description(raw, peer->name.c_str());
     if (r >= 0) r = sd_bus_set_server(raw, 1, server_id_);
     if (r >= 0) r = sd_bus_start(raw);
+    // sd_bus_start read what the client sent with its connect (sd-bus and libtt send the whole
+    // handshake at once) and queued the answer: it goes out now, before the rest of the set-up,
+    // instead of after a loop iteration (the client waits for it before its first call). A failure
+    // to write shows in the connection's state, handled as any ended connection is.
+    if (r >= 0 && (sd_bus_get_events(raw) & POLLOUT) != 0) sd_bus_process(raw, nullptr);
     // The watch holds a descriptor of its own: sd-bus closes its one before it tells that the
     // connection ended, and epoll must be told while the socket is open (a child forked meanwhile
     // may hold it open, and a closed descriptor cannot be taken out of epoll).

@@ -119,7 +119,6 @@ Service::Service(sd_bus* bus, sd_event* event, ServiceOptions options)
 Service::~Service() {
     // Peers first: their connections refer to the objects and the loop.
     peers_.clear();
-    spare_peer_.reset();
     listener_.reset();
     connections_.for_each([](Connection& c) { c.calls.clear(); });
 }
@@ -144,41 +143,74 @@ int Service::method(sd_bus_message* m, void* userdata, sd_bus_error* error) {
     }
 }
 
-// The same objects on the bus and on every peer connection (a peer-only interface only there). The vtables are generated from
-// data/dbus-1/org.ttbus.Broker1.xml at build time (method_tables.py): each method calls the
-// entry of its name, with the XML's signatures and argument names.
-void Service::register_objects(sd_bus* bus, std::vector<SlotPtr>& slots) {
+// The vtables are generated from data/dbus-1/org.ttbus.Broker1.xml at build time
+// (method_tables.py): each method calls the entry of its name, with the XML's signatures and
+// argument names.
+const std::vector<Service::Interface>& Service::generated_interfaces() {
 // (Parenthesised: sd-bus passes the handler through further macros.)
 #define TTBUS_HANDLER(member, tells_one_way_failure) (&method<&Service::on_##member, tells_one_way_failure>)
 #include "broker_vtables.inc"
 #undef TTBUS_HANDLER
-    for (const auto& [interface, vtable, peer_only] : interfaces) {
-        if (std::strcmp(interface, peer_interface) == 0) peer_methods_ = vtable;
-        if (peer_only && bus == bus_) continue;
+    // The peer-only ones (Peer1: the compact link's hot path) first, where on_peer_call looks first.
+    static const std::vector<Interface> all = [] {
+        std::vector<Interface> v;
+        for (const auto& [name, vtable, peer_only] : interfaces) v.push_back({name, vtable, peer_only});
+        std::stable_partition(v.begin(), v.end(), [](const Interface& i) { return i.peer_only; });
+        return v;
+    }();
+    return all;
+}
+
+// The same objects on the bus and on every peer connection (a peer-only interface only there).
+void Service::register_objects(sd_bus* bus, std::vector<SlotPtr>& slots) {
+    for (const auto& i : generated_interfaces()) {
+        if (i.peer_only && bus == bus_) continue;
         sd_bus_slot* slot = nullptr;
-        int r = sd_bus_add_object_vtable(bus, &slot, broker_object_path, interface, vtable, this);
-        if (r < 0) bus_failure(r, interface);
+        int r = sd_bus_add_object_vtable(bus, &slot, broker_object_path, i.name, i.vtable, this);
+        if (r < 0) bus_failure(r, i.name);
         slots.emplace_back(slot);
     }
 }
 
 // sd-bus's object dispatch (matches, the path's node, the vtable's member table) cost each message
-// about 2,000 instructions, as much as reading its compact part: a Peer1 call with the member's
-// signature is handed to the member's entry here, as the vtable would hand it, and sd-bus replies to
-// its failure the same way. Anything else (another signature included, which sd-bus refuses with
-// its own error) takes the object dispatch.
+// about 2,000 instructions, as much as reading its compact part, and registering the objects cost a
+// connection ~300,000 (5,000 a method), and ~100,000 more to take them down: a peer's call of a
+// member with the member's signature is handed to the member's entry here, as the vtable would hand
+// it, and sd-bus replies to its failure the same way. Anything else (another signature, which
+// sd-bus refuses with its own error, a call without an interface, introspection, org.freedesktop.
+// DBus.Properties) takes the object dispatch, for which the peer's objects are registered then.
 int Service::on_peer_call(sd_bus_message* m, void* userdata, sd_bus_error* error) {
-    const sd_bus_vtable* v = static_cast<Service*>(userdata)->peer_methods_;
-    if (v == nullptr || !sd_bus_message_is_method_call(m, peer_interface, nullptr)) return 0;
+    if (!sd_bus_message_is_method_call(m, nullptr, nullptr)) return 0;
     const char* path = sd_bus_message_get_path(m);
+    const char* interface = sd_bus_message_get_interface(m);
     const char* member = sd_bus_message_get_member(m);
-    if (path == nullptr || member == nullptr || std::strcmp(path, broker_object_path) != 0) return 0;
-    for (; v->type != _SD_BUS_VTABLE_END; ++v) {
-        if (v->type != _SD_BUS_VTABLE_METHOD || std::strcmp(v->x.method.member, member) != 0) continue;
-        if (sd_bus_message_has_signature(m, v->x.method.signature) <= 0) return 0;
-        return v->x.method.handler(m, userdata, error);
+    const Interface* found = nullptr;
+    if (path != nullptr && interface != nullptr && member != nullptr && std::strcmp(path, broker_object_path) == 0) {
+        for (const auto& i : generated_interfaces()) {
+            if (std::strcmp(i.name, interface) != 0) continue;
+            found = &i;
+            break;
+        }
     }
+    for (const sd_bus_vtable* v = found != nullptr ? found->vtable : nullptr; v != nullptr && v->type != _SD_BUS_VTABLE_END; ++v) {
+        if (v->type != _SD_BUS_VTABLE_METHOD || std::strcmp(v->x.method.member, member) != 0) continue;
+        if (sd_bus_message_has_signature(m, v->x.method.signature) > 0) return v->x.method.handler(m, userdata, error);
+        break;
+    }
+    static_cast<Service*>(userdata)->register_peer_objects(sd_bus_message_get_bus(m));
     return 0;
+}
+
+void Service::register_peer_objects(sd_bus* bus) {
+    auto it = peers_.find(bus);
+    if (it == peers_.end() || it->second->objects) return;
+    Peer& peer = *it->second;
+    peer.objects = true;
+    try {
+        register_objects(bus, peer.slots);
+    } catch (const Failure& f) {  // sd-bus answers the call as if the objects were not there
+        log::error(peer.name + ": cannot register the broker's objects: " + f.what());
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
