@@ -1,5 +1,5 @@
 // Starting ptypes for real: under a systemd user manager (sysenv.py) start strings run as
-// app-ttbus-<ptype>@<token>.service units; on a bus without one (busenv.py) ttbusd forks. The
+// app-ttbus-<ptype>.service units (app-ttbus-<ptype>@<token>.service while that name is taken); on a bus without one (busenv.py) ttbusd forks. The
 // same cases run both ways; what differs is checked against the launcher ttbusd reports.
 #include "client.h"
 #include "clock_env.h"
@@ -131,7 +131,8 @@ TEST_F(Start, StartStringRunsAndAnswersItsStartMessage) {
     EXPECT_EQ(r["TTBUS_PEER_ADDRESS"], peer_address()) << "where the handler reaches the broker without the bus";
     if (launcher() == "systemd") {
         EXPECT_FALSE(r["INVOCATION_ID"].empty()) << "run by systemd";
-        EXPECT_NE(r["cgroup"].find("app.slice/app-ttbus-Starter@"), std::string::npos) << r["cgroup"];
+        EXPECT_NE(r["cgroup"].find("app.slice/app-ttbus-Starter.service"), std::string::npos)
+            << "a ptype's first instance has the convention's name of a sole instance: " << r["cgroup"];
     } else {
         EXPECT_EQ(launcher(), "fork");
         EXPECT_TRUE(r["INVOCATION_ID"].empty());
@@ -154,7 +155,7 @@ TEST_F(Start, LaunchesShowTheRunningHandler) {
     const std::string json = text.str();
     EXPECT_NE(json.find("\"ptype\": \"Lingerer\""), std::string::npos) << json;
     if (launcher() == "systemd") {
-        EXPECT_NE(json.find("\"unit\": \"app-ttbus-Lingerer@"), std::string::npos) << json;
+        EXPECT_NE(json.find("\"unit\": \"app-ttbus-Lingerer.service\""), std::string::npos) << json;
         EXPECT_NE(json.find("\"state\": \"active\""), std::string::npos) << json;
     }
     std::ofstream(go) << "go\n";
@@ -167,6 +168,23 @@ TEST_F(Start, LaunchesShowTheRunningHandler) {
         after = again.str();
     }
     EXPECT_EQ(after.find("Lingerer"), std::string::npos) << "the launch is gone once the handler exits: " << after;
+}
+
+// A unit that is not the broker's holds the ptype's sole name: systemd refuses it (UnitExists) and
+// the start runs as an instance, app-ttbus-<ptype>@<token>.service, without failing the request.
+TEST_F(Start, ATakenSoleNameStartsAnInstance) {
+    if (launcher() != "systemd") GTEST_SKIP() << "unit names are the systemd launcher's";
+    ASSERT_EQ(std::system("systemd-run --user --quiet --collect --unit=app-ttbus-Taken.service sleep 60"), 0);
+    types("taken.types", "ptype Taken { start \"" + handler_ + "\"; handle: session Take(out string r) => start; };\n");
+    std::string p = c_.open();
+    fs::path report = dir_ / "taken.report";
+    request(p, "Take", report);
+    Signal done = final_update(p);
+    std::system("systemctl --user stop app-ttbus-Taken.service");
+    ASSERT_EQ(get<std::int32_t>(done.message, "state"), HANDLED);
+    auto r = read_report(report);
+    EXPECT_EQ(r["start_message"], "1");
+    EXPECT_NE(r["cgroup"].find("app.slice/app-ttbus-Taken@"), std::string::npos) << r["cgroup"];
 }
 
 TEST_F(Start, MissingProgramFailsWithPtypeStart) {

@@ -125,7 +125,7 @@ int SystemdLauncher::on_properties_changed(sd_bus_message* m, void* userdata, sd
 int SystemdLauncher::on_unit_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
     const char* unit = nullptr;
     if (sd_bus_message_read(m, "s", &unit) < 0) return 0;
-    static_cast<SystemdLauncher*>(userdata)->end(unit, std::string(unit) + " stopped");
+    static_cast<SystemdLauncher*>(userdata)->end(unit, std::string(unit) + " stopped", Held::no);
     return 0;
 }
 
@@ -137,33 +137,55 @@ int SystemdLauncher::on_job(sd_bus_message* m, void* userdata, sd_bus_error*) {
     std::unique_ptr<Call> owned = std::move(it->second);
     self->calls_.erase(it);
     // Only a refusal matters here: the job's outcome comes with JobRemoved, keyed by unit name.
-    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
-        self->end(owned->unit, std::string("systemd refused the unit: ") + (e->message ? e->message : e->name));
+    const sd_bus_error* e = sd_bus_message_get_error(m);
+    if (e == nullptr) return 0;
+    if (owned->sole && sd_bus_error_has_name(e, "org.freedesktop.systemd1.UnitExists")) {
+        // Another's unit holds the sole instance's name: this start becomes an instance of its own.
+        self->units_.erase(owned->unit);
+        self->start_as(*owned->sole, instance_name(*owned->sole));
+        return 0;
     }
+    self->end(owned->unit, std::string("systemd refused the unit: ") + (e->message ? e->message : e->name), Held::no);
     return 0;
 }
 
-void SystemdLauncher::call(sd_bus_message* method, const std::string& unit) {
+void SystemdLauncher::call(sd_bus_message* method, const std::string& unit, const core::StartPtype* sole) {
     auto call = std::make_unique<Call>();
     call->launcher = this;
     call->unit = unit;
+    if (sole != nullptr) call->sole = std::make_unique<core::StartPtype>(*sole);
     int r = sd_bus_call_async(bus_, &call->slot, method, on_job, call.get(), 0);
     sd_bus_message_unref(method);
     if (r < 0) {
-        end(unit, std::string("cannot ask systemd: ") + std::strerror(-r));
+        end(unit, std::string("cannot ask systemd: ") + std::strerror(-r), Held::no);
         return;
     }
     Call* key = call.get();
     calls_.emplace(key, std::move(call));
 }
 
+std::string SystemdLauncher::sole_name(const core::StartPtype& s) {
+    return "app-ttbus-" + escape_unit_name(s.ptype) + ".service";
+}
+
+std::string SystemdLauncher::instance_name(const core::StartPtype& s) {
+    return "app-ttbus-" + escape_unit_name(s.ptype) + "@" + escape_unit_name(s.token) + ".service";
+}
+
+// The first instance of a ptype runs as its sole unit, the convention's name for an application's
+// one instance (systemd also spends ~0.2 ms less on it: an instance name makes it look for the
+// template's drop-ins too); while a unit of the broker holds that name, further ones are instances.
 void SystemdLauncher::start(const core::StartPtype& s) {
+    if (!s.unit.empty()) return start_as(s, s.unit);
+    const std::string sole = sole_name(s);
+    if (units_.count(sole) == 0) return start_as(s, sole);
+    start_as(s, instance_name(s));
+}
+
+void SystemdLauncher::start_as(const core::StartPtype& s, const std::string& unit) {
     const bool transient = s.unit.empty();
-    const std::string unit = transient ? "app-ttbus-" + escape_unit_name(s.ptype) + "@" +
-                                             escape_unit_name(s.token) + ".service"
-                                       : s.unit;
     Unit& u = units_[unit];
-    u = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, unit_object_path(unit), nullptr, false};
+    u = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, unit_object_path(unit), nullptr, false, transient, false};
     // Asked for before the start itself, on the same connection: the bus has the match in place
     // before systemd hears of the unit, so none of its changes is missed.
     const std::string rule =
@@ -175,12 +197,12 @@ void SystemdLauncher::start(const core::StartPtype& s) {
     sd_bus_slot* slot = nullptr;
     int r = sd_bus_add_match_async(bus_, &slot, rule.c_str(), transient ? on_unit_removed : on_properties_changed,
                                    match_installed, this);
-    if (r < 0) return end(unit, std::string("cannot follow the unit: ") + std::strerror(-r));
+    if (r < 0) return end(unit, std::string("cannot follow the unit: ") + std::strerror(-r), Held::no);
     u.match.reset(slot);
     sd_bus_message* m = nullptr;
     r = sd_bus_message_new_method_call(bus_, &m, systemd, manager_path, manager_iface,
                                            transient ? "StartTransientUnit" : "StartUnit");
-    if (r < 0) return end(unit, std::string("cannot ask systemd: ") + std::strerror(-r));
+    if (r < 0) return end(unit, std::string("cannot ask systemd: ") + std::strerror(-r), Held::no);
     Appender a{m};
     if (!transient) {
         a(sd_bus_message_append(m, "ss", unit.c_str(), "replace"));
@@ -216,14 +238,16 @@ void SystemdLauncher::start(const core::StartPtype& s) {
     }
     if (a.r < 0) {
         sd_bus_message_unref(m);
-        return end(unit, std::string("cannot ask systemd: ") + std::strerror(-a.r));
+        return end(unit, std::string("cannot ask systemd: ") + std::strerror(-a.r), Held::no);
     }
-    call(m, unit);
+    call(m, unit, transient && unit == sole_name(s) ? &s : nullptr);
 }
 
 std::vector<LaunchInfo> SystemdLauncher::launches() const {
     std::vector<LaunchInfo> out;
-    for (const auto& [name, u] : units_) out.push_back(u.info);
+    for (const auto& [name, u] : units_) {
+        if (!u.ended) out.push_back(u.info);
+    }
     return out;
 }
 
@@ -231,7 +255,7 @@ std::vector<LaunchInfo> SystemdLauncher::launches() const {
 void SystemdLauncher::job_removed(const std::string& unit, const std::string& result) {
     auto it = units_.find(unit);
     if (it == units_.end()) return;
-    if (result != "done") return end(unit, "the start job of " + unit + " ended: " + result);
+    if (result != "done") return end(unit, "the start job of " + unit + " ended: " + result, Held::maybe);
     it->second.seen_active = true;
     it->second.info.state = "active";
 }
@@ -241,16 +265,23 @@ void SystemdLauncher::active_state(const std::string& path, const std::string& s
         if (u.path != path) continue;
         u.info.state = s;
         if (s == "activating" || s == "active" || s == "reloading") u.seen_active = true;
-        if ((s == "inactive" || s == "failed") && u.seen_active) end(unit, unit + " is " + s);
+        if ((s == "inactive" || s == "failed") && u.seen_active) end(unit, unit + " is " + s, Held::maybe);
         return;
     }
 }
 
-void SystemdLauncher::end(const std::string& unit, const std::string& reason) {
+void SystemdLauncher::end(const std::string& unit, const std::string& reason, Held held) {
     auto it = units_.find(unit);
     if (it == units_.end()) return;
-    const LaunchInfo launch = std::move(it->second.info);
-    units_.erase(it);
+    if (it->second.ended) {  // its launch ended before; systemd has now let go of the name too
+        if (held == Held::no) units_.erase(it);
+        return;
+    }
+    const LaunchInfo launch = it->second.info;
+    // A transient unit that systemd may still hold keeps its name taken until its UnitRemoved
+    // (its match stays), so that a next start does not ask for a name that is still in use.
+    if (held == Held::maybe && it->second.transient) it->second.ended = true;
+    else units_.erase(it);
     ended_(launch, reason);
 }
 

@@ -1,5 +1,6 @@
 // Starting ptype instances as systemd user units, by systemd's desktop naming convention:
-// a start string runs in a transient `app-ttbus-<ptype>@<token>.service` (Type=exec, app.slice,
+// a start string runs in a transient `app-ttbus-<ptype>.service`, or `app-ttbus-<ptype>@<token>.service`
+// while that name is in use (Type=exec, app.slice,
 // exec'd from its words or through /bin/sh -c as start_command.h says, the message's
 // environment); a ptype that names a unit has that unit started. Jobs and units are followed
 // through the manager's signals, all asynchronously: a job that fails, or a unit that stops, ends
@@ -47,22 +48,32 @@ private:
         // launch lasts.
         std::unique_ptr<sd_bus_slot, SlotUnref> match;
         bool seen_active = false;  // a new unit reports "inactive" before "activating": ignore that one
+        bool transient = false;
+        bool ended = false;  // its launch ended; kept while systemd may still hold its name (see end)
     };
     // A StartUnit or StartTransientUnit call in flight: its reply only matters when it is an error.
     struct Call {
         SystemdLauncher* launcher = nullptr;
         std::string unit;
         sd_bus_slot* slot = nullptr;
+        // A ptype's sole unit: the start, to be asked again as an instance if the name is taken.
+        std::unique_ptr<core::StartPtype> sole;
         ~Call() { sd_bus_slot_unref(slot); }
     };
+    // Whether systemd may still hold a unit whose launch ends: not when it removed the unit or
+    // refused it, maybe when its job failed or it went inactive.
+    enum class Held { no, maybe };
+    static std::string sole_name(const core::StartPtype& s);
+    static std::string instance_name(const core::StartPtype& s);
+    void start_as(const core::StartPtype& s, const std::string& unit);
     static int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_properties_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_unit_removed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_job(sd_bus_message* m, void* userdata, sd_bus_error* error);
-    void call(sd_bus_message* method, const std::string& unit);
+    void call(sd_bus_message* method, const std::string& unit, const core::StartPtype* sole);
     void job_removed(const std::string& unit, const std::string& result);
     void active_state(const std::string& path, const std::string& state);
-    void end(const std::string& unit, const std::string& reason);
+    void end(const std::string& unit, const std::string& reason, Held held);
 
     sd_bus* bus_;
     Ended ended_;
