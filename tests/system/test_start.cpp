@@ -196,6 +196,23 @@ TEST_F(Start, MissingProgramFailsWithPtypeStart) {
     EXPECT_EQ(get<std::int32_t>(done.message, "status"), 1056);
 }
 
+// A start whose program is missing fails its job; systemd may still hold the failed unit (until it
+// collects it) when the ptype is started again at once, now with a program that runs: that start
+// must not take the old unit's end for its own.
+TEST_F(Start, AStartRightAfterAFailedOneRuns) {
+    types("retry.types", "ptype Retry { start \"/nonexistent/ttbus-handler\"; handle: session Again(out string r) => start; };\n");
+    std::string p = c_.open();
+    request(p, "Again", dir_ / "unused");
+    Signal failed = final_update(p);
+    ASSERT_EQ(get<std::int32_t>(failed.message, "state"), FAILED);
+    types("retry.types", "ptype Retry { start \"" + handler_ + "\"; handle: session Again(out string r) => start; };\n");
+    fs::path report = dir_ / "retry.report";
+    request(p, "Again", report);
+    Signal done = final_update(p);
+    ASSERT_EQ(get<std::int32_t>(done.message, "state"), HANDLED);
+    EXPECT_EQ(read_report(report)["start_message"], "1");
+}
+
 TEST_F(Start, StartStringThatExitsAtOnceFails) {
     types("quitter.types", "ptype Quitter { start \"exit 0\"; handle: session Go() => start; };\n");
     std::string p = c_.open();
