@@ -210,11 +210,12 @@ static char *written_spec(const char *file)
 	return objid;
 }
 
-/* DIR holds other.txt (another user's, mode 0600) and readable.txt (another user's, 0644); this
+/* DIR holds other.txt (another user's, mode 0600), readable.txt (another user's, 0644) and
+ * grouped.txt (another user's, 0660, of a supplementary group of this process's); this
  * (unprivileged) process makes its own files in DIR/mine. */
 static void access_checks(const char *dir)
 {
-	char noread[PATH_MAX], readonly[PATH_MAX], other[PATH_MAX], readable[PATH_MAX];
+	char noread[PATH_MAX], readonly[PATH_MAX], other[PATH_MAX], readable[PATH_MAX], grouped[PATH_MAX];
 	char *objid;
 	struct found f;
 	int unused = 0;
@@ -225,6 +226,7 @@ static void access_checks(const char *dir)
 	snprintf(readonly, sizeof readonly, "%s/mine/readonly.txt", dir);
 	snprintf(other, sizeof other, "%s/other.txt", dir);
 	snprintf(readable, sizeof readable, "%s/readable.txt", dir);
+	snprintf(grouped, sizeof grouped, "%s/grouped.txt", dir);
 
 	/* Write permission without read: specs can be made but not read. */
 	make_file(noread, 0200);
@@ -258,6 +260,13 @@ static void access_checks(const char *dir)
 		CHECK(objects_of(readable).count == 0);
 		CHECK_STATUS(tt_spec_write(written_spec(readable)), TT_ERR_ACCESS);
 		CHECK_STATUS(tt_file_copy(readable, noread), TT_ERR_ACCESS); /* noread is 0400 now */
+	}
+	/* The group's permissions, through a supplementary group (the broker knows the caller's). */
+	if (access(grouped, F_OK) == 0) {
+		objid = written_spec(grouped);
+		CHECK_STATUS(tt_spec_write(objid), TT_OK);
+		f = objects_of(grouped);
+		CHECK(f.count == 1 && strcmp(f.objid, objid) == 0);
 	}
 }
 

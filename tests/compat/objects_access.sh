@@ -15,8 +15,10 @@ run="" python=python3
 if [ "$(id -u)" = 0 ]; then
     echo secret > "$top/other.txt" && chmod 0600 "$top/other.txt"
     echo public > "$top/readable.txt" && chmod 0644 "$top/readable.txt"
+    # Shared through a supplementary group of the unprivileged user's (one no one else has).
+    echo shared > "$top/grouped.txt" && chown 0:4242 "$top/grouped.txt" && chmod 0660 "$top/grouped.txt"
     chown 65534:65534 "$top/mine"
-    run="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    run="setpriv --reuid=65534 --regid=65534 --groups=4242"
     python=/usr/bin/python3  # the system's: a python under root's home is out of nobody's reach
 fi
 # A bus of the unprivileged user's own: the user's broker serves that user alone.

@@ -2,6 +2,9 @@
 // peer socket's SO_PEERCRED) before it may open a procid, and the procids it owns.
 #include "service_parts.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -28,16 +31,18 @@ bool effective_ids(std::uint32_t pid, std::uint32_t& uid, std::uint32_t& gid) {
 
 }  // namespace
 
-std::vector<std::uint32_t> process_groups(std::uint32_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    std::vector<std::uint32_t> groups;
-    while (std::getline(in, line)) {
-        if (line.rfind("Groups:", 0) != 0) continue;
-        std::istringstream fields(line.substr(7));
-        for (std::uint32_t g = 0; fields >> g;) groups.push_back(g);
+std::vector<std::uint32_t> peer_groups(int fd) {
+    std::vector<gid_t> groups(32);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto size = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) == 0) {
+            groups.resize(size / sizeof(gid_t));
+            return {groups.begin(), groups.end()};
+        }
+        if (errno != ERANGE) break;
+        groups.resize(size / sizeof(gid_t));  // the kernel said how many there are
     }
-    return groups;
+    return {};
 }
 
 namespace {

@@ -78,6 +78,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     }
     peer->number = next_peer_++;
     peer->name = "peer:" + std::to_string(peer->number);
+    std::vector<std::uint32_t> groups = peer_groups(fd);
     sd_bus* raw = peer->bus.get();  // owns the socket from here on
     int r = sd_bus_set_fd(raw, fd, fd);
     if (r < 0) close(fd);
@@ -124,7 +125,7 @@ void Service::peer_accepted(int fd, const ucred& cred) {
     c.peer = raw;
     c.uid = cred.uid;
     c.gid = cred.gid;
-    c.groups = process_groups(static_cast<std::uint32_t>(cred.pid));
+    c.groups = std::move(groups);
     c.credentials_known = true;
     watch(*peer);
     peers_.emplace(raw, std::move(peer));

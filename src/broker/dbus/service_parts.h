@@ -42,8 +42,9 @@ inline void check_client_id(const std::string& id, const std::string& procid) {
     }
 }
 
-// The supplementary groups of a process, from /proc (a peer's; the bus tells those of its clients).
-std::vector<std::uint32_t> process_groups(std::uint32_t pid);
+// The supplementary groups a peer socket's client had when it connected (SO_PEERGROUPS, as the bus
+// daemons take their clients'): no /proc read per peer, and no race with the reuse of its pid.
+std::vector<std::uint32_t> peer_groups(int fd);
 
 inline std::string text_of(const sd_bus_error* e) {
     return std::string(e->name ? e->name : "error") + ": " + (e->message ? e->message : "");
