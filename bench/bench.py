@@ -221,6 +221,9 @@ def launcher():
 # side is then a coin toss between the states (16 B ratios of 0.76-1.00 in one afternoon); more,
 # shorter runs give the median of the same quantity a steady value.
 RR_RUNS_PER_ROUND = 3
+# A run's median start wanders by a tenth either way on one side alone (systemd's own state between
+# runs); runs are short (20 starts, about 0.1 s), so the medians are taken over more of them.
+START_RUNS_PER_ROUND = 2
 
 
 def round_trip_round(prog, n, samples, servers):
@@ -312,18 +315,19 @@ def inner_bus(prog, n, rounds):
 def inner_systemd(prog, n, rounds):
     """Under sysenv's systemd --user; ttbusd is started by D-Bus activation first, so that the floor
     is measured on the same system as ttbus's starts (a running broker subscribed to the manager's
-    signals makes every start cost systemd a little more), interleaved, median of the rounds."""
+    signals makes every start cost systemd a little more), interleaved, median of the runs."""
     subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.ttbus.Broker1", "/org/ttbus/Broker1",
                     "org.ttbus.Broker1.DefaultSession"], check=True, capture_output=True, timeout=60)
     if launcher() != "systemd":
         raise RuntimeError(f"expected the systemd launcher, not {launcher()}")
     install_start_types(prog, n["starts"])
     raw, tt = [], []
-    for _ in range(rounds):
+    for _ in range(rounds * START_RUNS_PER_ROUND):
         with tempfile.TemporaryDirectory() as d:
             raw.append(run_fields([prog["transient"], str(n["starts"]), d])["median_ms"])
         tt.append(start_latency(prog, n["starts"]))
-    return {"raw_transient_ms": statistics.median(raw), "start_systemd_ms": statistics.median(tt)}
+    return {"raw_transient_ms": statistics.median(raw), "start_systemd_ms": statistics.median(tt),
+            "start_samples": {"raw_transient_ms": raw, "start_systemd_ms": tt}}
 
 
 def in_env(args, env_argv, inner):
@@ -448,8 +452,11 @@ def main():
     if args.start_only:
         r = in_env(args, [sys.executable, os.path.join(SOURCE, "tests", "system", "sysenv.py"), "--ttbusd",
                           prog["ttbusd"]], "systemd")
-        print(f"start via systemd (median of {args.rounds}): ttbus {r['start_systemd_ms']:.3f} ms, raw "
+        print(f"start via systemd (median of {args.rounds * START_RUNS_PER_ROUND} runs per side): ttbus {r['start_systemd_ms']:.3f} ms, raw "
               f"StartTransientUnit {r['raw_transient_ms']:.3f} ms, ratio {r['start_systemd_ms'] / r['raw_transient_ms']:.2f}")
+        rounds = r["start_samples"]
+        print("  each run (ttbus / raw, ms): " + ", ".join(
+            f"{t:.2f}/{w:.2f}" for t, w in zip(rounds["start_systemd_ms"], rounds["raw_transient_ms"])))
         return 0
     busenv = [sys.executable, os.path.join(SOURCE, "tests", "integration", "busenv.py"), "--bus", args.bus, "--ttbusd",
               prog["ttbusd"]]
@@ -472,7 +479,7 @@ def main():
                                prog["ttbusd"]], "systemd"))
     r.update(dispatch(prog, n))
     table = rows(r)
-    print(f"ttbus vs raw D-Bus on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds} rounds; request/reply: of {args.rounds * RR_RUNS_PER_ROUND} runs per side'})")
+    print(f"ttbus vs raw D-Bus on {args.bus} ({'smoke, figures meaningless' if args.smoke else f'median of {args.rounds} rounds; request/reply: of {args.rounds * RR_RUNS_PER_ROUND} runs per side, start via systemd: of {args.rounds * START_RUNS_PER_ROUND}'})")
     print_table(table)
     doc = {"bus": args.bus, "smoke": args.smoke, "rounds": args.rounds, "counts": n, "started": started,
            "figures": r,
