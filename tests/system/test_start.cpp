@@ -92,6 +92,13 @@ protected:
             if (u.member.empty() || get<std::int32_t>(u.message, "state") != STARTED) return u;
         }
     }
+    // Requests `op`, whose ptype cannot be started: it fails with TT_ERR_PTYPE_START.
+    void expect_start_fails(const std::string& procid, const std::string& op) {
+        request(procid, op, dir_ / "unused");
+        Signal done = final_update(procid);
+        EXPECT_EQ(get<std::int32_t>(done.message, "state"), FAILED);
+        EXPECT_EQ(get<std::int32_t>(done.message, "status"), 1056) << "TT_ERR_PTYPE_START";
+    }
 
     Client c_;
     std::string handler_;
@@ -189,11 +196,7 @@ TEST_F(Start, ATakenSoleNameStartsAnInstance) {
 
 TEST_F(Start, MissingProgramFailsWithPtypeStart) {
     types("missing.types", "ptype Missing { start \"/nonexistent/ttbus-handler\"; handle: session Go() => start; };\n");
-    std::string p = c_.open();
-    request(p, "Go", dir_ / "unused");
-    Signal done = final_update(p);
-    EXPECT_EQ(get<std::int32_t>(done.message, "state"), FAILED);
-    EXPECT_EQ(get<std::int32_t>(done.message, "status"), 1056);
+    expect_start_fails(c_.open(), "Go");
 }
 
 // A start whose program is missing fails its job; systemd may still hold the failed unit (until it
@@ -202,9 +205,7 @@ TEST_F(Start, MissingProgramFailsWithPtypeStart) {
 TEST_F(Start, AStartRightAfterAFailedOneRuns) {
     types("retry.types", "ptype Retry { start \"/nonexistent/ttbus-handler\"; handle: session Again(out string r) => start; };\n");
     std::string p = c_.open();
-    request(p, "Again", dir_ / "unused");
-    Signal failed = final_update(p);
-    ASSERT_EQ(get<std::int32_t>(failed.message, "state"), FAILED);
+    expect_start_fails(p, "Again");
     types("retry.types", "ptype Retry { start \"" + handler_ + "\"; handle: session Again(out string r) => start; };\n");
     fs::path report = dir_ / "retry.report";
     request(p, "Again", report);
@@ -215,11 +216,7 @@ TEST_F(Start, AStartRightAfterAFailedOneRuns) {
 
 TEST_F(Start, StartStringThatExitsAtOnceFails) {
     types("quitter.types", "ptype Quitter { start \"exit 0\"; handle: session Go() => start; };\n");
-    std::string p = c_.open();
-    request(p, "Go", dir_ / "unused");
-    Signal done = final_update(p);
-    EXPECT_EQ(get<std::int32_t>(done.message, "state"), FAILED);
-    EXPECT_EQ(get<std::int32_t>(done.message, "status"), 1056);
+    expect_start_fails(c_.open(), "Go");
 }
 
 // A ptype naming a unit: the unit is started and the first procid that declares the ptype
