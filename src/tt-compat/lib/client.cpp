@@ -155,28 +155,18 @@ void Procid::on_signal(sd_bus_message* m) {
     const bool packed_update = std::strcmp(member, protocol::updated_packed_signal) == 0;
     const char* procid = nullptr;
     if (!packed_batch && !packed_update && sd_bus_message_read_basic(m, SD_BUS_TYPE_STRING, &procid) < 0) return;
+    // Read straight into the queue; what the broker sent wrongly leaves nothing there.
+    const std::size_t before = queue.size();
     if (packed_batch || std::strcmp(member, protocol::delivered_batch_signal) == 0) {
-        // Read straight into the queue; a batch refused part way leaves none of it there.
-        std::size_t added = 0;
         const int r = read_batch(m, packed_batch, [&]() -> std::pair<protocol::Message&, protocol::DeliveryKeys&> {
             Pending& p = queue.add();
-            ++added;
             return {p.data, p.delivery};
         });
-        const std::size_t first = queue.size() - added;
-        for (std::size_t i = 0; i < added; ++i) {
-            if (r < 0) {
-                queue.drop_last();
-                continue;
-            }
-            Pending& p = queue.at(first + i);
-            auto it = sent_for(p);  // a delivery is never dropped, only updates
-            p.target = it != sent.end() ? it->second : nullptr;
-        }
+        if (r < 0) return queue.truncate(before);
+        for (std::size_t i = before; i < queue.size(); ++i) queue.at(i).target = sent_handle(queue.at(i));
         return;
     }
-    // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked),
-    // read straight into the queue.
+    // The a{sv} forms (Procid1) and the compact ones (Peer1, on a peer connection that asked).
     Pending& p = queue.add();
     const bool delivered = std::strcmp(member, protocol::delivered_signal) == 0;
     p.update = std::strcmp(member, protocol::updated_signal) == 0;
@@ -189,27 +179,15 @@ void Procid::on_signal(sd_bus_message* m) {
         p.update = true;
         r = read_update(m, p.changes.emplace(), packed_update);
     }
-    if (r < 0) {
-        queue.drop_last();
-        return;
-    }
-    settle_last();
-}
-
-std::unordered_map<std::string, Tt_message>::iterator Procid::sent_for(const Pending& p) {
-    return sent.find(p.changes ? p.changes->id : p.data.body.id);
-}
-
-void Procid::settle_last() {
-    Pending& p = queue.back();
-    auto it = sent_for(p);
+    if (r < 0) return queue.truncate(before);
+    p.target = sent_handle(p);
     // An update for a handle the program destroyed has nowhere to go: it is dropped.
-    if (p.update && it == sent.end()) {
-        queue.drop_last();
-        return;
-    }
-    // A message this process sent comes back on the sender's own handle (classic behaviour).
-    p.target = it != sent.end() ? it->second : nullptr;
+    if (p.update && p.target == nullptr) queue.truncate(before);
+}
+
+Tt_message Procid::sent_handle(const Pending& p) const {
+    auto it = sent.find(p.changes ? p.changes->id : p.data.body.id);
+    return it != sent.end() ? it->second : nullptr;
 }
 
 Procid* Client::find_procid(const std::string& id) const {

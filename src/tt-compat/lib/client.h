@@ -40,36 +40,35 @@ public:
     bool empty() const { return head_ == items_.size(); }
     std::size_t size() const { return items_.size() - head_; }
     Pending& front() { return items_[head_]; }
-    Pending& back() { return items_.back(); }
     Pending& at(std::size_t i) { return items_[head_ + i]; }  // i-th from the front
     // A new last item, filled in place (a Pending holds a whole message: moving one costs).
     Pending& add() { return items_.emplace_back(); }
-    void drop_last() {
-        items_.pop_back();
-        if (empty()) {
-            items_.clear();
-            head_ = 0;
-        }
+    // Keeps the first n (those added after them go).
+    void truncate(std::size_t n) {
+        items_.resize(head_ + n);
+        rewind_if_empty();
     }
     void pop_front() {
-        if (++head_ == items_.size()) {
-            items_.clear();
-            head_ = 0;
-        } else if (head_ >= 64 && 2 * head_ >= items_.size()) {  // a reader that never catches up
+        ++head_;
+        if (head_ >= 64 && 2 * head_ >= items_.size()) {  // a reader that never catches up
             items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
             head_ = 0;
         }
+        rewind_if_empty();
     }
     template <typename F>
     void erase_if(F&& f) {
         items_.erase(std::remove_if(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(), f), items_.end());
-        if (empty()) {
-            items_.clear();
-            head_ = 0;
-        }
+        rewind_if_empty();
     }
 
 private:
+    void rewind_if_empty() {
+        if (!empty()) return;
+        items_.clear();
+        head_ = 0;
+    }
+
     std::vector<Pending> items_;
     std::size_t head_ = 0;
 };
@@ -103,11 +102,9 @@ struct Procid {
     // Keeps tt_fd readable exactly while the queue is not empty.
     void sync_fd() { bus->set_ready(!queue.empty()); }
     void on_signal(sd_bus_message* m);
-    // Settles the item just queued (what the broker sent): on the handle of the message this
-    // process sent, if it is one; an update for a handle no longer there is dropped.
-    void settle_last();
-    // The handle a delivery or update is for (sent from here), or the end of `sent`.
-    std::unordered_map<std::string, Tt_message>::iterator sent_for(const Pending& p);
+    // What the broker sent goes on the handle of the message this process sent, if it is one
+    // (classic behaviour); null otherwise.
+    Tt_message sent_handle(const Pending& p) const;
 };
 
 using CallbackKey = std::pair<std::string, int>;  // (ptype or otype, opnum)

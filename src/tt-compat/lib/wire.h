@@ -34,9 +34,9 @@ int read_message(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKe
 // Reads Peer1.DeliveredCompact's two parts, or UpdatedCompact's one (`packed`: UpdatedPacked's).
 int read_delivered(sd_bus_message* m, protocol::Message& out, protocol::DeliveryKeys& delivery);
 int read_update(sd_bus_message* m, protocol::compact::Update& out, bool packed);
-// Reads Peer1.DeliveredBatch's part (`packed`: DeliveredPacked's): all its deliveries, or none.
-// A batch's deliveries, each read into the message and keys `add` gives for it, in order. -EINVAL
-// when one is refused: what was read before it is the caller's to drop.
+// Reads Peer1.DeliveredBatch's part (`packed`: DeliveredPacked's): each delivery into the message
+// and keys `add` gives for it, in order. -EINVAL when one is refused: what was read before it is
+// the caller's to drop.
 int read_batch(sd_bus_message* m, bool packed,
                const std::function<std::pair<protocol::Message&, protocol::DeliveryKeys&>()>& add);
 // Reads another a{sv} the broker wrote, whose keys are `keys` (protocol/keys.h), through
