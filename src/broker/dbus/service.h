@@ -208,7 +208,8 @@ private:
     void apply(core::Effects& fx);
     // Deliveries to a compact peer of compact::batch_link_version are held while the broker works
     // through a run of input (Holding, around on_peer_io's), and go out at its end as one
-    // DeliveredBatch per procid (one held alone too, as a batch of one). A signal to that peer lets
+    // DeliveredBatch per procid (DeliveredPacked from packed_signals_link_version; one held alone too,
+    // as a batch of one). A signal to that peer lets
     // its own go first, so that a connection gets everything in the order it was made; a reply or
     // an update, to anyone, lets all go first: whoever learns that a call returned or a request was
     // answered may rely on the deliveries made before it having been sent (a sender that waits for

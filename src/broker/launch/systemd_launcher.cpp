@@ -142,7 +142,7 @@ int SystemdLauncher::on_job(sd_bus_message* m, void* userdata, sd_bus_error*) {
     if (owned->sole && sd_bus_error_has_name(e, "org.freedesktop.systemd1.UnitExists")) {
         // Another's unit holds the sole instance's name: this start becomes an instance of its own.
         self->units_.erase(owned->unit);
-        self->start_as(*owned->sole, instance_name(*owned->sole));
+        self->start_as(*owned->sole, instance_name(*owned->sole), false);
         return 0;
     }
     self->end(owned->unit, std::string("systemd refused the unit: ") + (e->message ? e->message : e->name), Held::no);
@@ -176,13 +176,13 @@ std::string SystemdLauncher::instance_name(const core::StartPtype& s) {
 // one instance (systemd also spends ~0.2 ms less on it: an instance name makes it look for the
 // template's drop-ins too); while a unit of the broker holds that name, further ones are instances.
 void SystemdLauncher::start(const core::StartPtype& s) {
-    if (!s.unit.empty()) return start_as(s, s.unit);
+    if (!s.unit.empty()) return start_as(s, s.unit, false);
     const std::string sole = sole_name(s);
-    if (units_.count(sole) == 0) return start_as(s, sole);
-    start_as(s, instance_name(s));
+    if (units_.count(sole) == 0) return start_as(s, sole, true);
+    start_as(s, instance_name(s), false);
 }
 
-void SystemdLauncher::start_as(const core::StartPtype& s, const std::string& unit) {
+void SystemdLauncher::start_as(const core::StartPtype& s, const std::string& unit, bool sole) {
     const bool transient = s.unit.empty();
     Unit& u = units_[unit];
     u = Unit{LaunchInfo{s.token, s.ptype, unit, "starting", 0}, unit_object_path(unit), nullptr, false, transient, false};
@@ -240,7 +240,7 @@ void SystemdLauncher::start_as(const core::StartPtype& s, const std::string& uni
         sd_bus_message_unref(m);
         return end(unit, std::string("cannot ask systemd: ") + std::strerror(-a.r), Held::no);
     }
-    call(m, unit, transient && unit == sole_name(s) ? &s : nullptr);
+    call(m, unit, sole ? &s : nullptr);
 }
 
 std::vector<LaunchInfo> SystemdLauncher::launches() const {

@@ -65,7 +65,8 @@ private:
     enum class Held { no, maybe };
     static std::string sole_name(const core::StartPtype& s);
     static std::string instance_name(const core::StartPtype& s);
-    void start_as(const core::StartPtype& s, const std::string& unit);
+    // `sole`: `unit` is the ptype's sole name (asked again as an instance if systemd has it taken).
+    void start_as(const core::StartPtype& s, const std::string& unit, bool sole);
     static int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_properties_changed(sd_bus_message* m, void* userdata, sd_bus_error* error);
     static int on_unit_removed(sd_bus_message* m, void* userdata, sd_bus_error* error);
