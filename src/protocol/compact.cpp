@@ -494,12 +494,6 @@ void append_packed_answer_head(std::string& out, std::string_view procid, std::s
     o.flush();
 }
 
-std::string packed_answer_head(std::string_view procid, std::string_view id) {
-    std::string head;
-    append_packed_answer_head(head, procid, id);
-    return head;
-}
-
 PackedAnswer unpack_answer(std::string_view packed) {
     const Packed p = unpack(packed);
     const Packed id = unpack(p.part);  // a string as the procid is

@@ -122,8 +122,8 @@ struct Packed {
 };
 // Views into `packed`; a length past the end or a procid that is no bus string is TT_ERR_INVALID.
 Packed unpack(std::string_view packed);
-// A packed answer's heads (ReplyPacked, FailPacked): the procid's, then the message id's.
-std::string packed_answer_head(std::string_view procid, std::string_view id);
+// A packed answer's heads (ReplyPacked, FailPacked), appended to `out`: the procid's, then the
+// message id's.
 void append_packed_answer_head(std::string& out, std::string_view procid, std::string_view id);
 struct PackedAnswer {
     std::string_view procid;

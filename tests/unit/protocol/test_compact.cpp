@@ -395,7 +395,9 @@ TEST(CompactPacked, ProcidAndPartComeBackWhole) {
 TEST(CompactPacked, AnAnswersProcidAndIdComeBackWhole) {
     std::string answer;
     compact::append_answer(answer, {{Mode::OUT, "string", std::string("pong")}}, 7, "why");
-    const std::string packed = compact::packed_answer_head("ttbus.0.p12", "3 ttbus.0.p9") + answer;
+    std::string packed;
+    compact::append_packed_answer_head(packed, "ttbus.0.p12", "3 ttbus.0.p9");
+    packed += answer;
     const compact::PackedAnswer read = compact::unpack_answer(packed);
     EXPECT_EQ(read.procid, "ttbus.0.p12");
     EXPECT_EQ(read.id, "3 ttbus.0.p9");
@@ -412,8 +414,12 @@ TEST(CompactPacked, HeadsAppendedInPlaceAreTheHeadsAlone) {
     EXPECT_EQ(out, "kept" + compact::packed_head("ttbus.0.p12"));
     out = "kept";
     compact::append_packed_answer_head(out, "ttbus.0.p12", "3 ttbus.0.p9");
-    EXPECT_EQ(out, "kept" + compact::packed_answer_head("ttbus.0.p12", "3 ttbus.0.p9"));
-    EXPECT_EQ(compact::unpack_answer(out.substr(4)).id, "3 ttbus.0.p9");
+    EXPECT_EQ(out.substr(0, 4), "kept");
+    const std::string appended = out.substr(4);
+    const compact::PackedAnswer heads = compact::unpack_answer(appended);
+    EXPECT_EQ(heads.procid, "ttbus.0.p12");
+    EXPECT_EQ(heads.id, "3 ttbus.0.p9");
+    EXPECT_EQ(heads.part, "") << "the heads alone";
 }
 
 TEST(CompactPacked, MalformedHeadsAreRefused) {
